@@ -1,0 +1,61 @@
+import type { AlarmKind, AlarmStateName, ResolveOutcome } from './messages/alarm-state';
+
+/**
+ * Messages on the console WebSocket (`/ws/console`). JSON text frames, one message per frame.
+ * Documented in docs/protocol.md ("Console WebSocket").
+ */
+export interface ConsoleAlarm {
+  id: string;
+  siteId: string;
+  kind: AlarmKind;
+  state: AlarmStateName;
+  drill: boolean;
+  deviceId?: string;
+  roomId?: string;
+  roomName?: string;
+  floor?: string;
+  zoneId?: string;
+  raisedAt: string;
+  updatedAt: string;
+  pressCount: number;
+  /** Display names of the people who said "I'm coming". */
+  responders: string[];
+  acknowledgedBy?: string;
+}
+
+export type ConsoleClientMessage =
+  | { type: 'hello'; stationId: string }
+  | { type: 'acknowledge'; alarmId: string }
+  | { type: 'respond'; alarmId: string }
+  | { type: 'resolve'; alarmId: string; outcome?: ResolveOutcome }
+  | { type: 'ping' };
+
+export type ConsoleServerMessage =
+  | { type: 'welcome'; stationId: string; siteId: string; user: string; openAlarms: number }
+  | { type: 'popup'; alarm: ConsoleAlarm }
+  | { type: 'update'; alarm: ConsoleAlarm }
+  | { type: 'clear'; alarmId: string; state: AlarmStateName }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'pong' };
+
+export const consoleClientMessageSchema = {
+  $id: 'trygg/v1/console-client-message',
+  oneOf: [
+    {
+      type: 'object', additionalProperties: false, required: ['type', 'stationId'],
+      properties: { type: { const: 'hello' }, stationId: { type: 'string', maxLength: 64 } },
+    },
+    {
+      type: 'object', additionalProperties: false, required: ['type', 'alarmId'],
+      properties: { type: { enum: ['acknowledge', 'respond'] }, alarmId: { type: 'string', maxLength: 64 } },
+    },
+    {
+      type: 'object', additionalProperties: false, required: ['type', 'alarmId'],
+      properties: {
+        type: { const: 'resolve' }, alarmId: { type: 'string', maxLength: 64 },
+        outcome: { enum: ['real', 'false', 'test'] },
+      },
+    },
+    { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'ping' } } },
+  ],
+} as const;
