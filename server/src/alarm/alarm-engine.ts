@@ -1,0 +1,127 @@
+import { TryggError } from '../errors';
+import { apply } from './alarm-projection';
+import type { Actor, Alarm, AlarmCommand, AlarmEffect, AlarmEvent, DecideContext, Decision } from './alarm-types';
+import { isOpen } from './state-rank';
+
+/**
+ * The alarm state machine: `(alarm, command, context) -> events + effects`. Pure: time and
+ * presence come in through the context, nothing is stored or sent here.
+ *
+ *   raised -> acknowledged -> responding -> resolved
+ *      \___________\______________\______-> cancelled
+ */
+export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideContext): Decision {
+  const batch = new Batch(alarm, ctx.now);
+  if (command.type === 'raise') {
+    if (alarm) throw new Error(`alarm ${alarm.id} already exists`);
+    batch.add({ type: 'raised', at: ctx.now, origin: command.origin });
+    batch.effect({ type: 'device-feedback', action: 'received' });
+    runSteps(batch, 0, ctx);
+    return batch.result();
+  }
+  if (!alarm) throw new Error(`command ${command.type} without an alarm`);
+
+  switch (command.type) {
+    case 'press':
+      requireOpen(alarm, 'press');
+      // One alarm per incident: a repeated press is folded in, never a second pop-up.
+      batch.add({ type: 'press-folded', at: ctx.now, sourceEventId: command.sourceEventId });
+      batch.effect({ type: 'update' });
+      batch.effect({ type: 'device-feedback', action: alarm.state === 'raised' ? 'received' : 'help-coming' });
+      break;
+    case 'acknowledge':
+      requireOpen(alarm, 'acknowledged');
+      if (alarm.state !== 'raised') break; // already owned: acknowledging again changes nothing
+      batch.add({ type: 'acknowledged', at: ctx.now, actor: command.actor });
+      batch.effect({ type: 'update' });
+      batch.effect({ type: 'device-feedback', action: 'help-coming' });
+      break;
+    case 'respond':
+      requireOpen(alarm, 'responding');
+      if (isResponder(alarm, command.actor)) break;
+      batch.add({ type: 'responding', at: ctx.now, actor: command.actor });
+      batch.effect({ type: 'update' });
+      // The presser learns that help is coming once; later responders only update the consoles.
+      if (alarm.state === 'raised') batch.effect({ type: 'device-feedback', action: 'help-coming' });
+      break;
+    case 'resolve':
+      requireOpen(alarm, 'resolved');
+      batch.add({ type: 'resolved', at: ctx.now, actor: command.actor, outcome: command.outcome });
+      batch.effect({ type: 'clear' });
+      batch.effect({ type: 'device-feedback', action: 'resolved' });
+      break;
+    case 'cancel':
+      requireOpen(alarm, 'cancelled');
+      batch.add({ type: 'cancelled', at: ctx.now, actor: command.actor });
+      batch.effect({ type: 'clear' });
+      batch.effect({ type: 'device-feedback', action: 'cancelled' });
+      break;
+    case 'escalate':
+      // Stale timers (alarm closed, acknowledged in time, or deadline moved) fire harmlessly.
+      if (!isOpen(alarm.state) || alarm.nextStepDueAt === null || alarm.nextStepDueAt > ctx.now) break;
+      runSteps(batch, alarm.lastStep + 1, ctx);
+      break;
+  }
+  return batch.result();
+}
+
+/**
+ * Fires steps from `first` on. Presence-aware: a step whose targets have nobody online is
+ * skipped at once and recorded, and the next step fires in the same instant (small-office rule:
+ * nobody waits for a timeout that cannot be met).
+ */
+function runSteps(batch: Batch, first: number, ctx: DecideContext): void {
+  const steps = batch.alarm.chain.steps;
+  for (let step = first; step < steps.length; step++) {
+    const { stations, online } = ctx.resolveStep(batch.alarm, step);
+    if (online.length === 0) {
+      batch.add({ type: 'step-skipped', at: ctx.now, step, reason: stations.length === 0 ? 'no-targets' : 'nobody-online', stations });
+      continue;
+    }
+    batch.add({ type: 'step-notified', at: ctx.now, step, stations, online });
+    batch.effect({ type: 'popup', stations });
+    return;
+  }
+  const reachedNobody = batch.alarm.lastNotifiedStep === -1;
+  batch.add({ type: 'chain-exhausted', at: ctx.now, reachedNobody });
+  if (reachedNobody) batch.effect({ type: 'reached-nobody' });
+}
+
+function requireOpen(alarm: Alarm, wanted: string): void {
+  if (!isOpen(alarm.state)) {
+    throw new TryggError(wanted === alarm.state ? 'TRYGG_SRV_ALARM_CLOSED' : 'TRYGG_SRV_INVALID_TRANSITION',
+      wanted === alarm.state ? [alarm.id, alarm.state] : [alarm.id, alarm.state, wanted]);
+  }
+}
+
+function isResponder(alarm: Alarm, actor: Actor): boolean {
+  return actor.type === 'user' && alarm.responders.some((r) => r.username === actor.username);
+}
+
+class Batch {
+  readonly events: AlarmEvent[] = [];
+  readonly effects: AlarmEffect[] = [];
+  private current: Alarm | null;
+
+  constructor(alarm: Alarm | null, readonly now: number) {
+    this.current = alarm;
+  }
+
+  get alarm(): Alarm {
+    if (!this.current) throw new Error('no alarm yet');
+    return this.current;
+  }
+
+  add(event: AlarmEvent): void {
+    this.current = apply(this.current, event);
+    this.events.push(event);
+  }
+
+  effect(effect: AlarmEffect): void {
+    this.effects.push(effect);
+  }
+
+  result(): Decision {
+    return { events: this.events, effects: this.effects, alarm: this.alarm };
+  }
+}

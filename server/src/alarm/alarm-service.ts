@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, DeviceCommand, DeviceEvent, Receipt } from '@trygg/protocol';
+import type { Logger } from 'pino';
+import type { OfficeDirectory } from '../config/office-directory';
+import { resolveStepTargets } from '../dispatch/step-router';
+import { EscalationScheduler } from '../escalation/escalation-scheduler';
+import { TryggError } from '../errors';
+import type { Metrics } from '../metrics/metrics';
+import type { Store } from '../store/store';
+import type { ConsoleHub } from '../ws/console-hub';
+import { decide } from './alarm-engine';
+import type { Actor, Alarm, AlarmCommand, DecideContext, Decision } from './alarm-types';
+
+/** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
+export interface AlarmOutbound {
+  sendDeviceCommand(siteId: string, gatewayId: string, command: DeviceCommand): void;
+  publishAlarmState(alarm: Alarm): void;
+}
+
+export type UserCommand =
+  | { type: 'acknowledge' }
+  | { type: 'respond' }
+  | { type: 'resolve'; outcome: 'real' | 'false' | 'test' }
+  | { type: 'cancel' };
+
+/**
+ * The edge around the pure engine: load, decide, commit (store before telling), then carry out
+ * the effects — console pop-ups, device feedback, state publication, escalation timers.
+ */
+export class AlarmService {
+  readonly scheduler: EscalationScheduler;
+
+  constructor(private readonly deps: {
+    store: Store;
+    directory: OfficeDirectory;
+    clock: Clock;
+    hub: ConsoleHub;
+    outbound: AlarmOutbound;
+    metrics: Metrics;
+    logger: Logger;
+  }) {
+    this.scheduler = new EscalationScheduler(deps.clock, (id) => this.escalate(id), deps.logger);
+  }
+
+  /**
+   * Ingest of one validated device event: dedupe by eventId, raise or fold, commit, then tell.
+   * Returns the receipt the gateway waits for; it is only sent after the commit.
+   */
+  async handleDeviceEvent(event: DeviceEvent, receivedAt: number): Promise<Receipt> {
+    const { directory, store, metrics, logger } = this.deps;
+    const device = directory.device(event.siteId, event.deviceId);
+    if (!device) {
+      metrics.eventsRejected.inc({ reason: 'unknown-device' });
+      logger.warn({ eventId: event.eventId, siteId: event.siteId, deviceId: event.deviceId }, 'event rejected: unknown device');
+      return { v: 1, eventId: event.eventId, status: 'rejected', reason: 'unknown-device' };
+    }
+    const record = { ...event, receivedAt };
+    const ctx = this.context();
+    const outcome = await store.recordDeviceEvent(record, (open): Decision | null => {
+      if (event.kind === 'press') {
+        if (open) return decide(open, { type: 'press', sourceEventId: event.eventId }, ctx);
+        const room = directory.room(event.siteId, device.roomId ?? event.location?.roomId);
+        const zoneId = room?.zoneId;
+        const chain = directory.chainFor(event.siteId, zoneId);
+        return decide(null, {
+          type: 'raise',
+          origin: {
+            id: randomUUID(), siteId: event.siteId, kind: device.type === 'portable' ? 'personal' : 'panic', drill: false,
+            deviceId: device.id, roomId: room?.id, zoneId, sourceEventId: event.eventId,
+            chain: { chainId: chain.id, steps: structuredClone(chain.steps) },
+          },
+        }, ctx);
+      }
+      if (event.kind === 'cancel' && open) return decide(open, { type: 'cancel', actor: { type: 'device', deviceId: device.id } }, ctx);
+      return null; // a release, or a cancel with nothing open, is recorded but changes no alarm
+    });
+    if (outcome.duplicate) {
+      metrics.eventsDuplicate.inc();
+      logger.info({ eventId: event.eventId, alarmId: outcome.alarmId }, 'duplicate device event');
+      return { v: 1, eventId: event.eventId, status: 'duplicate', ...(outcome.alarmId ? { alarmId: outcome.alarmId } : {}) };
+    }
+    const decision = outcome.decision;
+    if (decision) {
+      const first = decision.events[0];
+      if (first?.type === 'raised') {
+        metrics.alarmsRaised.inc({ site: decision.alarm.siteId, kind: decision.alarm.kind });
+        logger.info({ alarmId: decision.alarm.id, deviceId: device.id, roomId: decision.alarm.roomId, eventId: event.eventId }, 'alarm raised');
+      } else if (first?.type === 'press-folded') {
+        metrics.pressesFolded.inc({ site: decision.alarm.siteId });
+        logger.info({ alarmId: decision.alarm.id, pressCount: decision.alarm.pressCount }, 'repeated press folded into open alarm');
+      }
+      this.carryOut(decision, receivedAt);
+    }
+    return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
+  }
+
+  /** A person acts on an alarm (console or REST). Throws TryggError for unknown or closed alarms. */
+  async act(alarmId: string, command: UserCommand, actor: Actor): Promise<Alarm> {
+    const engineCommand: AlarmCommand = command.type === 'resolve' ? { type: 'resolve', actor, outcome: command.outcome } : { type: command.type, actor };
+    const decision = await this.deps.store.updateAlarm(alarmId, (alarm) => decide(alarm, engineCommand, this.context()));
+    if (!decision) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`alarm ${alarmId}`]);
+    if (decision.events.length > 0) {
+      this.deps.logger.info({ alarmId, action: command.type, actor, state: decision.alarm.state }, 'alarm changed by user');
+      this.carryOut(decision);
+    }
+    return decision.alarm;
+  }
+
+  async escalate(alarmId: string): Promise<void> {
+    const decision = await this.deps.store.updateAlarm(alarmId, (alarm) => decide(alarm, { type: 'escalate' }, this.context()));
+    if (decision && decision.events.length > 0) this.carryOut(decision);
+    else if (decision) this.scheduler.sync(decision.alarm);
+  }
+
+  /** After a restart: re-arm every stored deadline; overdue steps fire at once. */
+  async resume(): Promise<number> {
+    const pending = await this.deps.store.alarmsWithPendingSteps();
+    this.scheduler.resume(pending);
+    if (pending.length > 0) this.deps.logger.info({ alarms: pending.length }, 'resumed open escalations');
+    return pending.length;
+  }
+
+  stop(): void {
+    this.scheduler.stop();
+  }
+
+  private context(): DecideContext {
+    const { directory, hub, clock } = this.deps;
+    return { now: clock.now(), resolveStep: (alarm, step) => resolveStepTargets(directory, alarm, step, hub.isOnline) };
+  }
+
+  private carryOut(decision: Decision, receivedAt?: number): void {
+    const { hub, outbound, metrics, logger, directory, clock } = this.deps;
+    const { alarm } = decision;
+    for (const event of decision.events) {
+      if (event.type === 'step-notified') metrics.escalationSteps.inc({ outcome: 'notified' });
+      if (event.type === 'step-skipped') {
+        metrics.escalationSteps.inc({ outcome: 'skipped' });
+        logger.warn({ alarmId: alarm.id, step: event.step, reason: event.reason, stations: event.stations }, 'escalation step skipped');
+      }
+      if (event.type === 'step-notified') logger.info({ alarmId: alarm.id, step: event.step, stations: event.stations, online: event.online }, 'escalation step notified');
+    }
+    for (const effect of decision.effects) {
+      try {
+        switch (effect.type) {
+          case 'popup': {
+            const sent = hub.popup(alarm, effect.stations);
+            if (sent > 0 && receivedAt !== undefined) metrics.notificationLatency.observe({ channel: 'console' }, (clock.now() - receivedAt) / 1000);
+            break;
+          }
+          case 'update':
+            hub.update(alarm);
+            break;
+          case 'clear':
+            hub.clear(alarm);
+            break;
+          case 'device-feedback': {
+            const device = alarm.deviceId ? directory.device(alarm.siteId, alarm.deviceId) : undefined;
+            if (!device) break;
+            outbound.sendDeviceCommand(alarm.siteId, device.gatewayId, {
+              v: 1, commandId: randomUUID(), deviceId: device.id, alarmId: alarm.id, action: effect.action, at: new Date(clock.now()).toISOString(),
+            });
+            break;
+          }
+          case 'reached-nobody':
+            metrics.alarmsReachedNobody.inc();
+            logger.error({ alarmId: alarm.id, siteId: alarm.siteId, roomId: alarm.roomId }, 'ALARM REACHED NOBODY: no step of the chain had anyone online');
+            break;
+        }
+      } catch (err) {
+        // The alarm is committed; a failing channel must not stop the others.
+        logger.error({ err, alarmId: alarm.id, effect: effect.type }, 'effect failed');
+      }
+    }
+    this.scheduler.sync(alarm);
+    try {
+      outbound.publishAlarmState(alarm);
+    } catch (err) {
+      logger.error({ err, alarmId: alarm.id }, 'publishing alarm state failed');
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { AlarmKind, AlarmStateName, DeviceCommandAction, ResolveOutcome } from '@trygg/protocol';
+import type { EscalationStepConfig } from '../config/types';
+
+/** Who did something to an alarm; recorded with every event of the audit trail. */
+export type Actor =
+  | { type: 'user'; username: string; name: string; stationId?: string }
+  | { type: 'device'; deviceId: string }
+  | { type: 'system' };
+
+/** The chain as it was when the alarm was raised (a later edit of the live chain changes nothing here). */
+export interface ChainSnapshot {
+  chainId: string;
+  steps: EscalationStepConfig[];
+}
+
+export interface AlarmOrigin {
+  id: string;
+  siteId: string;
+  kind: AlarmKind;
+  drill: boolean;
+  deviceId?: string;
+  roomId?: string;
+  zoneId?: string;
+  chain: ChainSnapshot;
+  sourceEventId?: string;
+}
+
+export interface Responder {
+  username: string;
+  name: string;
+  stationId?: string;
+  at: number;
+}
+
+/** The alarm as derived from its events (see alarm-projection.ts). Times are epoch milliseconds. */
+export interface Alarm extends AlarmOrigin {
+  state: AlarmStateName;
+  raisedAt: number;
+  updatedAt: number;
+  pressCount: number;
+  acknowledgedBy?: Actor;
+  acknowledgedAt?: number;
+  responders: Responder[];
+  outcome?: ResolveOutcome;
+  closedAt?: number;
+  /** Index of the last step that fired (notified or skipped); -1 before the first. */
+  lastStep: number;
+  /** Index of the last step that reached someone; its `until` decides whether the chain goes on. */
+  lastNotifiedStep: number;
+  nextStepDueAt: number | null;
+  routedStations: string[];
+  /** Number of events applied; the next event's sequence number. */
+  version: number;
+}
+
+export type StepSkipReason = 'nobody-online' | 'no-targets';
+
+export type AlarmEvent =
+  | { type: 'raised'; at: number; origin: AlarmOrigin }
+  | { type: 'press-folded'; at: number; sourceEventId?: string }
+  | { type: 'acknowledged'; at: number; actor: Actor }
+  | { type: 'responding'; at: number; actor: Actor }
+  | { type: 'resolved'; at: number; actor: Actor; outcome: ResolveOutcome }
+  | { type: 'cancelled'; at: number; actor: Actor }
+  | { type: 'step-notified'; at: number; step: number; stations: string[]; online: string[] }
+  | { type: 'step-skipped'; at: number; step: number; reason: StepSkipReason; stations: string[] }
+  | { type: 'chain-exhausted'; at: number; reachedNobody: boolean };
+
+export type AlarmCommand =
+  | { type: 'raise'; origin: AlarmOrigin }
+  | { type: 'press'; sourceEventId?: string }
+  | { type: 'acknowledge'; actor: Actor }
+  | { type: 'respond'; actor: Actor }
+  | { type: 'resolve'; actor: Actor; outcome: ResolveOutcome }
+  | { type: 'cancel'; actor: Actor }
+  /** The escalation timer fired; ignored unless a step is really due (stale timers are harmless). */
+  | { type: 'escalate' };
+
+/** Effects are data; the alarm service carries them out after the events are committed. */
+export type AlarmEffect =
+  | { type: 'popup'; stations: string[] }
+  | { type: 'update' }
+  | { type: 'clear' }
+  | { type: 'device-feedback'; action: DeviceCommandAction }
+  | { type: 'reached-nobody' };
+
+export interface StepResolution {
+  /** Every station the step targets, the origin zone already removed. */
+  stations: string[];
+  /** Those of them with a console online now. */
+  online: string[];
+}
+
+export interface DecideContext {
+  now: number;
+  resolveStep(alarm: Alarm, step: number): StepResolution;
+}
+
+export interface Decision {
+  events: AlarmEvent[];
+  effects: AlarmEffect[];
+  alarm: Alarm;
+}

@@ -1,0 +1,62 @@
+import type { AlarmStateMessage, ConsoleAlarm } from '@trygg/protocol';
+import type { OfficeDirectory } from '../config/office-directory';
+import type { Alarm, Actor } from './alarm-types';
+
+/** Outward shapes of an alarm: the console pop-up, the REST resource and the MQTT state message. */
+export function actorName(actor: Actor | undefined): string | undefined {
+  if (!actor) return undefined;
+  if (actor.type === 'user') return actor.name;
+  return actor.type === 'device' ? `device:${actor.deviceId}` : 'system';
+}
+
+export function toConsoleAlarm(alarm: Alarm, directory: OfficeDirectory): ConsoleAlarm {
+  const room = directory.room(alarm.siteId, alarm.roomId);
+  return {
+    id: alarm.id,
+    siteId: alarm.siteId,
+    kind: alarm.kind,
+    state: alarm.state,
+    drill: alarm.drill,
+    deviceId: alarm.deviceId,
+    roomId: alarm.roomId,
+    roomName: room?.name,
+    floor: room?.floor,
+    zoneId: alarm.zoneId,
+    raisedAt: new Date(alarm.raisedAt).toISOString(),
+    updatedAt: new Date(alarm.updatedAt).toISOString(),
+    pressCount: alarm.pressCount,
+    responders: alarm.responders.map((r) => r.name),
+    acknowledgedBy: actorName(alarm.acknowledgedBy),
+  };
+}
+
+export function toAlarmResource(alarm: Alarm, directory: OfficeDirectory) {
+  return {
+    ...toConsoleAlarm(alarm, directory),
+    acknowledgedAt: alarm.acknowledgedAt === undefined ? undefined : new Date(alarm.acknowledgedAt).toISOString(),
+    closedAt: alarm.closedAt === undefined ? undefined : new Date(alarm.closedAt).toISOString(),
+    outcome: alarm.outcome,
+    chainId: alarm.chain.chainId,
+    escalationStep: alarm.lastStep,
+    nextStepDueAt: alarm.nextStepDueAt === null ? null : new Date(alarm.nextStepDueAt).toISOString(),
+    routedStations: alarm.routedStations,
+  };
+}
+
+export function toAlarmStateMessage(alarm: Alarm): AlarmStateMessage {
+  return {
+    v: 1,
+    id: alarm.id,
+    siteId: alarm.siteId,
+    kind: alarm.kind,
+    state: alarm.state,
+    drill: alarm.drill,
+    ...(alarm.deviceId ? { deviceId: alarm.deviceId } : {}),
+    ...(alarm.roomId ? { roomId: alarm.roomId } : {}),
+    ...(alarm.zoneId ? { zoneId: alarm.zoneId } : {}),
+    raisedAt: new Date(alarm.raisedAt).toISOString(),
+    updatedAt: new Date(alarm.updatedAt).toISOString(),
+    pressCount: alarm.pressCount,
+    responders: alarm.responders.map((r) => r.name),
+  };
+}

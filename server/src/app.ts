@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, * as FastifyModule from 'fastify';
+import { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AlarmService } from './alarm/alarm-service';
+import type { SessionService } from './auth/sessions';
+import type { EmbeddedBroker } from './broker/embedded-broker';
+import { pickMqttSubprotocol, registerMqttWebSocketRoute } from './broker/mqtt-websocket';
+import type { OfficeDirectory } from './config/office-directory';
+import { TryggError } from './errors';
+import type { Metrics } from './metrics/metrics';
+import { alarmRoutes } from './routes/api/alarm-routes';
+import { directoryRoutes } from './routes/api/directory-routes';
+import { sessionRoutes } from './routes/api/session-routes';
+import { healthRoutes, type Readiness } from './routes/health-routes';
+import type { Store } from './store/store';
+import type { ConsoleHub } from './ws/console-hub';
+import { CONSOLE_MAX_MESSAGE_BYTES, consoleSocketRoute } from './ws/console-socket-route';
+
+export interface AppDeps {
+  logger: Logger;
+  directory: OfficeDirectory;
+  store: Store;
+  alarms: AlarmService;
+  hub: ConsoleHub;
+  sessions: SessionService;
+  metrics: Metrics;
+  readiness: Readiness;
+  /** Present when the broker is embedded: MQTT over WebSocket is then served at `/mqtt`. */
+  broker?: EmbeddedBroker;
+  consoleDir?: string;
+  secureCookies?: boolean;
+  consolePingIntervalMs?: number;
+}
+
+/** Builds the HTTP app without listening, so tests can use `app.inject()` (fastify's build/listen split). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // Per-request lines would drown the alarm events in the log; rejections are logged below.
+    ...({ logController: new (FastifyModule as unknown as { LogController: new (o: object) => unknown }).LogController({ disableRequestLogging: true }) } as object),
+    bodyLimit: 16 * 1024,
+    routerOptions: { maxParamLength: 100 },
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((error: FastifyError | TryggError, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error, url: request.url }, 'request failed');
+      return reply.code(500).send({ code: 'TRYGG_SRV_INTERNAL', message: 'internal error' });
+    }
+    const code = error instanceof TryggError ? error.code : (error as FastifyError).validation ? 'TRYGG_SRV_BAD_REQUEST' : (error.code ?? 'TRYGG_SRV_BAD_REQUEST');
+    deps.metrics.httpRejected.inc({ code });
+    request.log.info({ code, status, method: request.method, url: request.url.slice(0, 200), reason: error.message }, 'request rejected');
+    return reply.code(status).send({ code, message: error.message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    deps.metrics.httpRejected.inc({ code: 'TRYGG_SRV_NOT_FOUND' });
+    reply.code(404).send({ code: 'TRYGG_SRV_NOT_FOUND', message: `${request.method} ${request.url.slice(0, 200)} not found` });
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'");
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: Math.max(CONSOLE_MAX_MESSAGE_BYTES, 300 * 1024), handleProtocols: (protocols) => pickMqttSubprotocol(protocols) },
+  });
+
+  const { store, directory, sessions, alarms, hub, metrics } = deps;
+  await app.register(healthRoutes, { metrics, store, readiness: deps.readiness });
+  await app.register(sessionRoutes, { sessions, secureCookies: deps.secureCookies ?? false });
+  await app.register(alarmRoutes, { store, alarms, directory, sessions });
+  await app.register(directoryRoutes, { store, directory, sessions });
+  await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
+  if (deps.broker) registerMqttWebSocketRoute(app, deps.broker);
+  if (deps.consoleDir && existsSync(deps.consoleDir)) await app.register(fastifyStatic, { root: deps.consoleDir, prefix: '/' });
+  return app;
+}

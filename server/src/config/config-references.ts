@@ -1,0 +1,94 @@
+import type { SiteConfig, TryggConfig } from './types';
+
+/**
+ * Cross-reference checks run after the schema passed: every id a config names must exist, and
+ * ids must be unique where they are looked up. Problems come back as `path: message`.
+ */
+export function checkConfigReferences(config: TryggConfig): string[] {
+  const problems: string[] = [];
+  const siteIds = new Set<string>();
+  const brokerUsernames = new Map<string, string>();
+
+  const claimUsername = (username: string, path: string) => {
+    const earlier = brokerUsernames.get(username);
+    if (earlier) problems.push(`${path}: MQTT username "${username}" is already used at ${earlier}`);
+    else brokerUsernames.set(username, path);
+  };
+
+  config.sites.forEach((site, s) => {
+    const at = `sites.${s}`;
+    if (siteIds.has(site.id)) problems.push(`${at}.id: duplicate site "${site.id}"`);
+    siteIds.add(site.id);
+    problems.push(...checkSite(site, at, config));
+    site.gateways.forEach((g, i) => claimUsername(g.username, `${at}.gateways.${i}.username`));
+    site.deviceAccounts?.forEach((a, i) => claimUsername(a.username, `${at}.deviceAccounts.${i}.username`));
+  });
+
+  const usernames = new Set<string>();
+  config.users.forEach((user, u) => {
+    if (usernames.has(user.username)) problems.push(`users.${u}.username: duplicate user "${user.username}"`);
+    usernames.add(user.username);
+    user.sites.forEach((siteId, i) => {
+      if (siteId !== '*' && !siteIds.has(siteId)) problems.push(`users.${u}.sites.${i}: unknown site "${siteId}"`);
+    });
+  });
+  return problems;
+}
+
+function idsOf(list: { id: string }[], path: string, what: string, problems: string[]): Set<string> {
+  const ids = new Set<string>();
+  list.forEach((item, i) => {
+    if (ids.has(item.id)) problems.push(`${path}.${i}.id: duplicate ${what} "${item.id}"`);
+    ids.add(item.id);
+  });
+  return ids;
+}
+
+function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] {
+  const problems: string[] = [];
+  const zones = idsOf(site.zones, `${at}.zones`, 'zone', problems);
+  const rooms = idsOf(site.rooms, `${at}.rooms`, 'room', problems);
+  const gateways = idsOf(site.gateways, `${at}.gateways`, 'gateway', problems);
+  const devices = idsOf(site.devices, `${at}.devices`, 'device', problems);
+  const stations = idsOf(site.stations, `${at}.stations`, 'station', problems);
+  const groups = idsOf(site.groups, `${at}.groups`, 'group', problems);
+  const chains = idsOf(site.chains, `${at}.chains`, 'chain', problems);
+  const ref = (set: Set<string>, value: string | undefined, path: string, what: string) => {
+    if (value !== undefined && !set.has(value)) problems.push(`${path}: unknown ${what} "${value}"`);
+  };
+
+  ref(chains, site.defaultChain, `${at}.defaultChain`, 'chain');
+  site.zones.forEach((z, i) => ref(chains, z.chain, `${at}.zones.${i}.chain`, 'chain'));
+  site.rooms.forEach((r, i) => ref(zones, r.zoneId, `${at}.rooms.${i}.zoneId`, 'zone'));
+  site.devices.forEach((d, i) => {
+    ref(rooms, d.roomId, `${at}.devices.${i}.roomId`, 'room');
+    ref(gateways, d.gatewayId, `${at}.devices.${i}.gatewayId`, 'gateway');
+    // A fixed button without a room could never be routed: refuse rather than guess.
+    if (d.type === 'panic-button' && !d.roomId) problems.push(`${at}.devices.${i}.roomId: a panic-button needs a room`);
+  });
+  site.deviceAccounts?.forEach((a, i) =>
+    a.deviceIds?.forEach((d, j) => ref(devices, d, `${at}.deviceAccounts.${i}.deviceIds.${j}`, 'device')),
+  );
+  site.stations.forEach((st, i) => ref(zones, st.zoneId, `${at}.stations.${i}.zoneId`, 'zone'));
+  site.groups.forEach((g, i) => {
+    g.stations?.forEach((st, j) => ref(stations, st, `${at}.groups.${i}.stations.${j}`, 'station'));
+    g.zones?.forEach((z, j) => ref(zones, z, `${at}.groups.${i}.zones.${j}`, 'zone'));
+    if (!g.stations?.length && !g.zones?.length) problems.push(`${at}.groups.${i}: a group needs stations or zones`);
+  });
+  const siteIds = new Set(config.sites.map((s) => s.id));
+  site.chains.forEach((chain, c) =>
+    chain.steps.forEach((step, k) =>
+      step.targets.forEach((t, j) => {
+        const path = `${at}.chains.${c}.steps.${k}.targets.${j}`;
+        if ('group' in t) ref(groups, t.group, `${path}.group`, 'group');
+        else if ('zone' in t) ref(zones, t.zone, `${path}.zone`, 'zone');
+        else if ('station' in t) ref(stations, t.station, `${path}.station`, 'station');
+        else if ('site' in t) {
+          ref(siteIds, t.site, `${path}.site`, 'site');
+          if (t.site === site.id) problems.push(`${path}.site: a chain cannot name its own site as a neighbour`);
+        }
+      }),
+    ),
+  );
+  return problems;
+}

@@ -1,0 +1,126 @@
+import { ID_PATTERN } from '@trygg/protocol';
+
+/** JSON Schema of the configuration file; see config/types.ts for the meaning of each field. */
+const id = { type: 'string', pattern: ID_PATTERN } as const;
+const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const idList = { type: 'array', items: id, uniqueItems: true } as const;
+const passwordHash = { type: 'string', pattern: '^scrypt\\$', maxLength: 300 } as const;
+const username = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } as const;
+
+const target = {
+  type: 'object',
+  minProperties: 1,
+  maxProperties: 1,
+  additionalProperties: false,
+  properties: { group: id, zone: id, station: id, site: id },
+} as const;
+
+const step = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['afterSeconds', 'targets'],
+  properties: {
+    afterSeconds: { type: 'number', minimum: 0, maximum: 86400 },
+    targets: { type: 'array', minItems: 1, items: target },
+    channels: { type: 'array', items: { enum: ['console'] }, uniqueItems: true },
+    until: { enum: ['acknowledged', 'responding', 'resolved'] },
+    includeOriginZone: { type: 'boolean' },
+  },
+} as const;
+
+export const configSchema = {
+  $id: 'trygg/config',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'sites', 'users'],
+  properties: {
+    version: { const: 1 },
+    broker: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { allowAnonymous: { type: 'boolean' } },
+    },
+    sites: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'zones', 'rooms', 'gateways', 'devices', 'stations', 'groups', 'chains', 'defaultChain'],
+        properties: {
+          id,
+          name,
+          address: { type: 'string', maxLength: 300 },
+          timezone: { type: 'string', maxLength: 64 },
+          defaultChain: id,
+          zones: {
+            type: 'array', minItems: 1,
+            items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id, name, chain: id } },
+          },
+          rooms: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'name', 'zoneId'],
+              properties: { id, name, zoneId: id, floor: { type: 'string', maxLength: 20 } },
+            },
+          },
+          gateways: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'username', 'passwordHash'],
+              properties: { id, username, passwordHash },
+            },
+          },
+          deviceAccounts: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['username', 'passwordHash'],
+              properties: { username, passwordHash, deviceIds: idList },
+            },
+          },
+          devices: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'type', 'gatewayId'],
+              properties: { id, name, type: { enum: ['panic-button', 'portable'] }, roomId: id, gatewayId: id },
+            },
+          },
+          stations: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'name', 'zoneId'],
+              properties: { id, name, zoneId: id },
+            },
+          },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['id'],
+              properties: { id, name, stations: idList, zones: idList },
+            },
+          },
+          chains: {
+            type: 'array', minItems: 1,
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'steps'],
+              properties: { id, name, steps: { type: 'array', minItems: 1, maxItems: 20, items: step } },
+            },
+          },
+        },
+      },
+    },
+    users: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['username', 'name', 'role', 'sites', 'passwordHash'],
+        properties: {
+          username,
+          name,
+          role: { enum: ['employee', 'responder', 'security', 'manager', 'admin'] },
+          sites: { type: 'array', items: { anyOf: [id, { const: '*' }] }, uniqueItems: true },
+          passwordHash,
+        },
+      },
+    },
+  },
+} as const;

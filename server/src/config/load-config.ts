@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { createAjv, formatSchemaErrors } from '@trygg/protocol';
+import { parse as parseYaml } from 'yaml';
+import { TryggError } from '../errors';
+import { checkConfigReferences } from './config-references';
+import { configSchema } from './config-schema';
+import type { TryggConfig } from './types';
+
+const validateSchema = createAjv().compile<TryggConfig>(configSchema);
+
+export class ConfigError extends TryggError {
+  constructor(readonly source: string, readonly problems: string[], cause?: unknown) {
+    super(cause ? 'TRYGG_SRV_CONFIG_UNREADABLE' : 'TRYGG_SRV_CONFIG_INVALID', [source], { cause });
+    this.message = `${this.message}: ${problems.join('; ')}`;
+  }
+}
+
+/** Validates parsed configuration data: schema first (all problems), then cross-references. */
+export function validateConfig(data: unknown, source = 'configuration'): TryggConfig {
+  if (!validateSchema(data)) throw new ConfigError(source, formatSchemaErrors(validateSchema.errors));
+  const problems = checkConfigReferences(data);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return data;
+}
+
+/** Reads a YAML or JSON configuration file (YAML is a superset of JSON). */
+export function loadConfigFile(path: string): TryggConfig {
+  let text: string;
+  let data: unknown;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [(err as Error).message], err);
+  }
+  try {
+    data = parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(path, [`not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  return validateConfig(data, path);
+}

@@ -1,0 +1,65 @@
+import type { ChainConfig, DeviceConfig, RoomConfig, SiteConfig, StationConfig, TryggConfig, UserConfig, ZoneConfig } from './types';
+
+/**
+ * Read-only lookups over a validated configuration: the answers to "which site, room, zone,
+ * station is this?" that ingest, routing and the API ask on every alarm.
+ */
+export class OfficeDirectory {
+  private readonly sites = new Map<string, SiteConfig>();
+  private readonly stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
+  private readonly users = new Map<string, UserConfig>();
+
+  constructor(readonly config: TryggConfig) {
+    for (const site of config.sites) {
+      this.sites.set(site.id, site);
+      // Station ids are what a console announces; they are looked up across sites.
+      for (const station of site.stations) {
+        if (!this.stationsById.has(station.id)) this.stationsById.set(station.id, { site, station });
+      }
+    }
+    for (const user of config.users) this.users.set(user.username, user);
+  }
+
+  site(siteId: string): SiteConfig | undefined {
+    return this.sites.get(siteId);
+  }
+
+  allSites(): SiteConfig[] {
+    return this.config.sites;
+  }
+
+  device(siteId: string, deviceId: string): DeviceConfig | undefined {
+    return this.site(siteId)?.devices.find((d) => d.id === deviceId);
+  }
+
+  room(siteId: string, roomId: string | undefined): RoomConfig | undefined {
+    return roomId === undefined ? undefined : this.site(siteId)?.rooms.find((r) => r.id === roomId);
+  }
+
+  zone(siteId: string, zoneId: string): ZoneConfig | undefined {
+    return this.site(siteId)?.zones.find((z) => z.id === zoneId);
+  }
+
+  station(stationId: string): { site: SiteConfig; station: StationConfig } | undefined {
+    return this.stationsById.get(stationId);
+  }
+
+  user(username: string): UserConfig | undefined {
+    return this.users.get(username);
+  }
+
+  /** The chain for an alarm from this zone: the zone's own, else the site's default. */
+  chainFor(siteId: string, zoneId: string | undefined): ChainConfig {
+    const site = this.site(siteId);
+    if (!site) throw new Error(`unknown site ${siteId}`);
+    const zoneChain = zoneId ? this.zone(siteId, zoneId)?.chain : undefined;
+    const chainId = zoneChain ?? site.defaultChain;
+    const chain = site.chains.find((c) => c.id === chainId);
+    if (!chain) throw new Error(`unknown chain ${chainId}`);
+    return chain;
+  }
+
+  userMayAccessSite(user: UserConfig, siteId: string): boolean {
+    return user.sites.includes('*') || user.sites.includes(siteId);
+  }
+}

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { TryggError } from './errors';
+
+export const DEMO_CONFIG = fileURLToPath(new URL('../config/demo-office.yaml', import.meta.url));
+
+export interface Environment {
+  httpPort: number;
+  httpHost: string;
+  mqttPort: number;
+  mqttUrl?: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  dataDir: string;
+  configFile: string;
+  logLevel: string;
+  embeddedGateway: boolean;
+  presenceGraceMs?: number;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new TryggError('TRYGG_SRV_BAD_REQUEST', [`${name} must be a port number (0-65535), got "${raw}"`]);
+  return n;
+}
+
+/** The contract of `npm start` (DESIGN.md "External contract"): PORT, MQTT_PORT, MQTT_URL, TRYGG_DATA_DIR, TRYGG_CONFIG. */
+export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
+  const grace = env.TRYGG_PRESENCE_GRACE_MS;
+  return {
+    httpPort: port(env, 'PORT', 8080),
+    httpHost: env.HOST || '0.0.0.0',
+    mqttPort: port(env, 'MQTT_PORT', 1883),
+    mqttUrl: env.MQTT_URL || undefined,
+    mqttUsername: env.MQTT_USERNAME || undefined,
+    mqttPassword: env.MQTT_PASSWORD || undefined,
+    dataDir: env.TRYGG_DATA_DIR || './data',
+    configFile: env.TRYGG_CONFIG || DEMO_CONFIG,
+    logLevel: env.LOG_LEVEL || 'info',
+    embeddedGateway: env.TRYGG_EMBEDDED_GATEWAY !== 'off',
+    presenceGraceMs: grace ? port({ g: grace }, 'g', 15000) && Number(grace) : undefined,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The server's error catalogue. Every code is listed in docs/errors.md; errors.test.ts keeps the
+ * two in step. HTTP answers carry `{ code, message }`.
+ */
+export const errorCatalogue = {
+  TRYGG_SRV_CONFIG_INVALID: { status: 500, message: 'invalid configuration %s' },
+  TRYGG_SRV_CONFIG_UNREADABLE: { status: 500, message: 'cannot read configuration %s' },
+  TRYGG_SRV_PORT_IN_USE: { status: 500, message: 'port %s is already in use; set %s to a free port' },
+  TRYGG_SRV_BAD_REQUEST: { status: 400, message: 'bad request: %s' },
+  TRYGG_SRV_UNAUTHENTICATED: { status: 401, message: 'log in first' },
+  TRYGG_SRV_BAD_CREDENTIALS: { status: 401, message: 'wrong username or password' },
+  TRYGG_SRV_FORBIDDEN: { status: 403, message: 'your role may not %s' },
+  TRYGG_SRV_NOT_FOUND: { status: 404, message: '%s not found' },
+  TRYGG_SRV_ALARM_CLOSED: { status: 409, message: 'alarm %s is already %s' },
+  TRYGG_SRV_INVALID_TRANSITION: { status: 409, message: 'alarm %s cannot go from %s to %s' },
+  TRYGG_SRV_UNKNOWN_STATION: { status: 400, message: 'unknown console station %s' },
+  TRYGG_SRV_STORE_MIGRATION: { status: 500, message: 'store migration %s failed' },
+  TRYGG_SRV_STORE_TOO_NEW: { status: 500, message: 'store schema version %s is newer than this server knows (%s)' },
+  TRYGG_SRV_BROKER_UNREACHABLE: { status: 503, message: 'MQTT broker %s is unreachable' },
+  TRYGG_SRV_INTERNAL: { status: 500, message: 'internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class TryggError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: ErrorCode, args: (string | number)[] = [], options?: { cause?: unknown }) {
+    let i = 0;
+    super(errorCatalogue[code].message.replace(/%s/g, () => String(args[i++] ?? '')), options);
+    this.name = 'TryggError';
+    this.code = code;
+    this.statusCode = errorCatalogue[code].status;
+  }
+}
+
+export function tryggError(code: ErrorCode, ...args: (string | number)[]): TryggError {
+  return new TryggError(code, args);
+}

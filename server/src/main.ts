@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { loadConfigFile } from './config/load-config';
+import { startTrygg } from './server';
+import { readEnvironment } from './environment';
+
+/**
+ * `npm start`: the whole system in one process on embedded defaults. Startup problems (port in
+ * use, invalid configuration) end as one clear line, not a stack trace.
+ */
+async function main(): Promise<void> {
+  const env = readEnvironment(process.env);
+  const logger = pino({ level: env.logLevel, base: { service: 'trygg' } });
+  const config = loadConfigFile(env.configFile);
+  const running = await startTrygg({
+    config,
+    dataDir: resolve(env.dataDir),
+    httpPort: env.httpPort,
+    httpHost: env.httpHost,
+    mqttPort: env.mqttPort,
+    mqttUrl: env.mqttUrl,
+    mqttUsername: env.mqttUsername,
+    mqttPassword: env.mqttPassword,
+    embeddedGateways: env.embeddedGateway ? config.sites.flatMap((s) => s.gateways.map((g) => ({ siteId: s.id, gatewayId: g.id }))) : [],
+    presenceGraceMs: env.presenceGraceMs,
+    logger,
+  });
+  logger.info({ console: `http://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`trygg: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGateway, type Gateway } from '@trygg/gateway';
+import { systemClock, type Clock } from '@trygg/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AlarmService } from './alarm/alarm-service';
+import { buildApp } from './app';
+import { SessionService } from './auth/sessions';
+import { createBrokerAuthenticator, type InternalBrokerAccount } from './broker/broker-authenticator';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
+import { OfficeDirectory } from './config/office-directory';
+import type { TryggConfig } from './config/types';
+import { TryggError } from './errors';
+import { MqttIngest } from './ingest/mqtt-ingest';
+import { MqttLink } from './ingest/mqtt-link';
+import { createMetrics } from './metrics/metrics';
+import { SqliteStore } from './store/sqlite/sqlite-store';
+import type { Store } from './store/store';
+import { ConsoleHub } from './ws/console-hub';
+
+export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../alarm-console/public');
+
+export interface TryggOptions {
+  config: TryggConfig;
+  dataDir: string;
+  httpHost?: string;
+  httpPort: number;
+  mqttHost?: string;
+  /** Port of the embedded broker; ignored when `mqttUrl` names an external broker. */
+  mqttPort: number;
+  mqttUrl?: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  /** Run a gateway for each of these in this process (the demo's one-process office). */
+  embeddedGateways?: { siteId: string; gatewayId: string }[];
+  logger: Logger;
+  clock?: Clock;
+  consoleDir?: string;
+  presenceGraceMs?: number;
+  consolePingIntervalMs?: number;
+  gatewayResendIntervalMs?: number;
+}
+
+export interface RunningTrygg {
+  app: FastifyInstance;
+  httpPort: number;
+  mqttPort?: number;
+  mqttUrl: string;
+  store: Store;
+  alarms: AlarmService;
+  hub: ConsoleHub;
+  gateways: Gateway[];
+  close(): Promise<void>;
+}
+
+function portInUse(err: unknown, port: number, variable: string): unknown {
+  return (err as { code?: string }).code === 'EADDRINUSE' ? new TryggError('TRYGG_SRV_PORT_IN_USE', [port, variable], { cause: err }) : err;
+}
+
+/**
+ * Starts the whole server: store, broker (embedded unless MQTT_URL), MQTT ingest, alarm service
+ * with resumed escalations, HTTP + WebSocket, and the embedded gateways. Order matters: the
+ * store and ingest are up before anything can publish an event to them.
+ */
+export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const directory = new OfficeDirectory(config);
+  const metrics = createMetrics();
+  const store = new SqliteStore(join(options.dataDir, 'trygg.db'));
+  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+  };
+
+  try {
+    const serverAccount = { username: `trygg-server-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') };
+    const gatewayAccounts = (options.embeddedGateways ?? []).map((g) => ({
+      ...g, username: `trygg-embedded-${g.siteId}-${g.gatewayId}`, password: randomBytes(24).toString('base64url'),
+    }));
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl = options.mqttUrl;
+    if (!mqttUrl) {
+      const internal: InternalBrokerAccount[] = [
+        { ...serverAccount, principal: { role: 'server' } },
+        ...gatewayAccounts.map((g) => ({ username: g.username, password: g.password, principal: { role: 'gateway' as const, siteId: g.siteId, gatewayId: g.gatewayId } })),
+      ];
+      const authenticator = createBrokerAuthenticator(config, internal, { allowAnonymous: config.broker?.allowAnonymous ?? false });
+      broker = await startEmbeddedBroker({
+        host: options.mqttHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
+        onReject: (reason) => metrics.brokerRejected.inc({ reason }),
+      }).catch((err: unknown) => { throw portInUse(err, options.mqttPort, 'MQTT_PORT'); });
+      const b = broker;
+      cleanups.push(() => b.close());
+      mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+    }
+
+    const link = new MqttLink({
+      url: mqttUrl, clientId: `trygg-server-${randomBytes(4).toString('hex')}`, logger: logger.child({ component: 'mqtt-link' }),
+      ...(broker ? serverAccount : { username: options.mqttUsername, password: options.mqttPassword }),
+    });
+    cleanups.push(() => link.close());
+    const hub = new ConsoleHub(store, directory, metrics, logger.child({ component: 'console-hub' }), clock, options.presenceGraceMs ?? 15_000);
+    await hub.restorePresence();
+    const ingest = new MqttIngest({ link, store, directory, metrics, logger: logger.child({ component: 'ingest' }), now: () => clock.now() });
+    const alarms = new AlarmService({ store, directory, clock, hub, outbound: ingest, metrics, logger: logger.child({ component: 'alarms' }) });
+    cleanups.push(async () => alarms.stop());
+    ingest.start(alarms);
+    await alarms.resume();
+
+    const sessions = new SessionService(store, directory, clock);
+    const app = await buildApp({
+      logger, directory, store, alarms, hub, sessions, metrics, broker,
+      readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
+      consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
+      consolePingIntervalMs: options.consolePingIntervalMs,
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ host: options.httpHost ?? '0.0.0.0', port: options.httpPort })
+      .catch((err: unknown) => { throw portInUse(err, options.httpPort, 'PORT'); });
+    const httpPort = (app.server.address() as { port: number }).port;
+
+    const gateways: Gateway[] = [];
+    for (const g of gatewayAccounts) {
+      const gateway = await startGateway({
+        siteId: g.siteId, gatewayId: g.gatewayId, dataDir: options.dataDir,
+        uplink: { url: mqttUrl, username: broker ? g.username : options.mqttUsername, password: broker ? g.password : options.mqttPassword },
+        resendIntervalMs: options.gatewayResendIntervalMs,
+        logger: logger.child({ component: 'gateway', gatewayId: g.gatewayId }),
+      });
+      gateways.push(gateway);
+      cleanups.splice(1, 0, () => gateway.stop());
+    }
+    logger.info({ httpPort, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: config.sites.map((s) => s.id) }, 'trygg started');
+    return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, alarms, hub, gateways, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,211 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Alarm, Decision } from '../../alarm/alarm-types';
+import { OPEN_ALARM_STATES } from '@trygg/protocol';
+import { TryggError } from '../../errors';
+import type {
+  AlarmFilter, DeviceEventOutcome, DeviceEventRecord, DeviceSeen, GatewayStatusRecord, SessionRecord, Store, StoredAlarmEvent,
+} from '../store';
+import { migrations } from './migrations';
+
+const OPEN_STATES_SQL = OPEN_ALARM_STATES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * SQLite store (better-sqlite3). WAL journal; alarm data on a connection with
+ * `synchronous=FULL`, so a committed alarm survives power loss before anyone is told. Device
+ * liveness, which is rewritten every few seconds and rebuilt by the next heartbeat, goes through
+ * a second connection with `synchronous=NORMAL`.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly statusDb: Database.Database;
+  private readonly stmt;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.statusDb = file === ':memory:' ? this.db : new Database(file);
+    this.statusDb.pragma('synchronous = NORMAL');
+    this.statusDb.pragma('busy_timeout = 5000');
+    this.stmt = {
+      findEvent: this.db.prepare<[string], { alarm_id: string | null }>('SELECT alarm_id FROM device_events WHERE event_id = ?'),
+      insertEvent: this.db.prepare(`INSERT INTO device_events (event_id, site_id, gateway_id, device_id, kind, seq, at, received_at, alarm_id)
+        VALUES (@eventId, @siteId, @gatewayId, @deviceId, @kind, @seq, @at, @receivedAt, @alarmId)`),
+      openForDevice: this.db.prepare<[string, string], { data: string }>(
+        `SELECT data FROM alarms WHERE site_id = ? AND device_id = ? AND state IN (${OPEN_STATES_SQL})`),
+      getAlarm: this.db.prepare<[string], { data: string }>('SELECT data FROM alarms WHERE id = ?'),
+      upsertAlarm: this.db.prepare(`INSERT INTO alarms (id, site_id, kind, state, device_id, raised_at, updated_at, next_step_due_at, version, data)
+        VALUES (@id, @siteId, @kind, @state, @deviceId, @raisedAt, @updatedAt, @nextStepDueAt, @version, @data)
+        ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+          next_step_due_at = excluded.next_step_due_at, version = excluded.version, data = excluded.data`),
+      insertAlarmEvent: this.db.prepare('INSERT INTO alarm_events (alarm_id, seq, type, at, data) VALUES (?, ?, ?, ?, ?)'),
+      insertRoute: this.db.prepare('INSERT OR IGNORE INTO alarm_routes (alarm_id, station_id) VALUES (?, ?)'),
+      alarmEvents: this.db.prepare<[string], { seq: number; data: string }>('SELECT seq, data FROM alarm_events WHERE alarm_id = ? ORDER BY seq'),
+      pending: this.db.prepare<[], { data: string }>(
+        `SELECT data FROM alarms WHERE next_step_due_at IS NOT NULL AND state IN (${OPEN_STATES_SQL}) ORDER BY next_step_due_at`),
+      routedTo: this.db.prepare<[string], { data: string }>(`SELECT a.data FROM alarms a JOIN alarm_routes r ON r.alarm_id = a.id
+        WHERE r.station_id = ? AND a.state IN (${OPEN_STATES_SQL}) ORDER BY a.raised_at`),
+      upsertSeen: this.statusDb.prepare(`INSERT INTO devices_seen (site_id, device_id, gateway_id, last_seen_at, battery)
+        VALUES (@siteId, @deviceId, @gatewayId, @lastSeenAt, @battery)
+        ON CONFLICT (site_id, device_id) DO UPDATE SET gateway_id = excluded.gateway_id,
+          last_seen_at = max(last_seen_at, excluded.last_seen_at), battery = coalesce(excluded.battery, battery)`),
+      listSeen: this.statusDb.prepare<[], { site_id: string; device_id: string; gateway_id: string; last_seen_at: number; battery: number | null }>(
+        'SELECT * FROM devices_seen ORDER BY site_id, device_id'),
+      upsertGateway: this.statusDb.prepare(`INSERT INTO gateway_status (site_id, gateway_id, state, at, outbox_depth)
+        VALUES (@siteId, @gatewayId, @state, @at, @outboxDepth)
+        ON CONFLICT (site_id, gateway_id) DO UPDATE SET state = excluded.state, at = excluded.at, outbox_depth = excluded.outbox_depth`),
+      listGateways: this.statusDb.prepare<[], { site_id: string; gateway_id: string; state: 'online' | 'offline'; at: number; outbox_depth: number | null }>(
+        'SELECT * FROM gateway_status ORDER BY site_id, gateway_id'),
+      insertSession: this.db.prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+      getSession: this.db.prepare<[string, number], { token_hash: string; username: string; created_at: number; expires_at: number }>(
+        'SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?'),
+      deleteSession: this.db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+    };
+  }
+
+  async recordDeviceEvent(event: DeviceEventRecord, decide: (openAlarm: Alarm | undefined) => Decision | null): Promise<DeviceEventOutcome> {
+    return this.db.transaction((): DeviceEventOutcome => {
+      const known = this.stmt.findEvent.get(event.eventId);
+      if (known) return { duplicate: true, alarmId: known.alarm_id ?? undefined };
+      const open = this.stmt.openForDevice.get(event.siteId, event.deviceId);
+      const decision = decide(open ? parseAlarm(open.data) : undefined);
+      if (decision) this.writeDecision(decision);
+      this.stmt.insertEvent.run({ ...event, alarmId: decision?.alarm.id ?? null });
+      return { duplicate: false, decision };
+    }).immediate();
+  }
+
+  async updateAlarm(alarmId: string, decide: (alarm: Alarm) => Decision): Promise<Decision | undefined> {
+    return this.db.transaction((): Decision | undefined => {
+      const row = this.stmt.getAlarm.get(alarmId);
+      if (!row) return undefined;
+      const decision = decide(parseAlarm(row.data));
+      this.writeDecision(decision);
+      return decision;
+    }).immediate();
+  }
+
+  private writeDecision({ alarm, events }: Decision): void {
+    if (events.length === 0) return;
+    const firstSeq = alarm.version - events.length + 1;
+    this.stmt.upsertAlarm.run({
+      id: alarm.id, siteId: alarm.siteId, kind: alarm.kind, state: alarm.state, deviceId: alarm.deviceId ?? null,
+      raisedAt: alarm.raisedAt, updatedAt: alarm.updatedAt, nextStepDueAt: alarm.nextStepDueAt, version: alarm.version,
+      data: JSON.stringify(alarm),
+    });
+    events.forEach((event, i) => this.stmt.insertAlarmEvent.run(alarm.id, firstSeq + i, event.type, event.at, JSON.stringify(event)));
+    for (const station of alarm.routedStations) this.stmt.insertRoute.run(alarm.id, station);
+  }
+
+  async getAlarm(alarmId: string): Promise<Alarm | undefined> {
+    const row = this.stmt.getAlarm.get(alarmId);
+    return row ? parseAlarm(row.data) : undefined;
+  }
+
+  async alarmEvents(alarmId: string): Promise<StoredAlarmEvent[]> {
+    return this.stmt.alarmEvents.all(alarmId).map((r) => ({ alarmId, seq: r.seq, event: JSON.parse(r.data) }));
+  }
+
+  async listAlarms(filter: AlarmFilter): Promise<Alarm[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.state === 'open') where.push(`state IN (${OPEN_STATES_SQL})`);
+    else if (filter.state) { where.push('state = ?'); params.push(filter.state); }
+    if (filter.siteIds) {
+      if (filter.siteIds.length === 0) return [];
+      where.push(`site_id IN (${filter.siteIds.map(() => '?').join(', ')})`);
+      params.push(...filter.siteIds);
+    }
+    const sql = `SELECT data FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ?`;
+    params.push(Math.min(filter.limit ?? 100, 1000));
+    return (this.db.prepare(sql).all(...params) as { data: string }[]).map((r) => parseAlarm(r.data));
+  }
+
+  async alarmsWithPendingSteps(): Promise<Alarm[]> {
+    return this.stmt.pending.all().map((r) => parseAlarm(r.data));
+  }
+
+  async openAlarmsRoutedTo(stationId: string): Promise<Alarm[]> {
+    return this.stmt.routedTo.all(stationId).map((r) => parseAlarm(r.data));
+  }
+
+  async countOpenAlarms(): Promise<number> {
+    return (this.db.prepare(`SELECT count(*) AS n FROM alarms WHERE state IN (${OPEN_STATES_SQL})`).get() as { n: number }).n;
+  }
+
+  async recordDeviceSeen(seen: DeviceSeen[]): Promise<void> {
+    this.statusDb.transaction(() => {
+      for (const s of seen) this.stmt.upsertSeen.run({ ...s, battery: s.battery ?? null });
+    })();
+  }
+
+  async listDevicesSeen(): Promise<DeviceSeen[]> {
+    return this.stmt.listSeen.all().map((r) => ({
+      siteId: r.site_id, deviceId: r.device_id, gatewayId: r.gateway_id, lastSeenAt: r.last_seen_at, battery: r.battery ?? undefined,
+    }));
+  }
+
+  async setGatewayStatus(status: GatewayStatusRecord): Promise<void> {
+    this.stmt.upsertGateway.run({ ...status, outboxDepth: status.outboxDepth ?? null });
+  }
+
+  async listGatewayStatus(): Promise<GatewayStatusRecord[]> {
+    return this.stmt.listGateways.all().map((r) => ({
+      siteId: r.site_id, gatewayId: r.gateway_id, state: r.state, at: r.at, outboxDepth: r.outbox_depth ?? undefined,
+    }));
+  }
+
+  async markStationPresence(stationId: string, online: boolean, at: number): Promise<void> {
+    this.statusDb.prepare(`INSERT INTO station_presence (station_id, online, changed_at) VALUES (?, ?, ?)
+      ON CONFLICT (station_id) DO UPDATE SET online = excluded.online, changed_at = excluded.changed_at`).run(stationId, online ? 1 : 0, at);
+  }
+
+  async stationsMarkedOnline(): Promise<string[]> {
+    return (this.statusDb.prepare('SELECT station_id FROM station_presence WHERE online = 1').all() as { station_id: string }[]).map((r) => r.station_id);
+  }
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.stmt.insertSession.run(s.tokenHash, s.username, s.createdAt, s.expiresAt);
+  }
+
+  async getSession(tokenHash: string, now: number): Promise<SessionRecord | undefined> {
+    const r = this.stmt.getSession.get(tokenHash, now);
+    return r ? { tokenHash: r.token_hash, username: r.username, createdAt: r.created_at, expiresAt: r.expires_at } : undefined;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.stmt.deleteSession.run(tokenHash);
+  }
+
+  async close(): Promise<void> {
+    if (this.statusDb !== this.db) this.statusDb.close();
+    this.db.close();
+  }
+}
+
+function parseAlarm(data: string): Alarm {
+  return JSON.parse(data) as Alarm;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const current = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) throw new TryggError('TRYGG_SRV_STORE_TOO_NEW', [current, latest]);
+  for (const m of migrations.filter((m) => m.version > current)) {
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      })();
+    } catch (err) {
+      throw new TryggError('TRYGG_SRV_STORE_MIGRATION', [`${m.version} (${m.name})`], { cause: err });
+    }
+  }
+}

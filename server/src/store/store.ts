@@ -1,0 +1,92 @@
+import type { AlarmStateName } from '@trygg/protocol';
+import type { Alarm, AlarmEvent, Decision } from '../alarm/alarm-types';
+
+/**
+ * The persistence port. SQLite implements it today; a PostgreSQL store must pass the same
+ * conformance suite (store-conformance.ts). Operations are atomic at the level the alarm path
+ * needs ("record this device event and the alarm change it causes"), so a backend with row locks
+ * can implement them without the caller knowing.
+ */
+export interface DeviceEventRecord {
+  eventId: string;
+  siteId: string;
+  gatewayId: string;
+  deviceId: string;
+  kind: string;
+  seq: number;
+  at: string;
+  receivedAt: number;
+}
+
+export type DeviceEventOutcome =
+  | { duplicate: true; alarmId?: string }
+  | { duplicate: false; decision: Decision | null };
+
+export interface StoredAlarmEvent {
+  alarmId: string;
+  seq: number;
+  event: AlarmEvent;
+}
+
+export interface AlarmFilter {
+  state?: AlarmStateName | 'open';
+  /** Undefined means every site. */
+  siteIds?: string[];
+  limit?: number;
+}
+
+export interface DeviceSeen {
+  siteId: string;
+  deviceId: string;
+  gatewayId: string;
+  lastSeenAt: number;
+  battery?: number;
+}
+
+export interface GatewayStatusRecord {
+  siteId: string;
+  gatewayId: string;
+  state: 'online' | 'offline';
+  at: number;
+  outboxDepth?: number;
+}
+
+export interface SessionRecord {
+  tokenHash: string;
+  username: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface Store {
+  /**
+   * Records a device event once. For a new event, `decide` is called with the device's open
+   * alarm (if any) and its decision is committed in the same transaction, durably, before this
+   * resolves. A known eventId returns `duplicate` and changes nothing.
+   */
+  recordDeviceEvent(event: DeviceEventRecord, decide: (openAlarm: Alarm | undefined) => Decision | null): Promise<DeviceEventOutcome>;
+  /** Atomically reads the alarm, decides, and commits the decision. Undefined if no such alarm. */
+  updateAlarm(alarmId: string, decide: (alarm: Alarm) => Decision): Promise<Decision | undefined>;
+  getAlarm(alarmId: string): Promise<Alarm | undefined>;
+  alarmEvents(alarmId: string): Promise<StoredAlarmEvent[]>;
+  listAlarms(filter: AlarmFilter): Promise<Alarm[]>;
+  /** Open alarms with a stored escalation deadline: what a restarted server must resume. */
+  alarmsWithPendingSteps(): Promise<Alarm[]>;
+  openAlarmsRoutedTo(stationId: string): Promise<Alarm[]>;
+  countOpenAlarms(): Promise<number>;
+
+  recordDeviceSeen(seen: DeviceSeen[]): Promise<void>;
+  listDevicesSeen(): Promise<DeviceSeen[]>;
+  setGatewayStatus(status: GatewayStatusRecord): Promise<void>;
+  listGatewayStatus(): Promise<GatewayStatusRecord[]>;
+
+  markStationPresence(stationId: string, online: boolean, at: number): Promise<void>;
+  /** Stations whose last recorded presence is online (e.g. still online when the server died). */
+  stationsMarkedOnline(): Promise<string[]>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string, now: number): Promise<SessionRecord | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  close(): Promise<void>;
+}

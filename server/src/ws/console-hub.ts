@@ -1,0 +1,120 @@
+import type { Clock, ConsoleServerMessage } from '@trygg/protocol';
+import type { Logger } from 'pino';
+import type { Alarm } from '../alarm/alarm-types';
+import { toConsoleAlarm } from '../alarm/alarm-view';
+import type { OfficeDirectory } from '../config/office-directory';
+import type { Metrics } from '../metrics/metrics';
+import type { Store } from '../store/store';
+
+/** One console connection as the hub sees it; the WebSocket route adapts a real socket to this. */
+export interface ConsoleConnection {
+  readonly stationId: string;
+  send(message: ConsoleServerMessage): void;
+}
+
+/**
+ * Console presence and delivery. A station is online while at least one connection has
+ * announced it. Each connection remembers which alarms it has shown, so an alarm is popped up
+ * once per connection whatever races between a reconnect and a new alarm.
+ *
+ * Presence has a grace period: a station that dropped less than `presenceGraceMs` ago (or was
+ * online when the server last stopped) still counts as online, because a console that is
+ * reconnecting will receive every alarm routed to it on `hello`, while skipping it would send
+ * the alarm past the colleagues who are about to be back.
+ */
+export class ConsoleHub {
+  private readonly byStation = new Map<string, Set<ConsoleConnection>>();
+  private readonly shown = new WeakMap<ConsoleConnection, Set<string>>();
+  private readonly droppedAt = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly directory: OfficeDirectory,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly presenceGraceMs: number,
+  ) {}
+
+  /** Stations that were online when the server last stopped get the grace period from now. */
+  async restorePresence(): Promise<void> {
+    for (const id of await this.store.stationsMarkedOnline()) this.droppedAt.set(id, this.clock.now());
+  }
+
+  isConnected(stationId: string): boolean {
+    return (this.byStation.get(stationId)?.size ?? 0) > 0;
+  }
+
+  isOnline = (stationId: string): boolean => {
+    if (this.isConnected(stationId)) return true;
+    const dropped = this.droppedAt.get(stationId);
+    return dropped !== undefined && this.clock.now() - dropped <= this.presenceGraceMs;
+  };
+
+  onlineStations(): string[] {
+    return [...this.byStation.keys()];
+  }
+
+  /** Registers the connection and sends every open alarm routed to its station (nothing missed during a drop). */
+  async attach(conn: ConsoleConnection, welcome: Omit<Extract<ConsoleServerMessage, { type: 'welcome' }>, 'openAlarms' | 'type'>): Promise<void> {
+    let set = this.byStation.get(conn.stationId);
+    const firstConnection = !set;
+    if (!set) this.byStation.set(conn.stationId, (set = new Set()));
+    set.add(conn);
+    this.shown.set(conn, new Set());
+    this.droppedAt.delete(conn.stationId);
+    if (firstConnection) await this.store.markStationPresence(conn.stationId, true, this.clock.now());
+    this.metrics.consoleStationsOnline.set(this.onlineStations().length);
+    const open = await this.store.openAlarmsRoutedTo(conn.stationId);
+    conn.send({ type: 'welcome', ...welcome, openAlarms: open.length });
+    for (const alarm of open) this.show(conn, alarm);
+    this.logger.info({ stationId: conn.stationId, openAlarms: open.length }, 'console station online');
+  }
+
+  detach(conn: ConsoleConnection): void {
+    const set = this.byStation.get(conn.stationId);
+    if (!set?.delete(conn)) return;
+    if (set.size === 0) {
+      this.byStation.delete(conn.stationId);
+      this.droppedAt.set(conn.stationId, this.clock.now());
+      void this.store.markStationPresence(conn.stationId, false, this.clock.now()).catch((err: unknown) =>
+        this.logger.error({ err, stationId: conn.stationId }, 'recording presence failed'));
+      this.logger.info({ stationId: conn.stationId }, 'console station offline');
+    }
+    this.metrics.consoleStationsOnline.set(this.onlineStations().length);
+  }
+
+  /** Pops the alarm up on the given stations; returns how many connections it was written to. */
+  popup(alarm: Alarm, stations: string[]): number {
+    let sent = 0;
+    for (const station of stations) for (const conn of this.byStation.get(station) ?? []) if (this.show(conn, alarm)) sent++;
+    return sent;
+  }
+
+  update(alarm: Alarm): void {
+    const view = toConsoleAlarm(alarm, this.directory);
+    this.forRouted(alarm, (conn) => {
+      if (this.shown.get(conn)?.has(alarm.id)) conn.send({ type: 'update', alarm: view });
+      else this.show(conn, alarm);
+    });
+  }
+
+  clear(alarm: Alarm): void {
+    this.forRouted(alarm, (conn) => {
+      this.shown.get(conn)?.delete(alarm.id);
+      conn.send({ type: 'clear', alarmId: alarm.id, state: alarm.state });
+    });
+  }
+
+  private forRouted(alarm: Alarm, fn: (conn: ConsoleConnection) => void): void {
+    for (const station of alarm.routedStations) for (const conn of this.byStation.get(station) ?? []) fn(conn);
+  }
+
+  private show(conn: ConsoleConnection, alarm: Alarm): boolean {
+    const shown = this.shown.get(conn);
+    if (!shown || shown.has(alarm.id)) return false;
+    shown.add(alarm.id);
+    conn.send({ type: 'popup', alarm: toConsoleAlarm(alarm, this.directory) });
+    return true;
+  }
+}
