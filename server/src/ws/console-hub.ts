@@ -26,6 +26,7 @@ export class ConsoleHub {
   private readonly byStation = new Map<string, Set<ConsoleConnection>>();
   private readonly shown = new WeakMap<ConsoleConnection, Set<string>>();
   private readonly droppedAt = new Map<string, number>();
+  private readonly gates = new Map<ConsoleConnection, ConsoleConnection>();
 
   constructor(
     private readonly store: Store,
@@ -55,25 +56,49 @@ export class ConsoleHub {
     return [...this.byStation.keys()];
   }
 
-  /** Registers the connection and sends every open alarm routed to its station (nothing missed during a drop). */
+  /**
+   * Registers the connection and sends `welcome`, then every open alarm routed to its station
+   * (nothing missed during a drop). Messages for this connection that race with the store query
+   * are held back until after the welcome, so a console can trust that what follows it is the
+   * complete set.
+   */
   async attach(conn: ConsoleConnection, welcome: Omit<Extract<ConsoleServerMessage, { type: 'welcome' }>, 'openAlarms' | 'type'>): Promise<void> {
+    const held: ConsoleServerMessage[] = [];
+    let ready = false;
+    const target = conn;
+    const gated: ConsoleConnection = { stationId: conn.stationId, send: (m) => (ready ? target.send(m) : held.push(m)) };
+    this.gates.set(conn, gated);
     let set = this.byStation.get(conn.stationId);
     const firstConnection = !set;
     if (!set) this.byStation.set(conn.stationId, (set = new Set()));
-    set.add(conn);
-    this.shown.set(conn, new Set());
+    set.add(gated);
+    this.shown.set(gated, new Set());
     this.droppedAt.delete(conn.stationId);
-    if (firstConnection) await this.store.markStationPresence(conn.stationId, true, this.clock.now());
     this.metrics.consoleStationsOnline.set(this.onlineStations().length);
-    const open = await this.store.openAlarmsRoutedTo(conn.stationId);
-    conn.send({ type: 'welcome', ...welcome, openAlarms: open.length });
-    for (const alarm of open) this.show(conn, alarm);
-    this.logger.info({ stationId: conn.stationId, openAlarms: open.length }, 'console station online');
+    const sentWithWelcome = new Set<string>();
+    try {
+      if (firstConnection) await this.store.markStationPresence(conn.stationId, true, this.clock.now());
+      const open = await this.store.openAlarmsRoutedTo(conn.stationId);
+      const shown = this.shown.get(gated)!;
+      conn.send({ type: 'welcome', ...welcome, openAlarms: open.length });
+      for (const alarm of open) {
+        shown.add(alarm.id);
+        sentWithWelcome.add(alarm.id);
+        conn.send({ type: 'popup', alarm: toConsoleAlarm(alarm, this.directory) });
+      }
+      this.logger.info({ stationId: conn.stationId, openAlarms: open.length }, 'console station online');
+    } finally {
+      ready = true;
+      // Held pop-ups of alarms in the open list went out with the welcome; everything else now, in order.
+      for (const m of held) if (!(m.type === 'popup' && sentWithWelcome.has(m.alarm.id))) conn.send(m);
+    }
   }
 
   detach(conn: ConsoleConnection): void {
+    const gated = this.gates.get(conn);
     const set = this.byStation.get(conn.stationId);
-    if (!set?.delete(conn)) return;
+    if (!gated || !set?.delete(gated)) return;
+    this.gates.delete(conn);
     if (set.size === 0) {
       this.byStation.delete(conn.stationId);
       this.droppedAt.set(conn.stationId, this.clock.now());

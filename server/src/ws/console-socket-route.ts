@@ -29,6 +29,11 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
   app.get('/ws/console', {
     websocket: true,
     preValidation: async (request, reply) => {
+      // Cross-site WebSocket hijacking: a page on another origin would ride on the session cookie.
+      if (!sameOrigin(request.headers.origin, request.headers.host)) {
+        metrics.httpRejected.inc({ code: 'TRYGG_SRV_FORBIDDEN' });
+        return reply.code(403).send({ code: 'TRYGG_SRV_FORBIDDEN', message: new TryggError('TRYGG_SRV_FORBIDDEN', ['open a console from another origin']).message });
+      }
       const user = await sessions.userFor(request.cookies[SESSION_COOKIE]);
       if (!user) {
         metrics.httpRejected.inc({ code: 'TRYGG_SRV_UNAUTHENTICATED' });
@@ -100,4 +105,14 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
       await alarms.act(message.alarmId, command, actor);
     }
   });
+}
+
+/** Browsers always send Origin on a WebSocket upgrade; other clients (tests, tools) send none. */
+export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
