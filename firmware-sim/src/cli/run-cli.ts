@@ -1,0 +1,135 @@
+import type { DeviceCommand } from '@trygg/protocol';
+import { formatDeviceTable, readConfiguredDevices } from '../demo-devices';
+import { SimulatorError } from '../errors';
+import { startHeartbeatLoad } from '../heartbeat-load';
+import { connectSimulator, type DeviceSimulator } from '../simulator';
+import { USAGE, loadDeviceIds, parseCliArgs, type CliCommand, type Connection } from './cli-args';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the user asks to stop (Ctrl-C); used by `load` without --duration. */
+  interrupted(): Promise<void>;
+}
+
+/** Feedback after which nothing more will come for this press. */
+const FINAL_ACTIONS: ReadonlySet<DeviceCommand['action']> = new Set(['resolved', 'cancelled']);
+
+/** Runs one CLI invocation and returns its exit code; never throws for expected failures. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const parsed = parseCliArgs(argv, env);
+  if (!parsed.ok) {
+    io.err(`error: ${parsed.error}`);
+    return 2;
+  }
+  try {
+    return await run(parsed.command, io);
+  } catch (err) {
+    // One clear line for what a user can fix; the stack only helps for real bugs.
+    if (err instanceof SimulatorError) {
+      io.err(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function run(command: CliCommand, io: CliIo): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    case 'list': {
+      const devices = readConfiguredDevices(command.configPath);
+      for (const line of formatDeviceTable(devices)) io.out(line);
+      return 0;
+    }
+    case 'press':
+      return withSimulator(command.connection, async (sim) => {
+        const done = collectFeedback(sim, command.deviceId, io);
+        const sent = await sim.press(command.deviceId);
+        io.out(`${command.deviceId}: press sent (msg ${short(sent.msgId)}, seq ${sent.seq})`);
+        const heard = await done.within(command.waitSeconds * 1000);
+        if (heard === 0 && command.waitSeconds > 0) io.out(`${command.deviceId}: no feedback within ${command.waitSeconds} s`);
+        return 0;
+      });
+    case 'release':
+      return withSimulator(command.connection, async (sim) => {
+        const sent = await sim.release(command.deviceId);
+        io.out(`${command.deviceId}: release sent (msg ${short(sent.msgId)}, seq ${sent.seq})`);
+        return 0;
+      });
+    case 'heartbeat':
+      return withSimulator(command.connection, async (sim) => {
+        const sent = await sim.heartbeat(command.deviceId, command.battery);
+        const battery = command.battery === undefined ? '' : `, battery ${command.battery}%`;
+        io.out(`${command.deviceId}: heartbeat sent (seq ${sent.seq}${battery})`);
+        return 0;
+      });
+    case 'load': {
+      const { connection } = command;
+      const started = Date.now();
+      const load = await startHeartbeatLoad({ ...connection, devices: loadDeviceIds(command.prefix, command.devices), intervalMs: command.intervalMs });
+      io.out(`load: ${command.devices} devices on ${load.connections} connection(s), one heartbeat each every ${command.intervalMs} ms`);
+      const deadline = command.durationSeconds === undefined ? null : delay(command.durationSeconds * 1000);
+      await Promise.race([io.interrupted(), ...(deadline ? [deadline.done] : [])]);
+      deadline?.cancel();
+      await load.stop();
+      io.out(`load: sent ${load.sent} heartbeats in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    }
+  }
+}
+
+async function withSimulator(connection: Connection, body: (sim: DeviceSimulator) => Promise<number>): Promise<number> {
+  const sim = await connectSimulator(connection);
+  try {
+    return await body(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Prints feedback for one device as it arrives; `within` waits for it up to a deadline. */
+function collectFeedback(sim: DeviceSimulator, deviceId: string, io: CliIo) {
+  let heard = 0;
+  let finished: (() => void) | null = null;
+  let final = false;
+  const off = sim.onFeedback((id, command) => {
+    if (id !== deviceId) return;
+    heard++;
+    io.out(`${deviceId}: ${command.action} (alarm ${short(command.alarmId)})`);
+    if (FINAL_ACTIONS.has(command.action)) {
+      final = true;
+      finished?.();
+    }
+  });
+  return {
+    async within(ms: number): Promise<number> {
+      if (!final && ms > 0) {
+        await new Promise<void>((resolve) => {
+          // A real timer: this is the CLI's edge, waiting on a person at the console.
+          const timer = setTimeout(resolve, ms);
+          finished = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      off();
+      return heard;
+    },
+  };
+}
+
+function short(id: string): string {
+  return id.length > 8 ? `${id.slice(0, 8)}…` : id;
+}
+
+function delay(ms: number): { done: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { done, cancel: () => clearTimeout(timer) };
+}

@@ -1,0 +1,58 @@
+import { disableNagle } from '@trygg/protocol';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { SimulatorError } from './errors';
+
+export interface BrokerLogin {
+  url: string;
+  username?: string;
+  password?: string;
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+// MQTT 3.1.1 CONNACK codes 4/5 and their MQTT 5 counterparts 134/135.
+const REFUSED = new Set([4, 5, 134, 135]);
+
+/**
+ * Connects once and fails fast with a clear, coded error: a simulator run by hand or by a
+ * benchmark should say "broker not reachable" or "credentials refused", not retry forever.
+ * After the first connect, mqtt.js reconnects as configured.
+ */
+export function connectOnce(login: BrokerLogin, options: IClientOptions = {}): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(login.url, {
+      username: login.username,
+      password: login.password,
+      connectTimeout: 5_000,
+      ...options,
+    });
+    disableNagle(client);
+    const fail = (err: SimulatorError) => {
+      cleanup();
+      client.end(true);
+      reject(err);
+    };
+    const onConnect = () => {
+      cleanup();
+      resolve(client);
+    };
+    const onError = (err: Error & { code?: string | number }) => {
+      if (typeof err.code === 'number' && REFUSED.has(err.code)) {
+        fail(new SimulatorError('TRYGG_SIM_CREDENTIALS_REFUSED', `MQTT broker at ${login.url} refused user "${login.username ?? ''}": ${err.message}`, { cause: err }));
+      } else if (typeof err.code === 'string' && UNREACHABLE.has(err.code)) {
+        fail(new SimulatorError('TRYGG_SIM_BROKER_UNREACHABLE', `cannot reach MQTT broker at ${login.url} (${err.code})`, { cause: err }));
+      } else {
+        fail(new SimulatorError('TRYGG_SIM_CONNECT_FAILED', `cannot connect to MQTT broker at ${login.url}: ${err.message}`, { cause: err }));
+      }
+    };
+    const onClose = () =>
+      fail(new SimulatorError('TRYGG_SIM_BROKER_UNREACHABLE', `cannot reach MQTT broker at ${login.url} (connection closed before it was accepted)`));
+    function cleanup() {
+      client.off('connect', onConnect);
+      client.off('error', onError);
+      client.off('close', onClose);
+    }
+    client.on('connect', onConnect);
+    client.on('error', onError);
+    client.on('close', onClose);
+  });
+}

@@ -1,0 +1,72 @@
+import { FakeClock, validateHeartbeatBatch, type HeartbeatBatch } from '@trygg/protocol';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { HeartbeatBatcher } from './heartbeat-batcher';
+
+function setup(maxPerBatch?: number) {
+  const clock = new FakeClock();
+  const batches: HeartbeatBatch[] = [];
+  const state = { up: true };
+  const batcher = new HeartbeatBatcher({
+    siteId: 'demo',
+    gatewayId: 'demo-gw',
+    clock,
+    logger: pino({ level: 'silent' }),
+    flushMs: 1000,
+    maxPerBatch,
+    publish: (b) => {
+      if (!state.up) return false;
+      batches.push(b);
+      return true;
+    },
+  });
+  batcher.start();
+  return { clock, batches, state, batcher };
+}
+
+const at = '2026-01-05T09:00:00.000Z';
+
+describe('HeartbeatBatcher', () => {
+  it('publishes the latest heartbeat of each device once per flush interval', () => {
+    const { clock, batches, batcher } = setup();
+    batcher.record({ deviceId: 'a', at, battery: 90 });
+    batcher.record({ deviceId: 'b', at });
+    batcher.record({ deviceId: 'a', at, battery: 89 });
+    clock.advance(999);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.devices).toEqual([{ deviceId: 'b', at }, { deviceId: 'a', at, battery: 89 }]);
+    expect(validateHeartbeatBatch(batches[0]).ok).toBe(true);
+    clock.advance(5000);
+    expect(batches).toHaveLength(1); // nothing new, nothing sent
+  });
+
+  it('splits large flushes into batches of at most maxPerBatch devices', () => {
+    const { clock, batches, batcher } = setup(2);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) batcher.record({ deviceId: id, at });
+    clock.advance(1000);
+    expect(batches.map((b) => b.devices.map((d) => d.deviceId))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('keeps heartbeats while the uplink is down and sends them after it returns', () => {
+    const { clock, batches, state, batcher } = setup();
+    state.up = false;
+    batcher.record({ deviceId: 'a', at });
+    clock.advance(3000);
+    expect(batcher.waiting()).toBe(1);
+    state.up = true;
+    clock.advance(1000);
+    expect(batches[0]!.devices.map((d) => d.deviceId)).toEqual(['a']);
+    expect(batcher.waiting()).toBe(0);
+  });
+
+  it('stops flushing when stopped', () => {
+    const { clock, batches, batcher } = setup();
+    batcher.record({ deviceId: 'a', at });
+    batcher.stop();
+    clock.advance(5000);
+    expect(batches).toHaveLength(0);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock, type DeviceEvent } from '@trygg/protocol';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutboxRelay } from './outbox-relay';
+import { SqliteOutbox } from './sqlite-outbox';
+
+const logger = pino({ level: 'silent' });
+
+function event(n: number): DeviceEvent {
+  return { v: 1, eventId: `b-${n}`, siteId: 'demo', gatewayId: 'gw', deviceId: 'b', kind: 'press', seq: n, at: '2026-01-05T09:00:00.000Z' };
+}
+
+describe('OutboxRelay', () => {
+  let dir: string;
+  let outbox: SqliteOutbox;
+  let clock: FakeClock;
+  let linkUp: boolean;
+  let published: string[];
+  let relay: OutboxRelay;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trygg-relay-'));
+    outbox = SqliteOutbox.open(join(dir, 'outbox.db'));
+    clock = new FakeClock();
+    linkUp = true;
+    published = [];
+    relay = new OutboxRelay({
+      outbox,
+      clock,
+      logger,
+      resendIntervalMs: 2000,
+      publish: (e) => {
+        if (!linkUp) return false;
+        published.push(e.eventId);
+        return true;
+      },
+    });
+    relay.start();
+  });
+
+  afterEach(() => {
+    relay.stop();
+    outbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores before publishing and publishes a new event at once', () => {
+    let storedWhenPublished = false;
+    const r = new OutboxRelay({
+      outbox,
+      clock,
+      logger,
+      resendIntervalMs: 2000,
+      publish: (e) => {
+        storedWhenPublished = outbox.has(e.eventId);
+        return true;
+      },
+    });
+    expect(r.submit(event(1))).toBe('stored');
+    expect(storedWhenPublished).toBe(true);
+  });
+
+  it('re-sends an unreceipted event after the interval, and keeps re-sending until the receipt', () => {
+    relay.submit(event(1));
+    clock.advance(1999);
+    expect(published).toEqual(['b-1']);
+    clock.advance(501);
+    expect(published).toEqual(['b-1', 'b-1']);
+    clock.advance(2500);
+    expect(published).toEqual(['b-1', 'b-1', 'b-1']);
+
+    expect(relay.acknowledge({ v: 1, eventId: 'b-1', status: 'stored' })).toBe('removed');
+    clock.advance(10_000);
+    expect(published).toHaveLength(3);
+    expect(outbox.depth()).toBe(0);
+  });
+
+  it('does not publish a repeat of a pending event, but still re-sends the one copy', () => {
+    relay.submit(event(1));
+    expect(relay.submit(event(1))).toBe('already-pending');
+    expect(published).toEqual(['b-1']);
+    expect(outbox.depth()).toBe(1);
+  });
+
+  it('drops a rejected event for good and counts receipts for unknown events', () => {
+    relay.submit(event(1));
+    expect(relay.acknowledge({ v: 1, eventId: 'b-1', status: 'rejected', reason: 'unknown-device' })).toBe('removed');
+    expect(relay.acknowledge({ v: 1, eventId: 'b-1', status: 'duplicate' })).toBe('unknown');
+    clock.advance(10_000);
+    expect(published).toEqual(['b-1']);
+  });
+
+  it('keeps events while the link is down and flushes them all, in order, on reconnect', () => {
+    linkUp = false;
+    relay.submit(event(1));
+    relay.submit(event(2));
+    clock.advance(5000);
+    expect(published).toEqual([]);
+    expect(outbox.pending().map((e) => e.attempts)).toEqual([0, 0]);
+
+    linkUp = true;
+    expect(relay.flushAll()).toBe(2);
+    expect(published).toEqual(['b-1', 'b-2']);
+  });
+});

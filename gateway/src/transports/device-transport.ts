@@ -1,0 +1,51 @@
+import type { Clock, DeviceCommand, DeviceMessage } from '@trygg/protocol';
+import type { Logger } from 'pino';
+
+/**
+ * Why a transport dropped a payload; the label of `stats.rejected`. The first three come from
+ * the protocol's decodePayload; `bad-topic` is a topic outside the contract.
+ */
+export type InputRejectReason = 'oversized' | 'malformed-json' | 'schema' | 'bad-topic';
+
+/** A device message as every transport delivers it, whatever the wire looked like. */
+export interface DeviceInput {
+  deviceId: string;
+  message: DeviceMessage;
+  /** The transport kind it came from, so feedback goes back the same way. */
+  transport: string;
+}
+
+/**
+ * What a transport reports to the gateway. `input` is synchronous on purpose: the gateway has
+ * committed a press to the outbox when it returns, so a transport that acknowledges its device
+ * after `input` (MQTT PUBACK) only does so for a stored alarm.
+ */
+export interface DeviceInputSink {
+  input(input: DeviceInput): void;
+  reject(transport: string, reason: InputRejectReason, detail: { topic?: string; errors: string[] }): void;
+  linkChanged(transport: string, up: boolean): void;
+}
+
+export interface TransportContext {
+  siteId: string;
+  gatewayId: string;
+  logger: Logger;
+  clock: Clock;
+  sink: DeviceInputSink;
+}
+
+/**
+ * A way devices reach the gateway (MQTT, serial, USB HID, Zigbee2MQTT...). Each kind is built by
+ * a factory in transport-factories.ts, so adding one is adding a file and a map entry.
+ */
+export interface DeviceTransport {
+  readonly kind: string;
+  /** Begins connecting; must not wait for the medium to be reachable. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  isUp(): boolean;
+  /** Whether this transport can reach a device it has not heard from yet (e.g. MQTT topics). */
+  canAddress(deviceId: string): boolean;
+  /** Delivers feedback (LED/vibration) to the device; rejects if it could not be handed over. */
+  send(command: DeviceCommand): Promise<void>;
+}

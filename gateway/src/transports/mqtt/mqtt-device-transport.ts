@@ -1,0 +1,125 @@
+import { disableNagle } from '@trygg/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import {
+  decodePayload,
+  encodePayload,
+  parseTopic,
+  topics,
+  validateDeviceMessage,
+  type DeviceCommand,
+} from '@trygg/protocol';
+import { GatewayError } from '../../errors';
+import type { DeviceTransport, TransportContext } from '../device-transport';
+
+export interface MqttTransportConfig {
+  kind: 'mqtt';
+  url: string;
+  username?: string;
+  password?: string;
+  /** Defaults to `trygg-gw-<site>-<gw>-dev`; distinct from the uplink's client id. */
+  clientId?: string;
+  reconnectPeriodMs?: number;
+}
+
+/**
+ * Devices that speak MQTT themselves: they publish DeviceMessages on
+ * `trygg/v1/sites/<site>/devices/<device>/up` and receive feedback on `.../down`.
+ *
+ * The session is persistent (clean: false) with a QoS 1 subscription, so presses published while
+ * the gateway restarts are queued by the broker and delivered when it is back.
+ */
+export class MqttDeviceTransport implements DeviceTransport {
+  readonly kind = 'mqtt';
+  private client: MqttClient | null = null;
+  private up = false;
+
+  constructor(
+    private readonly ctx: TransportContext,
+    private readonly config: MqttTransportConfig,
+  ) {}
+
+  async start(): Promise<void> {
+    const { siteId, gatewayId, logger } = this.ctx;
+    const client = mqtt.connect(this.config.url, {
+      clientId: this.config.clientId ?? `trygg-gw-${siteId}-${gatewayId}-dev`,
+      username: this.config.username,
+      password: this.config.password,
+      clean: false,
+      reconnectPeriod: this.config.reconnectPeriodMs ?? 500,
+      connectTimeout: 5_000,
+      keepalive: 30,
+      resubscribe: false,
+    });
+    disableNagle(client);
+    this.client = client;
+    client.on('connect', (connack) => void this.onConnect(client, connack.sessionPresent));
+    client.on('close', () => this.setUp(false));
+    client.on('error', (err) => logger.warn({ err: err.message }, 'device MQTT link error'));
+    // Synchronous handler: mqtt.js sends the device's PUBACK after 'message' returns, so the
+    // PUBACK follows the outbox commit (see DeviceInputSink).
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.setUp(false);
+    if (client) await client.endAsync(!client.connected);
+  }
+
+  isUp(): boolean {
+    return this.up;
+  }
+
+  canAddress(): boolean {
+    return true; // topics address any device id; a device not listening simply misses it
+  }
+
+  async send(command: DeviceCommand): Promise<void> {
+    if (!this.client) throw new GatewayError('TRYGG_GW_NO_TRANSPORT_FOR_DEVICE', `${command.deviceId}: mqtt transport stopped`);
+    // QoS 1: while the link is down mqtt.js keeps the command and sends it on reconnect.
+    await this.client.publishAsync(topics.device(this.ctx.siteId, command.deviceId, 'down'), encodePayload(command), {
+      qos: 1,
+    });
+  }
+
+  private async onConnect(client: MqttClient, sessionPresent: boolean): Promise<void> {
+    const topic = topics.allDevicesOfSite(this.ctx.siteId, 'up');
+    try {
+      const granted = await client.subscribeAsync(topic, { qos: 1 });
+      if (granted.some((g) => g.qos === 128)) {
+        throw new GatewayError('TRYGG_GW_SUBSCRIBE_DENIED', topic);
+      }
+      this.ctx.logger.info({ sessionPresent }, 'device MQTT link up');
+      this.setUp(true);
+    } catch (err) {
+      this.ctx.logger.error({ err, topic }, 'device MQTT subscription failed');
+    }
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const { sink, siteId } = this.ctx;
+    try {
+      const parsed = parseTopic(topic);
+      if (!parsed || parsed.kind !== 'device' || parsed.siteId !== siteId || parsed.channel !== 'up') {
+        sink.reject(this.kind, 'bad-topic', { topic, errors: ['topic is not a device up topic of this site'] });
+        return;
+      }
+      const decoded = decodePayload(payload, validateDeviceMessage);
+      if (!decoded.ok) {
+        sink.reject(this.kind, decoded.reason, { topic, errors: decoded.errors });
+        return;
+      }
+      sink.input({ deviceId: parsed.deviceId, message: decoded.value, transport: this.kind });
+    } catch (err) {
+      // Bad input never crashes the gateway (DESIGN.md); the sink logs its own failures too.
+      this.ctx.logger.error({ err, topic }, 'device message handling failed');
+    }
+  }
+
+  private setUp(up: boolean): void {
+    if (this.up === up) return;
+    this.up = up;
+    this.ctx.sink.linkChanged(this.kind, up);
+  }
+}
