@@ -10,3 +10,4 @@ export * from './messages/alarm-state';
 export * from './console-messages';
 export * from './validate';
 export * from './clock';
+export * from './mqtt-low-latency';

@@ -16,7 +16,6 @@ export const errorCatalogue = {
   TRYGG_SRV_UNKNOWN_STATION: { status: 400, message: 'unknown console station %s' },
   TRYGG_SRV_STORE_MIGRATION: { status: 500, message: 'store migration %s failed' },
   TRYGG_SRV_STORE_TOO_NEW: { status: 500, message: 'store schema version %s is newer than this server knows (%s)' },
-  TRYGG_SRV_BROKER_UNREACHABLE: { status: 503, message: 'MQTT broker %s is unreachable' },
   TRYGG_SRV_INTERNAL: { status: 500, message: 'internal error' },
 } as const;
 

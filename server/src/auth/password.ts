@@ -24,10 +24,17 @@ export function isPasswordHash(encoded: string): boolean {
   return /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(encoded);
 }
 
+/** Never throws: a damaged or hostile hash verifies nothing. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   if (!isPasswordHash(encoded)) return false;
   const [, n, r, p, saltB64, hashB64] = encoded.split('$') as [string, string, string, string, string, string];
   const expected = Buffer.from(hashB64, 'base64');
-  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  // A short or empty digest would compare equal to a short key for any password.
+  if (expected.length !== KEY_LENGTH) return false;
+  try {
+    const key = await scrypt(password, Buffer.from(saltB64, 'base64'), KEY_LENGTH, { N: Number(n), r: Number(r), p: Number(p) });
+    return timingSafeEqual(key, expected);
+  } catch {
+    return false; // parameters scrypt refuses (N not a power of two, beyond the memory limit)
+  }
 }

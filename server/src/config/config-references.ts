@@ -7,6 +7,7 @@ import type { SiteConfig, TryggConfig } from './types';
 export function checkConfigReferences(config: TryggConfig): string[] {
   const problems: string[] = [];
   const siteIds = new Set<string>();
+  const stationSites = new Map<string, string>();
   const brokerUsernames = new Map<string, string>();
 
   const claimUsername = (username: string, path: string) => {
@@ -20,6 +21,12 @@ export function checkConfigReferences(config: TryggConfig): string[] {
     if (siteIds.has(site.id)) problems.push(`${at}.id: duplicate site "${site.id}"`);
     siteIds.add(site.id);
     problems.push(...checkSite(site, at, config));
+    // Consoles announce a bare station id, so station ids must be unique across all sites.
+    site.stations.forEach((st, i) => {
+      const other = stationSites.get(st.id);
+      if (other && other !== site.id) problems.push(`${at}.stations.${i}.id: station "${st.id}" is already defined in site "${other}"`);
+      else stationSites.set(st.id, site.id);
+    });
     site.gateways.forEach((g, i) => claimUsername(g.username, `${at}.gateways.${i}.username`));
     site.deviceAccounts?.forEach((a, i) => claimUsername(a.username, `${at}.deviceAccounts.${i}.username`));
   });

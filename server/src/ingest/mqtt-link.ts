@@ -1,3 +1,4 @@
+import { disableNagle } from '@trygg/protocol';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
@@ -28,7 +29,7 @@ export class MqttLink {
       connectTimeout: 5000,
       keepalive: 30,
     };
-    this.client = connect(options.url, clientOptions);
+    this.client = disableNagle(connect(options.url, clientOptions));
     this.client.on('connect', () => {
       options.logger.info({ url: redactUrl(options.url) }, 'mqtt link connected');
       if (this.subscriptions.length > 0) this.client.subscribe(this.subscriptions, { qos: 1 });

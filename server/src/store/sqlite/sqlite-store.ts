@@ -29,7 +29,12 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    try {
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.statusDb = file === ':memory:' ? this.db : new Database(file);
     this.statusDb.pragma('synchronous = NORMAL');
     this.statusDb.pragma('busy_timeout = 5000');

@@ -1,0 +1,141 @@
+/**
+ * `npm run bench`: press-to-console latency through the whole system
+ * (simulator -> MQTT -> gateway outbox -> broker -> server store -> WebSocket console) while
+ * 1,000 simulated devices heartbeat, next to the raw broker hop (MQTT publish -> subscribe
+ * through the same broker, no Trygg code), and the ratio of the two.
+ *
+ * The server runs as its own process, exactly as `npm start` runs it (embedded broker and
+ * gateway, SQLite with synchronous=FULL in a temp dir); load and measurement run here.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { connectSimulator, startHeartbeatLoad } from '@trygg/firmware-sim';
+import { connectAsync } from 'mqtt';
+import { parse, stringify } from 'yaml';
+import type { TryggConfig } from '../server/src/config/types';
+import { DEMO_CONFIG } from '../server/src/environment';
+import { ConsoleClient } from '../test/support/console-client';
+import { freePort } from '../test/support/free-port';
+import { TryggProcess } from '../test/support/trygg-process';
+import { summarize, type Summary } from './percentiles';
+
+const HEARTBEAT_DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
+const HEARTBEAT_INTERVAL_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 1000);
+const PRESSES = Number(process.env.BENCH_PRESSES ?? 400);
+const RAW_SAMPLES = Number(process.env.BENCH_RAW ?? 400);
+const WARMUP = 20;
+const GAP_MS = 10;
+
+function benchOffice(dir: string): string {
+  const config = parse(readFileSync(DEMO_CONFIG, 'utf8')) as TryggConfig;
+  const site = config.sites[0]!;
+  const rooms = ['interview-1', 'interview-2', 'interview-3', 'reception'];
+  for (let i = 0; i < HEARTBEAT_DEVICES; i++) {
+    site.devices.push({ id: `hb-${String(i).padStart(4, '0')}`, type: 'panic-button', roomId: rooms[i % rooms.length]!, gatewayId: 'demo-gw' });
+  }
+  for (let i = 0; i < PRESSES + WARMUP; i++) {
+    site.devices.push({ id: `press-${String(i).padStart(4, '0')}`, type: 'panic-button', roomId: rooms[i % rooms.length]!, gatewayId: 'demo-gw' });
+  }
+  const file = join(dir, 'bench-office.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+function row(name: string, s: Summary): string {
+  const f = (v: number) => v.toFixed(2).padStart(8);
+  return `${name.padEnd(28)} n=${String(s.n).padStart(4)}  p50 ${f(s.p50)} ms  p95 ${f(s.p95)} ms  p99 ${f(s.p99)} ms  max ${f(s.max)} ms`;
+}
+
+async function rawBrokerHop(mqttUrl: string): Promise<number[]> {
+  // Gateway account publishes a device's down topic; a device account subscribes to it. No
+  // Trygg code is on this path: only the broker (and its ACL, which every Trygg message pays too).
+  const topic = 'trygg/v1/sites/demo/devices/raw-hop/down';
+  const sub = await connectAsync(mqttUrl, { username: 'demo-devices', password: 'trygg-demo-devices', clientId: 'bench-raw-sub' });
+  const pub = await connectAsync(mqttUrl, { username: 'demo-gw', password: 'trygg-demo-gateway', clientId: 'bench-raw-pub' });
+  await sub.subscribeAsync(topic, { qos: 1 });
+  const samples: number[] = [];
+  let pending: ((t: number) => void) | undefined;
+  sub.on('message', () => pending?.(performance.now()));
+  for (let i = 0; i < RAW_SAMPLES + WARMUP; i++) {
+    const received = new Promise<number>((r) => (pending = r));
+    const sent = performance.now();
+    pub.publish(topic, JSON.stringify({ i, pad: 'x'.repeat(150) }), { qos: 1 });
+    const at = await received;
+    if (i >= WARMUP) samples.push(at - sent);
+    await new Promise((r) => setTimeout(r, GAP_MS));
+  }
+  await sub.endAsync();
+  await pub.endAsync();
+  return samples;
+}
+
+async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[]> {
+  const console = await ConsoleClient.open(baseUrl, 'backoffice');
+  const sim = await connectSimulator({ url: mqttUrl, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo' });
+  const samples: number[] = [];
+  const popupAt = new Map<string, number>();
+  let waiting: { deviceId: string; resolve: () => void } | undefined;
+  const seen = console.messages.length;
+  const originalPush = console.messages.push.bind(console.messages);
+  console.messages.push = (...items) => {
+    const now = performance.now();
+    for (const m of items) {
+      if (m.type === 'popup' && m.alarm.deviceId && !popupAt.has(m.alarm.deviceId)) {
+        popupAt.set(m.alarm.deviceId, now);
+        if (waiting?.deviceId === m.alarm.deviceId) waiting.resolve();
+        // Keep the office calm: every measured alarm is resolved, as a responder would.
+        console.send({ type: 'resolve', alarmId: m.alarm.id, outcome: 'test' });
+      }
+    }
+    return originalPush(...items);
+  };
+  void seen;
+  for (let i = 0; i < PRESSES + WARMUP; i++) {
+    const deviceId = `press-${String(i).padStart(4, '0')}`;
+    const shown = new Promise<void>((resolve) => (waiting = { deviceId, resolve }));
+    const { sentAt } = await sim.press(deviceId);
+    await Promise.race([shown, new Promise((_, reject) => setTimeout(() => reject(new Error(`no pop-up for ${deviceId} within 10 s`)), 10_000))]);
+    if (i >= WARMUP) samples.push(popupAt.get(deviceId)! - sentAt);
+    await new Promise((r) => setTimeout(r, GAP_MS));
+  }
+  await sim.close();
+  console.close();
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'trygg-bench-'));
+  const trygg = new TryggProcess({
+    dataDir: join(dir, 'data'), configFile: benchOffice(dir), httpPort: await freePort(), mqttPort: await freePort(),
+    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+  });
+  try {
+    await trygg.start();
+    const mqttUrl = `mqtt://127.0.0.1:${trygg.options.mqttPort}`;
+    const devices = Array.from({ length: HEARTBEAT_DEVICES }, (_, i) => `hb-${String(i).padStart(4, '0')}`);
+    const load = await startHeartbeatLoad({ url: mqttUrl, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo', devices, intervalMs: HEARTBEAT_INTERVAL_MS });
+    await new Promise((r) => setTimeout(r, 2 * HEARTBEAT_INTERVAL_MS)); // let the load settle
+
+    const raw = summarize(await rawBrokerHop(mqttUrl));
+    const full = summarize(await pressToConsole(trygg.baseUrl, mqttUrl));
+    const sent = load.sent;
+    await load.stop();
+
+    console.log(`Trygg press-to-console benchmark (loopback, ${HEARTBEAT_DEVICES} devices heartbeating every ${HEARTBEAT_INTERVAL_MS} ms over ${load.connections} connections, ${sent} heartbeats sent)`);
+    console.log(row('raw broker hop', raw));
+    console.log(row('press-to-console', full));
+    console.log(`press-to-console p50 ratio ${(full.p50 / raw.p50).toFixed(2)}`);
+    console.log(`press-to-console p95 ratio ${(full.p95 / raw.p95).toFixed(2)}`);
+    console.log(`press-to-console p99 ratio ${(full.p99 / raw.p99).toFixed(2)}`);
+  } finally {
+    await trygg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});
