@@ -104,7 +104,12 @@ describe('first alarm, end to end', () => {
     const popup = await backoffice.waitForPopup((a) => a.deviceId === 'interview-1');
     const before = backoffice.popups().length;
     await backoffice.reconnect();
-    await backoffice.waitFor(() => backoffice.popups().length > before);
+    const welcomes = () => backoffice.messages.filter((m) => m.type === 'welcome');
+    await backoffice.waitFor(() => welcomes().length === 2);
+    const welcome = welcomes()[1] as { openAlarms: number };
+    // Every open alarm routed here comes again after the welcome: the two still open before, and this one.
+    expect(welcome.openAlarms).toBe(3);
+    await backoffice.waitFor(() => backoffice.popups().length === before + welcome.openAlarms);
     expect(backoffice.popups().slice(before).map((a) => a.id)).toContain(popup.id);
   });
 });
