@@ -98,6 +98,8 @@ describe('alarm engine', () => {
     const d = run(null, { type: 'raise', origin }, ctx(T0, []));
     expect(d.events.map((e) => e.type)).toEqual(['raised', 'step-skipped', 'step-skipped', 'step-skipped', 'chain-exhausted']);
     expect(d.effects).toContainEqual({ type: 'reached-nobody' });
+    // Still routed to every targeted station: whoever comes online first is shown it.
+    expect(d.alarm.routedStations).toEqual(['backoffice', 'manager-office']);
   });
 
   it('"I\'m coming" from several responders is recorded once each; feedback to the device only once', () => {

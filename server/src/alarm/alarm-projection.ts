@@ -63,6 +63,9 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
     case 'step-skipped':
       next.lastStep = event.step;
       next.nextStepDueAt = null;
+      // Skipped only because nobody was online: the alarm stays routed to those stations, so
+      // the first of them to come online gets it on `hello` instead of never seeing it.
+      next.routedStations = [...new Set([...next.routedStations, ...event.stations])];
       return next;
     case 'chain-exhausted':
       next.nextStepDueAt = null;

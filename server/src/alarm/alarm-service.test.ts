@@ -138,6 +138,21 @@ describe('alarm service (engine + SQLite store + console hub, fake clock)', () =
     await second.store.close();
   });
 
+  it('an alarm raised while no console is online reaches the first targeted console that connects', async () => {
+    const life = boot(dir, clock);
+    const { alarmId } = await life.service.handleDeviceEvent(press('interview-1', 1, clock), clock.now());
+    const events = (await life.store.alarmEvents(alarmId!)).map((e) => e.event.type);
+    expect(events).toEqual(['raised', 'step-skipped', 'step-skipped', 'step-skipped', 'chain-exhausted']);
+    expect(await life.metrics.registry.getSingleMetricAsString('trygg_alarms_reached_nobody_total')).toContain(' 1');
+    const reception = new RecordingConsole('reception');
+    await life.hub.attach(reception, { stationId: 'reception', siteId: 'demo', user: 'Per' });
+    expect(reception.popups()).toEqual([]); // origin zone stays silent even now
+    const back = new RecordingConsole('backoffice');
+    await life.hub.attach(back, { stationId: 'backoffice', siteId: 'demo', user: 'Kari' });
+    expect(back.popups()).toEqual([alarmId]);
+    await life.store.close();
+  });
+
   it('unknown devices are rejected with a reason and counted', async () => {
     const life = boot(dir, clock);
     const receipt = await life.service.handleDeviceEvent(press('ghost', 1, clock), clock.now());
