@@ -10,7 +10,7 @@ export interface EventOrigin {
 }
 
 /**
- * The normalized DeviceEvent for a press/release/cancel message. Pure: the same message always
+ * The normalized DeviceEvent for every non-heartbeat message. Pure: the same message always
  * gives the same eventId, which is what lets the outbox and the server fold re-sends.
  */
 export function toDeviceEvent(message: DeviceMessage & { type: DeviceEvent['kind'] }, origin: EventOrigin): DeviceEvent {
@@ -24,5 +24,8 @@ export function toDeviceEvent(message: DeviceMessage & { type: DeviceEvent['kind
     seq: message.seq,
     at: message.at ?? new Date(origin.now).toISOString(),
     ...(message.battery !== undefined && { battery: message.battery }),
+    ...(message.location !== undefined && { location: message.location }),
+    ...(message.until !== undefined && { until: message.until }),
+    ...(message.pin !== undefined && { pin: message.pin }),
   };
 }

@@ -14,3 +14,15 @@ export const batterySchema = { type: 'integer', minimum: 0, maximum: 100 } as co
 export const seqSchema = { type: 'integer', minimum: 0, maximum: 4294967295 } as const;
 /** Event ids are chosen by gateways: UUIDs or `<deviceId>-<msgId>`; kept topic- and log-safe. */
 export const eventIdSchema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$' } as const;
+export const locationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    roomId: idSchema,
+    lat: { type: 'number', minimum: -90, maximum: 90 },
+    lon: { type: 'number', minimum: -180, maximum: 180 },
+    accuracyM: { type: 'number', minimum: 0, maximum: 100000 },
+  },
+} as const;
+export const pinSchema = { type: 'string', pattern: '^[0-9]{4,8}$' } as const;

@@ -1,12 +1,13 @@
-import { batterySchema, eventIdSchema, idSchema, seqSchema, timestampSchema, versionSchema } from './common';
+import { batterySchema, eventIdSchema, idSchema, locationSchema, pinSchema, seqSchema, timestampSchema, versionSchema } from './common';
+import { DEVICE_MESSAGE_TYPES, type DeviceMessageType } from './device-message';
 
 /**
  * The normalized event every gateway transport produces (MQTT, serial, HID, Zigbee2MQTT) and
  * publishes on `trygg/v1/sites/<site>/gateways/<gw>/events`. Kept in the gateway outbox until
  * the server's receipt for `eventId` arrives.
  */
-export type DeviceEventKind = 'press' | 'release' | 'cancel';
-export const DEVICE_EVENT_KINDS: readonly DeviceEventKind[] = ['press', 'release', 'cancel'];
+export type DeviceEventKind = Exclude<DeviceMessageType, 'heartbeat'>;
+export const DEVICE_EVENT_KINDS: readonly DeviceEventKind[] = DEVICE_MESSAGE_TYPES.filter((t): t is DeviceEventKind => t !== 'heartbeat');
 
 export interface DeviceLocation {
   roomId?: string;
@@ -27,6 +28,8 @@ export interface DeviceEvent {
   at: string;
   battery?: number;
   location?: DeviceLocation;
+  until?: string;
+  pin?: string;
 }
 
 export const deviceEventSchema = {
@@ -44,15 +47,8 @@ export const deviceEventSchema = {
     seq: seqSchema,
     at: timestampSchema,
     battery: batterySchema,
-    location: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        roomId: idSchema,
-        lat: { type: 'number', minimum: -90, maximum: 90 },
-        lon: { type: 'number', minimum: -180, maximum: 180 },
-        accuracyM: { type: 'number', minimum: 0, maximum: 100000 },
-      },
-    },
+    location: locationSchema,
+    until: timestampSchema,
+    pin: pinSchema,
   },
 } as const;

@@ -1,12 +1,6 @@
-/**
- * Versioned schema migrations, applied in order inside one transaction each. Never edit a
- * released migration; add the next one.
- */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from './migrate';
+
+/** Migrations of the core tables (module `core`); see migrate.ts. */
 
 export const migrations: Migration[] = [
   {

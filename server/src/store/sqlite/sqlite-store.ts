@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alarm, Decision } from '../../alarm/alarm-types';
 import { OPEN_ALARM_STATES } from '@trygg/protocol';
-import { TryggError } from '../../errors';
 import type {
   AlarmFilter, DeviceEventOutcome, DeviceEventRecord, DeviceSeen, GatewayStatusRecord, SessionRecord, Store, StoredAlarmEvent,
 } from '../store';
+import { migrate } from './migrate';
 import { migrations } from './migrations';
 
 const OPEN_STATES_SQL = OPEN_ALARM_STATES.map((s) => `'${s}'`).join(', ');
@@ -30,7 +30,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     try {
-      migrate(this.db);
+      migrate(this.db, 'core', migrations);
     } catch (err) {
       this.db.close();
       throw err;
@@ -196,21 +196,4 @@ export class SqliteStore implements Store {
 
 function parseAlarm(data: string): Alarm {
   return JSON.parse(data) as Alarm;
-}
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const current = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-  const latest = migrations[migrations.length - 1]?.version ?? 0;
-  if (current > latest) throw new TryggError('TRYGG_SRV_STORE_TOO_NEW', [current, latest]);
-  for (const m of migrations.filter((m) => m.version > current)) {
-    try {
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-      })();
-    } catch (err) {
-      throw new TryggError('TRYGG_SRV_STORE_MIGRATION', [`${m.version} (${m.name})`], { cause: err });
-    }
-  }
 }
