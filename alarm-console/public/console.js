@@ -389,22 +389,24 @@ function notify(alarm) {
 /** @param {string} code */
 function wsErrorText(code) {
   switch (code) {
-    case 'bad-message': return t('wsError.bad-message');
-    case 'hello-required': return t('wsError.hello-required');
-    case 'forbidden': return t('wsError.forbidden');
-    case 'unknown-alarm': return t('wsError.unknown-alarm');
+    // Codes are the server's catalogue (docs/errors.md).
+    case 'TRYGG_SRV_BAD_REQUEST': return t('wsError.bad-message');
+    case 'TRYGG_SRV_FORBIDDEN': return t('wsError.forbidden');
+    case 'TRYGG_SRV_NOT_FOUND':
+    case 'TRYGG_SRV_ALARM_CLOSED':
+    case 'TRYGG_SRV_INVALID_TRANSITION': return t('wsError.unknown-alarm');
     default: return t('wsError.other', { code });
   }
 }
 
 /** @param {string} code */
 function onServerError(code) {
-  if (code === 'unauthorized') {
+  if (code === 'TRYGG_SRV_UNAUTHENTICATED') {
     disarm();
     showLogin(() => t('login.sessionExpired'));
     return;
   }
-  if (code === 'unknown-station') {
+  if (code === 'TRYGG_SRV_UNKNOWN_STATION') {
     disarm();
     storeStationId(null);
     dom.stationSelect.value = '';

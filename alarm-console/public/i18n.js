@@ -111,7 +111,6 @@ export const dictionaries = {
     'notify.titleDrill': 'ØVELSE: {kind}',
 
     'wsError.bad-message': 'Serveren forsto ikke meldingen fra denne siden.',
-    'wsError.hello-required': 'Tilkoblingen var ikke klar. Prøv igjen.',
     'wsError.forbidden': 'Du har ikke lov til å gjøre dette.',
     'wsError.unknown-alarm': 'Alarmen er ikke åpen lenger.',
     'wsError.other': 'Feil fra serveren ({code}).',
@@ -217,7 +216,6 @@ export const dictionaries = {
     'notify.titleDrill': 'DRILL: {kind}',
 
     'wsError.bad-message': 'The server did not understand a message from this page.',
-    'wsError.hello-required': 'The connection was not ready. Please try again.',
     'wsError.forbidden': 'You are not allowed to do this.',
     'wsError.unknown-alarm': 'The alarm is no longer open.',
     'wsError.other': 'Error from the server ({code}).',

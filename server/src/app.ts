@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, * as FastifyModule from 'fastify';
-import { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AlarmService } from './alarm/alarm-service';
 import type { SessionService } from './auth/sessions';
@@ -36,8 +36,31 @@ export interface AppDeps {
   consolePingIntervalMs?: number;
 }
 
+/** Fastify's own 4xx codes, answered with the Trygg code that means the same. */
+const fastifyCodes: Record<string, { status: number; code: string; prefix: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'TRYGG_SRV_BAD_REQUEST', prefix: 'bad request' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'TRYGG_SRV_BAD_REQUEST', prefix: 'bad request' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'TRYGG_SRV_PAYLOAD_TOO_LARGE', prefix: 'request body too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'TRYGG_SRV_UNSUPPORTED_MEDIA_TYPE', prefix: 'unsupported content type' },
+  FST_STATIC_FORBIDDEN_PATH: { status: 404, code: 'TRYGG_SRV_NOT_FOUND', prefix: 'not found' },
+};
+
 /** Builds the HTTP app without listening, so tests can use `app.inject()` (fastify's build/listen split). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const securityHeaders = (reply: FastifyReply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'");
+  };
+  const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
+    deps.metrics.httpRejected.inc({ code });
+    request.log.info({ code, status, method: request.method, url: request.url.slice(0, 200), reason: message.slice(0, 200) }, 'request rejected');
+    securityHeaders(reply);
+    // Never echo a hostile input back at length.
+    return reply.code(status).send({ code, message: message.slice(0, 300) });
+  };
+
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // Per-request lines would drown the alarm events in the log; rejections are logged below.
@@ -45,29 +68,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 16 * 1024,
     routerOptions: { maxParamLength: 100 },
     return503OnClosing: true,
+    // Unknown fields are refused, not silently stripped: a misspelt `outcome` must not record a
+    // false alarm as real.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Errors fastify answers before routing (a malformed %-escape) get the same shape and headers.
+    frameworkErrors: (error, request, reply) => reject(request, reply, 400, 'TRYGG_SRV_BAD_REQUEST', `bad request: ${error.code ?? 'invalid URL'}`),
   });
 
   app.setErrorHandler((error: FastifyError | TryggError, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error, url: request.url }, 'request failed');
+      securityHeaders(reply);
       return reply.code(500).send({ code: 'TRYGG_SRV_INTERNAL', message: 'internal error' });
     }
-    const code = error instanceof TryggError ? error.code : (error as FastifyError).validation ? 'TRYGG_SRV_BAD_REQUEST' : (error.code ?? 'TRYGG_SRV_BAD_REQUEST');
-    deps.metrics.httpRejected.inc({ code });
-    request.log.info({ code, status, method: request.method, url: request.url.slice(0, 200), reason: error.message }, 'request rejected');
-    return reply.code(status).send({ code, message: error.message });
+    if (error instanceof TryggError) return reject(request, reply, status, error.code, error.message);
+    const mapped = fastifyCodes[(error as FastifyError).code ?? ''];
+    if (mapped) return reject(request, reply, mapped.status, mapped.code, `${mapped.prefix}: ${error.message}`);
+    return reject(request, reply, status, 'TRYGG_SRV_BAD_REQUEST', `bad request: ${error.message}`);
   });
-  app.setNotFoundHandler((request, reply) => {
-    deps.metrics.httpRejected.inc({ code: 'TRYGG_SRV_NOT_FOUND' });
-    reply.code(404).send({ code: 'TRYGG_SRV_NOT_FOUND', message: `${request.method} ${request.url.slice(0, 200)} not found` });
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'");
-  });
+  app.setNotFoundHandler((request, reply) => reject(request, reply, 404, 'TRYGG_SRV_NOT_FOUND', `${request.method} ${request.url.slice(0, 200)} not found`));
+  app.addHook('onSend', async (_request, reply) => securityHeaders(reply));
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, {

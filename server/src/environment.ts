@@ -15,6 +15,14 @@ export interface Environment {
   logLevel: string;
   embeddedGateway: boolean;
   presenceGraceMs?: number;
+  /** Set when the console is served over HTTPS (e.g. behind a TLS proxy): cookies get `Secure`. */
+  secureCookies: boolean;
+}
+
+function milliseconds(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 3_600_000) throw new TryggError('TRYGG_SRV_BAD_REQUEST', [`${name} must be milliseconds (0-3600000), got "${raw}"`]);
+  return n;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -39,6 +47,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     configFile: env.TRYGG_CONFIG || DEMO_CONFIG,
     logLevel: env.LOG_LEVEL || 'info',
     embeddedGateway: env.TRYGG_EMBEDDED_GATEWAY !== 'off',
-    presenceGraceMs: grace ? port({ g: grace }, 'g', 15000) && Number(grace) : undefined,
+    presenceGraceMs: grace ? milliseconds(grace, 'TRYGG_PRESENCE_GRACE_MS') : undefined,
+    secureCookies: env.TRYGG_SECURE_COOKIES === '1' || env.TRYGG_SECURE_COOKIES === 'true',
   };
 }

@@ -7,6 +7,8 @@ export const errorCatalogue = {
   TRYGG_SRV_CONFIG_UNREADABLE: { status: 500, message: 'cannot read configuration %s' },
   TRYGG_SRV_PORT_IN_USE: { status: 500, message: 'port %s is already in use; set %s to a free port' },
   TRYGG_SRV_BAD_REQUEST: { status: 400, message: 'bad request: %s' },
+  TRYGG_SRV_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: %s' },
+  TRYGG_SRV_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type: %s' },
   TRYGG_SRV_UNAUTHENTICATED: { status: 401, message: 'log in first' },
   TRYGG_SRV_BAD_CREDENTIALS: { status: 401, message: 'wrong username or password' },
   TRYGG_SRV_FORBIDDEN: { status: 403, message: 'your role may not %s' },

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     mqttPassword: env.mqttPassword,
     embeddedGateways: env.embeddedGateway ? config.sites.flatMap((s) => s.gateways.map((g) => ({ siteId: s.id, gatewayId: g.id }))) : [],
     presenceGraceMs: env.presenceGraceMs,
+    secureCookies: env.secureCookies,
     logger,
   });
   logger.info({ console: `http://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');

@@ -39,6 +39,7 @@ export interface TryggOptions {
   clock?: Clock;
   consoleDir?: string;
   presenceGraceMs?: number;
+  secureCookies?: boolean;
   consolePingIntervalMs?: number;
   gatewayResendIntervalMs?: number;
 }
@@ -116,6 +117,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
+      secureCookies: options.secureCookies,
     });
     cleanups.push(() => app.close());
     await app.listen({ host: options.httpHost ?? '0.0.0.0', port: options.httpPort })

@@ -45,6 +45,6 @@ export const alarmStateSchema = {
     raisedAt: timestampSchema,
     updatedAt: timestampSchema,
     pressCount: { type: 'integer', minimum: 1 },
-    responders: { type: 'array', items: { type: 'string', maxLength: 64 } },
+    responders: { type: 'array', items: { type: 'string', maxLength: 200 } },
   },
 } as const;

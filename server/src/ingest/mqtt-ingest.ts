@@ -1,5 +1,5 @@
 import {
-  decodePayload, encodePayload, MAX_HEARTBEAT_BATCH_BYTES, parseTopic, topics, validateDeviceEvent, validateGatewayStatus,
+  decodePayload, encodePayload, MAX_HEARTBEAT_BATCH_BYTES, MAX_PAYLOAD_BYTES, parseTopic, topics, validateDeviceEvent, validateGatewayStatus,
   validateHeartbeatBatch, type DeviceCommand, type Receipt,
 } from '@trygg/protocol';
 import type { Logger } from 'pino';
@@ -56,14 +56,20 @@ export class MqttIngest implements AlarmOutbound {
     const parsed = parseTopic(topic);
     if (!parsed || parsed.kind !== 'gateway') return this.reject('topic', { topic });
     const { siteId, gatewayId, channel } = parsed;
-    if (!this.deps.directory.site(siteId)) return this.reject('unknown-site', { topic });
+    if (!this.deps.directory.site(siteId)) {
+      this.reject('unknown-site', { topic });
+      // The gateway would re-send forever; tell it this event can never be accepted.
+      const eventId = channel === 'events' && payload.length <= MAX_PAYLOAD_BYTES ? extractEventId(payload) : undefined;
+      if (eventId) this.sendReceipt(siteId, gatewayId, { v: 1, eventId, status: 'rejected', reason: 'unknown-site' });
+      return;
+    }
 
     if (channel === 'events') {
       const result = decodePayload(payload, validateDeviceEvent);
       if (!result.ok) {
         this.reject(result.reason, { topic, errors: result.errors.slice(0, 5) });
         // A gateway re-sends until it hears back; tell it this event can never be accepted.
-        const eventId = result.reason === 'oversized' ? undefined : extractEventId(payload);
+        const eventId = result.reason === 'schema' ? extractEventId(payload) : undefined;
         if (eventId) this.sendReceipt(siteId, gatewayId, { v: 1, eventId, status: 'rejected', reason: result.reason });
         return;
       }

@@ -55,10 +55,17 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
       send({ type: 'error', code, message });
     };
 
+    const token = request.cookies[SESSION_COOKIE];
     const pinger = setInterval(() => {
       if (!alive) return socket.terminate();
       alive = false;
       socket.ping();
+      // A logged-out or expired session ends the console's channel too.
+      void sessions.userFor(token).then((still) => {
+        if (still) return;
+        send({ type: 'error', code: 'TRYGG_SRV_UNAUTHENTICATED', message: new TryggError('TRYGG_SRV_UNAUTHENTICATED').message });
+        socket.close(4401, 'session ended');
+      }, () => undefined);
     }, opts.pingIntervalMs);
     pinger.unref();
     socket.on('pong', () => { alive = true; });
@@ -91,8 +98,15 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
       if (message.type === 'hello') {
         if (connection) return fail('TRYGG_SRV_BAD_REQUEST', 'station already announced on this connection');
         const found = directory.station(message.stationId);
-        if (!found || !directory.userMayAccessSite(user, found.site.id)) return fail('TRYGG_SRV_UNKNOWN_STATION', new TryggError('TRYGG_SRV_UNKNOWN_STATION', [message.stationId]).message);
-        if (!hasRole(user, 'responder')) return fail('TRYGG_SRV_FORBIDDEN', new TryggError('TRYGG_SRV_FORBIDDEN', ['receive alarms']).message);
+        // A console that cannot be a station is told why and closed, so it goes back to choosing.
+        if (!found || !directory.userMayAccessSite(user, found.site.id)) {
+          fail('TRYGG_SRV_UNKNOWN_STATION', new TryggError('TRYGG_SRV_UNKNOWN_STATION', [message.stationId]).message);
+          return void socket.close(4404, 'unknown station');
+        }
+        if (!hasRole(user, 'responder')) {
+          fail('TRYGG_SRV_FORBIDDEN', new TryggError('TRYGG_SRV_FORBIDDEN', ['receive alarms']).message);
+          return void socket.close(4403, 'forbidden');
+        }
         connection = { stationId: message.stationId, send };
         log.info({ stationId: message.stationId }, 'console hello');
         return hub.attach(connection, { stationId: message.stationId, siteId: found.site.id, user: user.name });
