@@ -8,7 +8,8 @@ export type AlarmStateName = 'raised' | 'acknowledged' | 'responding' | 'resolve
 export const ALARM_STATES: readonly AlarmStateName[] = ['raised', 'acknowledged', 'responding', 'resolved', 'cancelled'];
 export const OPEN_ALARM_STATES: readonly AlarmStateName[] = ['raised', 'acknowledged', 'responding'];
 
-export type ResolveOutcome = 'real' | 'false' | 'test';
+/** `cleared`: a technical alarm whose cause went away by itself (the device came back). */
+export type ResolveOutcome = 'real' | 'false' | 'test' | 'cleared';
 
 /** Published by the server on `trygg/v1/sites/<site>/alarms/<alarm>/state` at every change. */
 export interface AlarmStateMessage {

@@ -118,6 +118,8 @@ class Batch {
   }
 
   effect(effect: AlarmEffect): void {
+    // Technical alarms are about a device, not from a person pressing it: nothing to confirm.
+    if (effect.type === 'device-feedback' && this.current?.kind === 'technical') return;
     this.effects.push(effect);
   }
 

@@ -153,6 +153,29 @@ describe('alarm service (engine + SQLite store + console hub, fake clock)', () =
     await life.store.close();
   });
 
+  it('technical alarms reach security contacts\' consoles, fold by cause, and clear themselves', async () => {
+    const life = boot(dir, clock);
+    const kari = new RecordingConsole('backoffice');
+    await life.hub.attach(kari, { stationId: 'backoffice', siteId: 'demo', user: 'Kari' });
+    const monaUser = directory.user('manager')!;
+    const mona: RecordingConsole & { user?: typeof monaUser } = Object.assign(new RecordingConsole('reception'), { user: monaUser });
+    await life.hub.attach(mona, { stationId: 'reception', siteId: 'demo', user: 'Mona' });
+    const request = { siteId: 'demo', kind: 'technical' as const, deviceId: 'interview-2', roomId: 'interview-2', dedupeKey: 'device-offline:interview-2', detail: { technical: { cause: 'device-offline' as const, subject: 'interview-2' } } };
+    const first = await life.service.raise(request);
+    const again = await life.service.raise(request);
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({ created: false, alarm: { id: first.alarm.id, pressCount: 2 } });
+    // The manager (role >= security) sees it wherever she is logged in, even in the room's zone; Kari (responder) does not.
+    expect(mona.popups()).toEqual([first.alarm.id]);
+    expect(kari.popups()).toEqual([]);
+    expect(life.commands).toEqual([]); // no "received" blinking on a device that is offline
+    const cleared = await life.service.clearByKey('demo', 'device-offline:interview-2');
+    expect(cleared).toMatchObject({ state: 'resolved', outcome: 'cleared' });
+    expect(mona.messages.at(-1)).toMatchObject({ type: 'clear', alarmId: first.alarm.id });
+    expect(await life.service.clearByKey('demo', 'device-offline:interview-2')).toBeUndefined();
+    await life.store.close();
+  });
+
   it('unknown devices are rejected with a reason and counted', async () => {
     const life = boot(dir, clock);
     const receipt = await life.service.handleDeviceEvent(press('ghost', 1, clock), clock.now());

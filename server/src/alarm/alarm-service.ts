@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, DeviceCommand, DeviceEvent, Receipt } from '@trygg/protocol';
+import type { AlarmKind, Clock, DeviceCommand, DeviceEvent, Receipt, ResolveOutcome } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import type { OfficeDirectory } from '../config/office-directory';
 import { resolveStepTargets } from '../dispatch/step-router';
@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
-import type { Actor, Alarm, AlarmCommand, DecideContext, Decision } from './alarm-types';
+import type { Actor, Alarm, AlarmCommand, AlarmDetail, DecideContext, Decision } from './alarm-types';
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
 export interface AlarmOutbound {
@@ -17,10 +17,23 @@ export interface AlarmOutbound {
   publishAlarmState(alarm: Alarm): void;
 }
 
+export interface RaiseRequest {
+  siteId: string;
+  kind: AlarmKind;
+  drill?: boolean;
+  roomId?: string;
+  deviceId?: string;
+  /** One open alarm per key: a second raise with the same key folds into the first. */
+  dedupeKey?: string;
+  detail?: AlarmDetail;
+  /** A chain other than the room's (e.g. an elevated-risk meeting's faster chain). */
+  chainId?: string;
+}
+
 export type UserCommand =
   | { type: 'acknowledge' }
   | { type: 'respond' }
-  | { type: 'resolve'; outcome: 'real' | 'false' | 'test' }
+  | { type: 'resolve'; outcome: ResolveOutcome }
   | { type: 'cancel' };
 
 /**
@@ -94,6 +107,50 @@ export class AlarmService {
     return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
   }
 
+  /**
+   * Raises an alarm no device event carries: technical (supervision), lone work (missed
+   * check-out, man-down), console panic button, API. Stored before anyone is told, like every alarm.
+   */
+  async raise(request: RaiseRequest): Promise<{ alarm: Alarm; created: boolean }> {
+    const { directory, store, metrics, logger } = this.deps;
+    if (!directory.site(request.siteId)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`site ${request.siteId}`]);
+    const room = directory.room(request.siteId, request.roomId);
+    const zoneId = room?.zoneId;
+    const chain = request.kind === 'technical'
+      ? directory.technicalChainFor(request.siteId)
+      : request.chainId
+        ? directory.site(request.siteId)!.chains.find((c) => c.id === request.chainId) ?? directory.chainFor(request.siteId, zoneId)
+        : directory.chainFor(request.siteId, zoneId);
+    const ctx = this.context();
+    const decision = await store.recordAlarm(request.siteId, request.dedupeKey, (open) => {
+      if (open) return decide(open, { type: 'press', sourceEventId: request.dedupeKey }, ctx);
+      return decide(null, {
+        type: 'raise',
+        origin: {
+          id: randomUUID(), siteId: request.siteId, kind: request.kind, drill: request.drill ?? false,
+          deviceId: request.deviceId, roomId: room?.id, zoneId, dedupeKey: request.dedupeKey, detail: request.detail,
+          chain: { chainId: chain.id, steps: structuredClone(chain.steps) },
+        },
+      }, ctx);
+    });
+    if (!decision) throw new Error('raise decided nothing');
+    const created = decision.events[0]?.type === 'raised';
+    if (created) {
+      metrics.alarmsRaised.inc({ site: request.siteId, kind: request.kind });
+      logger.info({ alarmId: decision.alarm.id, kind: request.kind, roomId: decision.alarm.roomId, dedupeKey: request.dedupeKey, detail: request.detail }, 'alarm raised');
+    }
+    this.carryOut(decision);
+    return { alarm: decision.alarm, created };
+  }
+
+  /** Resolves the open alarm holding `dedupeKey` (a technical cause that went away by itself). */
+  async clearByKey(siteId: string, dedupeKey: string, outcome: ResolveOutcome = 'cleared'): Promise<Alarm | undefined> {
+    const open = await this.deps.store.findOpenAlarmByKey(siteId, dedupeKey);
+    if (!open) return undefined;
+    this.deps.logger.info({ alarmId: open.id, dedupeKey }, 'alarm cleared by its cause');
+    return this.act(open.id, { type: 'resolve', outcome }, { type: 'system' });
+  }
+
   /** A person acts on an alarm (console or REST). Throws TryggError for unknown or closed alarms. */
   async act(alarmId: string, command: UserCommand, actor: Actor): Promise<Alarm> {
     const engineCommand: AlarmCommand = command.type === 'resolve' ? { type: 'resolve', actor, outcome: command.outcome } : { type: command.type, actor };
@@ -126,7 +183,7 @@ export class AlarmService {
 
   private context(): DecideContext {
     const { directory, hub, clock } = this.deps;
-    return { now: clock.now(), resolveStep: (alarm, step) => resolveStepTargets(directory, alarm, step, hub.isOnline) };
+    return { now: clock.now(), resolveStep: (alarm, step) => resolveStepTargets(directory, alarm, step, hub) };
   }
 
   private carryOut(decision: Decision, receivedAt?: number): void {

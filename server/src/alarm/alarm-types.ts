@@ -23,6 +23,21 @@ export interface AlarmOrigin {
   zoneId?: string;
   chain: ChainSnapshot;
   sourceEventId?: string;
+  /** At most one open alarm per key (e.g. `device-offline:interview-1`); later raises fold in. */
+  dedupeKey?: string;
+  /** Why a technical alarm was raised, what a lone worker was doing, ... shown with the alarm. */
+  detail?: AlarmDetail;
+}
+
+export type TechnicalCause = 'device-offline' | 'low-battery' | 'tamper' | 'gateway-offline' | 'arc-link-down' | 'delivery-failed';
+
+export interface AlarmDetail {
+  technical?: { cause: TechnicalCause; subject: string };
+  /** Portable alarms and lone work: who, where, what visit. */
+  person?: string;
+  address?: string;
+  location?: import('@trygg/protocol').DeviceLocation;
+  note?: string;
 }
 
 export interface Responder {

@@ -65,6 +65,7 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
   };
 
   ref(chains, site.defaultChain, `${at}.defaultChain`, 'chain');
+  ref(chains, site.technicalChain, `${at}.technicalChain`, 'chain');
   site.zones.forEach((z, i) => ref(chains, z.chain, `${at}.zones.${i}.chain`, 'chain'));
   site.rooms.forEach((r, i) => ref(zones, r.zoneId, `${at}.rooms.${i}.zoneId`, 'zone'));
   site.devices.forEach((d, i) => {
@@ -90,6 +91,7 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
         if ('group' in t) ref(groups, t.group, `${path}.group`, 'group');
         else if ('zone' in t) ref(zones, t.zone, `${path}.zone`, 'zone');
         else if ('station' in t) ref(stations, t.station, `${path}.station`, 'station');
+        else if ('person' in t) ref(new Set(config.users.map((u) => u.username)), t.person, `${path}.person`, 'user');
         else if ('site' in t) {
           ref(siteIds, t.site, `${path}.site`, 'site');
           if (t.site === site.id) problems.push(`${path}.site: a chain cannot name its own site as a neighbour`);

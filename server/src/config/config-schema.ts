@@ -12,7 +12,10 @@ const target = {
   minProperties: 1,
   maxProperties: 1,
   additionalProperties: false,
-  properties: { group: id, zone: id, station: id, site: id },
+  properties: {
+    group: id, zone: id, station: id, site: id, person: { type: 'string', maxLength: 64 },
+    role: { enum: ['employee', 'responder', 'security', 'manager', 'admin'] },
+  },
 } as const;
 
 const step = {
@@ -53,6 +56,7 @@ export const configSchema = {
           address: { type: 'string', maxLength: 300 },
           timezone: { type: 'string', maxLength: 64 },
           defaultChain: id,
+          technicalChain: id,
           zones: {
             type: 'array', minItems: 1,
             items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id, name, chain: id } },

@@ -1,5 +1,11 @@
 import type { ChainConfig, DeviceConfig, RoomConfig, SiteConfig, StationConfig, TryggConfig, UserConfig, ZoneConfig } from './types';
 
+/** Technical alarms go to the people who look after the office, never as a panic pop-up to all. */
+export const DEFAULT_TECHNICAL_CHAIN: ChainConfig = {
+  id: 'technical-default',
+  steps: [{ afterSeconds: 0, targets: [{ role: 'security' }], until: 'acknowledged', includeOriginZone: true }],
+};
+
 /**
  * Read-only lookups over a validated configuration: the answers to "which site, room, zone,
  * station is this?" that ingest, routing and the API ask on every alarm.
@@ -57,6 +63,13 @@ export class OfficeDirectory {
     const chain = site.chains.find((c) => c.id === chainId);
     if (!chain) throw new Error(`unknown chain ${chainId}`);
     return chain;
+  }
+
+  /** The chain for technical alarms: the site's own, else security contacts and above. */
+  technicalChainFor(siteId: string): ChainConfig {
+    const site = this.site(siteId);
+    const chain = site?.technicalChain ? site.chains.find((c) => c.id === site.technicalChain) : undefined;
+    return chain ?? DEFAULT_TECHNICAL_CHAIN;
   }
 
   userMayAccessSite(user: UserConfig, siteId: string): boolean {

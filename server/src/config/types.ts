@@ -63,7 +63,11 @@ export type EscalationTarget =
   | { zone: string }
   | { station: string }
   /** Every console station of another (neighbouring) site. */
-  | { site: string };
+  | { site: string }
+  /** Every console where a user of this site with at least this role is logged in. */
+  | { role: Role }
+  /** The consoles where this person is logged in. */
+  | { person: string };
 
 export type EscalationChannel = 'console';
 export type UntilState = 'acknowledged' | 'responding' | 'resolved';
@@ -99,6 +103,8 @@ export interface SiteConfig {
   groups: GroupConfig[];
   chains: ChainConfig[];
   defaultChain: string;
+  /** Chain for technical alarms (device offline, low battery, ...); default: security contacts' consoles. */
+  technicalChain?: string;
 }
 
 export interface UserConfig {

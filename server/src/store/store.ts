@@ -65,6 +65,12 @@ export interface Store {
    * resolves. A known eventId returns `duplicate` and changes nothing.
    */
   recordDeviceEvent(event: DeviceEventRecord, decide: (openAlarm: Alarm | undefined) => Decision | null): Promise<DeviceEventOutcome>;
+  /**
+   * Raises an alarm that no device event carries (technical, lone work, console, API). With a
+   * `dedupeKey`, `decide` gets the open alarm holding that key, so one cause is one alarm.
+   */
+  recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null): Promise<Decision | null>;
+  findOpenAlarmByKey(siteId: string, dedupeKey: string): Promise<Alarm | undefined>;
   /** Atomically reads the alarm, decides, and commits the decision. Undefined if no such alarm. */
   updateAlarm(alarmId: string, decide: (alarm: Alarm) => Decision): Promise<Decision | undefined>;
   getAlarm(alarmId: string): Promise<Alarm | undefined>;

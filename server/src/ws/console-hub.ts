@@ -3,12 +3,16 @@ import type { Logger } from 'pino';
 import type { Alarm } from '../alarm/alarm-types';
 import { toConsoleAlarm } from '../alarm/alarm-view';
 import type { OfficeDirectory } from '../config/office-directory';
+import type { UserConfig } from '../config/types';
+import type { Presence } from '../dispatch/step-router';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 
 /** One console connection as the hub sees it; the WebSocket route adapts a real socket to this. */
 export interface ConsoleConnection {
   readonly stationId: string;
+  /** Who is logged in at this console (role and person targets of a chain). */
+  readonly user?: UserConfig;
   send(message: ConsoleServerMessage): void;
 }
 
@@ -22,7 +26,7 @@ export interface ConsoleConnection {
  * reconnecting will receive every alarm routed to it on `hello`, while skipping it would send
  * the alarm past the colleagues who are about to be back.
  */
-export class ConsoleHub {
+export class ConsoleHub implements Presence {
   private readonly byStation = new Map<string, Set<ConsoleConnection>>();
   private readonly shown = new WeakMap<ConsoleConnection, Set<string>>();
   private readonly droppedAt = new Map<string, number>();
@@ -52,6 +56,12 @@ export class ConsoleHub {
     return dropped !== undefined && this.clock.now() - dropped <= this.presenceGraceMs;
   };
 
+  stationsWithUser(who: (user: UserConfig) => boolean): string[] {
+    const found: string[] = [];
+    for (const [station, set] of this.byStation) if ([...set].some((c) => c.user && who(c.user))) found.push(station);
+    return found;
+  }
+
   onlineStations(): string[] {
     return [...this.byStation.keys()];
   }
@@ -66,7 +76,7 @@ export class ConsoleHub {
     const held: ConsoleServerMessage[] = [];
     let ready = false;
     const target = conn;
-    const gated: ConsoleConnection = { stationId: conn.stationId, send: (m) => (ready ? target.send(m) : held.push(m)) };
+    const gated: ConsoleConnection = { stationId: conn.stationId, user: conn.user, send: (m) => (ready ? target.send(m) : held.push(m)) };
     this.gates.set(conn, gated);
     let set = this.byStation.get(conn.stationId);
     const firstConnection = !set;

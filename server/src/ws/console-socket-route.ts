@@ -107,7 +107,7 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
           fail('TRYGG_SRV_FORBIDDEN', new TryggError('TRYGG_SRV_FORBIDDEN', ['receive alarms']).message);
           return void socket.close(4403, 'forbidden');
         }
-        connection = { stationId: message.stationId, send };
+        connection = { stationId: message.stationId, user, send };
         log.info({ stationId: message.stationId }, 'console hello');
         return hub.attach(connection, { stationId: message.stationId, siteId: found.site.id, user: user.name });
       }

@@ -86,6 +86,25 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null): Promise<Decision | null> {
+    return this.db.transaction((): Decision | null => {
+      const open = dedupeKey === undefined ? undefined : this.openByKey(siteId, dedupeKey);
+      const decision = decide(open);
+      if (decision) this.writeDecision(decision);
+      return decision;
+    }).immediate();
+  }
+
+  async findOpenAlarmByKey(siteId: string, dedupeKey: string): Promise<Alarm | undefined> {
+    return this.openByKey(siteId, dedupeKey);
+  }
+
+  private openByKey(siteId: string, dedupeKey: string): Alarm | undefined {
+    const row = this.db.prepare(`SELECT data FROM alarms WHERE site_id = ? AND state IN (${OPEN_STATES_SQL})
+      AND json_extract(data, '$.dedupeKey') = ?`).get(siteId, dedupeKey) as { data: string } | undefined;
+    return row ? parseAlarm(row.data) : undefined;
+  }
+
   async updateAlarm(alarmId: string, decide: (alarm: Alarm) => Decision): Promise<Decision | undefined> {
     return this.db.transaction((): Decision | undefined => {
       const row = this.stmt.getAlarm.get(alarmId);
