@@ -21,6 +21,14 @@ export interface ConsoleAlarm {
   /** Display names of the people who said "I'm coming". */
   responders: string[];
   acknowledgedBy?: string;
+  /** Cancelled on the device with the duress PIN: the alarm is real and still running. */
+  duress?: boolean;
+  /** Portable alarms: last known position. */
+  location?: import('./messages/device-event').DeviceLocation;
+  /** Technical alarms: what is wrong with which device/gateway; lone work: the visit's address. */
+  technical?: { cause: string; subject: string };
+  address?: string;
+  person?: string;
 }
 
 export type ConsoleClientMessage =

@@ -34,6 +34,8 @@ export interface AppDeps {
   consoleDir?: string;
   secureCookies?: boolean;
   consolePingIntervalMs?: number;
+  /** REST routes of the running features (features/feature.ts). */
+  featureRoutes?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 /** Fastify's own 4xx codes, answered with the Trygg code that means the same. */
@@ -101,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alarmRoutes, { store, alarms, directory, sessions });
   await app.register(directoryRoutes, { store, directory, sessions });
   await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
+  for (const routes of deps.featureRoutes ?? []) await app.register(async (scope) => routes(scope));
   if (deps.broker) registerMqttWebSocketRoute(app, deps.broker);
   if (deps.consoleDir && existsSync(deps.consoleDir)) await app.register(fastifyStatic, { root: deps.consoleDir, prefix: '/' });
   return app;

@@ -19,6 +19,8 @@ import { createMetrics } from './metrics/metrics';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
+import type { FeatureContext, FeatureFactory } from './features/feature';
+import { featureFactories } from './features/index';
 
 export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../alarm-console/public');
 
@@ -42,6 +44,9 @@ export interface TryggOptions {
   secureCookies?: boolean;
   consolePingIntervalMs?: number;
   gatewayResendIntervalMs?: number;
+  /** Features to run; default every feature in features/index.ts. */
+  features?: FeatureFactory[];
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningTrygg {
@@ -108,16 +113,28 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     const ingest = new MqttIngest({ link, store, directory, metrics, logger: logger.child({ component: 'ingest' }), now: () => clock.now() });
     const alarms = new AlarmService({ store, directory, clock, hub, outbound: ingest, metrics, logger: logger.child({ component: 'alarms' }) });
     cleanups.push(async () => alarms.stop());
+    const sessions = new SessionService(store, directory, clock);
+
+    // Features start before ingest, so none misses an event; each stops before the store closes.
+    const featureContext: FeatureContext = {
+      directory, store, alarms, ingest, hub, sessions, clock, metrics, dbFile: join(options.dataDir, 'trygg.db'),
+      logger: logger.child({ component: 'features' }),
+    };
+    const features = (options.features ?? featureFactories).map((make) => make({ env: options.env ?? process.env }));
+    for (const feature of features) {
+      await feature.start({ ...featureContext, logger: logger.child({ component: feature.name }) });
+      cleanups.push(() => feature.stop());
+    }
     ingest.start(alarms);
     await alarms.resume();
 
-    const sessions = new SessionService(store, directory, clock);
     const app = await buildApp({
       logger, directory, store, alarms, hub, sessions, metrics, broker,
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
       secureCookies: options.secureCookies,
+      featureRoutes: features.filter((f) => f.routes).map((f) => (app: FastifyInstance) => f.routes!(app, { ...featureContext, logger: logger.child({ component: f.name }) })),
     });
     cleanups.push(() => app.close());
     await app.listen({ host: options.httpHost ?? '0.0.0.0', port: options.httpPort })

@@ -56,6 +56,18 @@ export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideCo
       batch.effect({ type: 'clear' });
       batch.effect({ type: 'device-feedback', action: 'cancelled' });
       break;
+    case 'duress-cancel':
+      requireOpen(alarm, 'cancelled');
+      // Safety rule "covert duress": the aggressor sees a cancelled alarm; responders see the truth.
+      batch.add({ type: 'duress-cancelled', at: ctx.now, actor: command.actor });
+      batch.effect({ type: 'update' });
+      batch.effect({ type: 'device-feedback', action: 'cancelled' });
+      break;
+    case 'locate':
+      requireOpen(alarm, 'located');
+      batch.add({ type: 'located', at: ctx.now, location: command.location });
+      batch.effect({ type: 'update' });
+      break;
     case 'escalate':
       // Stale timers (alarm closed, acknowledged in time, or deadline moved) fire harmlessly.
       if (!isOpen(alarm.state) || alarm.nextStepDueAt === null || alarm.nextStepDueAt > ctx.now) break;

@@ -52,6 +52,12 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
       if (event.type === 'resolved') next.outcome = event.outcome;
       next.nextStepDueAt = null;
       return next;
+    case 'duress-cancelled':
+      next.duress = true;
+      return next;
+    case 'located':
+      next.detail = { ...next.detail, location: event.location };
+      return next;
     case 'step-notified': {
       next.lastStep = event.step;
       next.lastNotifiedStep = event.step;

@@ -10,6 +10,7 @@ import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
 import type { Actor, Alarm, AlarmCommand, AlarmDetail, DecideContext, Decision } from './alarm-types';
+import type { DeviceEventHandler } from './device-event-handler';
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
 export interface AlarmOutbound {
@@ -42,6 +43,7 @@ export type UserCommand =
  */
 export class AlarmService {
   readonly scheduler: EscalationScheduler;
+  private readonly handlers: DeviceEventHandler[] = [];
 
   constructor(private readonly deps: {
     store: Store;
@@ -53,6 +55,10 @@ export class AlarmService {
     logger: Logger;
   }) {
     this.scheduler = new EscalationScheduler(deps.clock, (id) => this.escalate(id), deps.logger);
+  }
+
+  addDeviceEventHandler(handler: DeviceEventHandler): void {
+    this.handlers.push(handler);
   }
 
   /**
@@ -69,9 +75,13 @@ export class AlarmService {
     }
     const record = { ...event, receivedAt };
     const ctx = this.context();
+    let claimed = false;
     const outcome = await store.recordDeviceEvent(record, (open): Decision | null => {
+      claimed = false;
       if (event.kind === 'press') {
         if (open) return decide(open, { type: 'press', sourceEventId: event.eventId }, ctx);
+        claimed = this.handlers.some((h) => h.claimPress?.(event, device) ?? false);
+        if (claimed) return null;
         const room = directory.room(event.siteId, device.roomId ?? event.location?.roomId);
         const zoneId = room?.zoneId;
         const chain = directory.chainFor(event.siteId, zoneId);
@@ -84,8 +94,13 @@ export class AlarmService {
           },
         }, ctx);
       }
-      if (event.kind === 'cancel' && open) return decide(open, { type: 'cancel', actor: { type: 'device', deviceId: device.id } }, ctx);
-      return null; // a release, or a cancel with nothing open, is recorded but changes no alarm
+      const actor: Actor = { type: 'device', deviceId: device.id };
+      if (event.kind === 'cancel' && open) {
+        const duress = this.handlers.some((h) => h.isDuressCancel?.(event, device) ?? false);
+        return decide(open, duress ? { type: 'duress-cancel', actor } : { type: 'cancel', actor }, ctx);
+      }
+      if (event.kind === 'location' && open && event.location) return decide(open, { type: 'locate', location: event.location }, ctx);
+      return null; // anything else is recorded here and handled by the device event handlers
     });
     if (outcome.duplicate) {
       metrics.eventsDuplicate.inc();
@@ -103,6 +118,12 @@ export class AlarmService {
         logger.info({ alarmId: decision.alarm.id, pressCount: decision.alarm.pressCount }, 'repeated press folded into open alarm');
       }
       this.carryOut(decision, receivedAt);
+    }
+    for (const handler of this.handlers) {
+      if (!handler.afterStored) continue;
+      // A failing feature must not cost the receipt: the event is stored, the alarm is told.
+      await handler.afterStored(event, device, { alarmId: decision?.alarm.id, claimed })
+        .catch((err: unknown) => logger.error({ err, handler: handler.name, eventId: event.eventId }, 'device event handler failed'));
     }
     return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
   }

@@ -64,6 +64,8 @@ export interface Alarm extends AlarmOrigin {
   lastNotifiedStep: number;
   nextStepDueAt: number | null;
   routedStations: string[];
+  /** Cancelled on the device with the duress PIN: still running, silently, for responders. */
+  duress?: boolean;
   /** Number of events applied; the next event's sequence number. */
   version: number;
 }
@@ -77,6 +79,8 @@ export type AlarmEvent =
   | { type: 'responding'; at: number; actor: Actor }
   | { type: 'resolved'; at: number; actor: Actor; outcome: ResolveOutcome }
   | { type: 'cancelled'; at: number; actor: Actor }
+  | { type: 'duress-cancelled'; at: number; actor: Actor }
+  | { type: 'located'; at: number; location: import('@trygg/protocol').DeviceLocation }
   | { type: 'step-notified'; at: number; step: number; stations: string[]; online: string[] }
   | { type: 'step-skipped'; at: number; step: number; reason: StepSkipReason; stations: string[] }
   | { type: 'chain-exhausted'; at: number; reachedNobody: boolean };
@@ -88,6 +92,10 @@ export type AlarmCommand =
   | { type: 'respond'; actor: Actor }
   | { type: 'resolve'; actor: Actor; outcome: ResolveOutcome }
   | { type: 'cancel'; actor: Actor }
+  /** A cancel with the duress PIN: the device is told "cancelled", the alarm goes on. */
+  | { type: 'duress-cancel'; actor: Actor }
+  /** A portable alarm reports where it is (only recorded while the alarm is open). */
+  | { type: 'locate'; location: import('@trygg/protocol').DeviceLocation }
   /** The escalation timer fired; ignored unless a step is really due (stale timers are harmless). */
   | { type: 'escalate' };
 

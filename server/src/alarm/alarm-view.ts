@@ -27,6 +27,11 @@ export function toConsoleAlarm(alarm: Alarm, directory: OfficeDirectory): Consol
     pressCount: alarm.pressCount,
     responders: alarm.responders.map((r) => r.name),
     acknowledgedBy: actorName(alarm.acknowledgedBy),
+    ...(alarm.duress ? { duress: true } : {}),
+    ...(alarm.detail?.location ? { location: alarm.detail.location } : {}),
+    ...(alarm.detail?.technical ? { technical: alarm.detail.technical } : {}),
+    ...(alarm.detail?.address ? { address: alarm.detail.address } : {}),
+    ...(alarm.detail?.person ? { person: alarm.detail.person } : {}),
   };
 }
 

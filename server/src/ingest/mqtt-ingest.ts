@@ -10,6 +10,7 @@ import { toAlarmStateMessage } from '../alarm/alarm-view';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
+import type { IngestObserver } from './ingest-observer';
 import type { MqttLink } from './mqtt-link';
 
 /**
@@ -19,6 +20,7 @@ import type { MqttLink } from './mqtt-link';
  */
 export class MqttIngest implements AlarmOutbound {
   private alarms?: AlarmService;
+  private readonly observers: IngestObserver[] = [];
 
   constructor(private readonly deps: {
     link: MqttLink;
@@ -28,6 +30,20 @@ export class MqttIngest implements AlarmOutbound {
     logger: Logger;
     now: () => number;
   }) {}
+
+  addObserver(observer: IngestObserver): void {
+    this.observers.push(observer);
+  }
+
+  private async tell(fn: (o: IngestObserver) => Promise<void> | void | undefined): Promise<void> {
+    for (const o of this.observers) {
+      try {
+        await fn(o);
+      } catch (err) {
+        this.deps.logger.error({ err, observer: o.name }, 'ingest observer failed');
+      }
+    }
+  }
 
   start(alarms: AlarmService): void {
     this.alarms = alarms;
@@ -88,9 +104,11 @@ export class MqttIngest implements AlarmOutbound {
       if (batch.siteId !== siteId || batch.gatewayId !== gatewayId) return this.reject('wrong-site', { topic });
       const known = batch.devices.filter((d) => this.deps.directory.device(siteId, d.deviceId));
       if (known.length < batch.devices.length) this.reject('unknown-device', { topic, unknown: batch.devices.length - known.length });
-      await this.deps.store.recordDeviceSeen(known.map((d) => ({
+      const seen = known.map((d) => ({
         siteId, gatewayId, deviceId: d.deviceId, lastSeenAt: Math.min(Date.parse(d.at), receivedAt), battery: d.battery,
-      })));
+      }));
+      await this.deps.store.recordDeviceSeen(seen);
+      await this.tell((o) => o.onHeartbeats?.(seen));
       return;
     }
     if (channel === 'status') {
@@ -99,7 +117,9 @@ export class MqttIngest implements AlarmOutbound {
       if (!result.ok) return this.reject(result.reason, { topic, errors: result.errors.slice(0, 5) });
       const status = result.value;
       if (status.siteId !== siteId || status.gatewayId !== gatewayId) return this.reject('wrong-site', { topic });
-      await this.deps.store.setGatewayStatus({ siteId, gatewayId, state: status.state, at: receivedAt, outboxDepth: status.outboxDepth });
+      const record = { siteId, gatewayId, state: status.state, at: receivedAt, outboxDepth: status.outboxDepth };
+      await this.deps.store.setGatewayStatus(record);
+      await this.tell((o) => o.onGatewayStatus?.(record));
       const log = status.state === 'online' ? this.deps.logger.info.bind(this.deps.logger) : this.deps.logger.warn.bind(this.deps.logger);
       log({ siteId, gatewayId, state: status.state, outboxDepth: status.outboxDepth }, 'gateway status');
       return;
