@@ -140,4 +140,38 @@ describe('alarm engine', () => {
     expect(replay(events)).toEqual(d.alarm);
     expect(d.alarm.version).toBe(events.length);
   });
+
+  describe('messages beyond the consoles', () => {
+    const guards = { channel: 'sia-dc09', target: 'guards', external: true, recipient: { id: 'party:guards' } };
+    const withGuards = (step: number): DecideContext => ({
+      now: T0,
+      resolveStep: (_a, s) => (s === step ? { stations: [], online: [], notifications: [guards] } : { stations: ['backoffice'], online: [] }),
+    });
+
+    it('a step with only an external party counts as reaching someone and notifies it', () => {
+      const d = run(null, { type: 'raise', origin }, withGuards(1));
+      expect(d.events.map((e) => e.type)).toEqual(['raised', 'step-skipped', 'step-notified']);
+      expect(d.effects).toContainEqual({ type: 'notify', step: 1, notifications: [guards] });
+      expect(d.effects.some((e) => e.type === 'popup')).toBe(false);
+      expect(d.alarm.notifiedExternal).toEqual([guards]);
+    });
+
+    it('closing the alarm sends a restore to the external parties told', () => {
+      const alarm = run(null, { type: 'raise', origin }, withGuards(1)).alarm;
+      const resolved = run(alarm, { type: 'resolve', actor: kari, outcome: 'real' }, ctx(T0 + 5000));
+      expect(resolved.effects).toContainEqual({ type: 'restore', notifications: [guards] });
+      const cancelled = run(alarm, { type: 'cancel', actor: kari }, ctx(T0 + 5000));
+      expect(cancelled.effects).toContainEqual({ type: 'restore', notifications: [guards] });
+    });
+
+    it('a permanent delivery failure of the current step fires the next step at once', () => {
+      const alarm = run(null, { type: 'raise', origin }, withGuards(0)).alarm;
+      expect(alarm.nextStepDueAt).toBe(T0 + 30_000);
+      const d = run(alarm, { type: 'delivery-failed', step: 0, target: 'guards', error: 'NAK' }, ctx(T0 + 1000));
+      expect(d.events.map((e) => e.type)).toEqual(['delivery-failed', 'step-notified']);
+      expect(d.events[1]).toMatchObject({ step: 1, at: T0 + 1000 });
+      // A late failure of an earlier step does not skip ahead again.
+      expect(run(d.alarm, { type: 'delivery-failed', step: 0, target: 'guards', error: 'late' }, ctx(T0 + 2000)).events.map((e) => e.type)).toEqual(['delivery-failed']);
+    });
+  });
 });

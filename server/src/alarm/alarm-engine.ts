@@ -48,12 +48,14 @@ export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideCo
       requireOpen(alarm, 'resolved');
       batch.add({ type: 'resolved', at: ctx.now, actor: command.actor, outcome: command.outcome });
       batch.effect({ type: 'clear' });
+      restore(batch, alarm);
       batch.effect({ type: 'device-feedback', action: 'resolved' });
       break;
     case 'cancel':
       requireOpen(alarm, 'cancelled');
       batch.add({ type: 'cancelled', at: ctx.now, actor: command.actor });
       batch.effect({ type: 'clear' });
+      restore(batch, alarm);
       batch.effect({ type: 'device-feedback', action: 'cancelled' });
       break;
     case 'duress-cancel':
@@ -67,6 +69,12 @@ export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideCo
       requireOpen(alarm, 'located');
       batch.add({ type: 'located', at: ctx.now, location: command.location });
       batch.effect({ type: 'update' });
+      break;
+    case 'delivery-failed':
+      if (!isOpen(alarm.state)) break;
+      batch.add({ type: 'delivery-failed', at: ctx.now, step: command.step, target: command.target, error: command.error });
+      // The failed step's recipients can never answer: go on at once (only if that step is the current one).
+      if (command.step === alarm.lastStep && alarm.nextStepDueAt !== null) runSteps(batch, alarm.lastStep + 1, ctx);
       break;
     case 'escalate':
       // Stale timers (alarm closed, acknowledged in time, or deadline moved) fire harmlessly.
@@ -85,18 +93,25 @@ export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideCo
 function runSteps(batch: Batch, first: number, ctx: DecideContext): void {
   const steps = batch.alarm.chain.steps;
   for (let step = first; step < steps.length; step++) {
-    const { stations, online } = ctx.resolveStep(batch.alarm, step);
-    if (online.length === 0) {
+    const { stations, online, notifications = [] } = ctx.resolveStep(batch.alarm, step);
+    // A step reaches someone through an online console or a message (external parties and
+    // people's phones are reachable; a failed delivery comes back as `delivery-failed`).
+    if (online.length === 0 && notifications.length === 0) {
       batch.add({ type: 'step-skipped', at: ctx.now, step, reason: stations.length === 0 ? 'no-targets' : 'nobody-online', stations });
       continue;
     }
-    batch.add({ type: 'step-notified', at: ctx.now, step, stations, online });
-    batch.effect({ type: 'popup', stations });
+    batch.add({ type: 'step-notified', at: ctx.now, step, stations, online, ...(notifications.length ? { notifications } : {}) });
+    if (stations.length > 0) batch.effect({ type: 'popup', stations });
+    if (notifications.length > 0) batch.effect({ type: 'notify', step, notifications });
     return;
   }
   const reachedNobody = batch.alarm.lastNotifiedStep === -1;
   batch.add({ type: 'chain-exhausted', at: ctx.now, reachedNobody });
   if (reachedNobody) batch.effect({ type: 'reached-nobody' });
+}
+
+function restore(batch: Batch, before: Alarm): void {
+  if (before.notifiedExternal?.length) batch.effect({ type: 'restore', notifications: before.notifiedExternal });
 }
 
 function requireOpen(alarm: Alarm, wanted: string): void {

@@ -52,6 +52,8 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
       if (event.type === 'resolved') next.outcome = event.outcome;
       next.nextStepDueAt = null;
       return next;
+    case 'delivery-failed':
+      return next;
     case 'duress-cancelled':
       next.duress = true;
       return next;
@@ -62,6 +64,8 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
       next.lastStep = event.step;
       next.lastNotifiedStep = event.step;
       next.routedStations = [...new Set([...next.routedStations, ...event.stations])];
+      const external = (event.notifications ?? []).filter((n) => n.external);
+      if (external.length > 0) next.notifiedExternal = [...(next.notifiedExternal ?? []), ...external];
       const following = next.chain.steps[event.step + 1];
       next.nextStepDueAt = following ? event.at + following.afterSeconds * 1000 : null;
       return stopIfUntilReached(next);

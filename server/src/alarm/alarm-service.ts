@@ -9,13 +9,18 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
-import type { Actor, Alarm, AlarmCommand, AlarmDetail, DecideContext, Decision } from './alarm-types';
+import type { Actor, Alarm, AlarmCommand, AlarmDetail, DecideContext, Decision, StepNotification } from './alarm-types';
 import type { DeviceEventHandler } from './device-event-handler';
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
 export interface AlarmOutbound {
   sendDeviceCommand(siteId: string, gatewayId: string, command: DeviceCommand): void;
   publishAlarmState(alarm: Alarm): void;
+}
+
+/** Messages beyond the consoles; the notifications feature implements it (notify/). */
+export interface NotificationPort {
+  send(alarm: Alarm, step: number | 'restore', notifications: StepNotification[]): void;
 }
 
 export interface RaiseRequest {
@@ -44,6 +49,7 @@ export type UserCommand =
 export class AlarmService {
   readonly scheduler: EscalationScheduler;
   private readonly handlers: DeviceEventHandler[] = [];
+  private notifications?: NotificationPort;
 
   constructor(private readonly deps: {
     store: Store;
@@ -55,6 +61,19 @@ export class AlarmService {
     logger: Logger;
   }) {
     this.scheduler = new EscalationScheduler(deps.clock, (id) => this.escalate(id), deps.logger);
+  }
+
+  setNotificationPort(port: NotificationPort): void {
+    this.notifications = port;
+  }
+
+  /** A notification failed for good: record it and let the chain go on at once. */
+  async deliveryFailed(alarmId: string, step: number, target: string, error: string): Promise<void> {
+    const decision = await this.deps.store.updateAlarm(alarmId, (alarm) => decide(alarm, { type: 'delivery-failed', step, target, error }, this.context()));
+    if (decision && decision.events.length > 0) {
+      this.deps.logger.error({ alarmId, step, target, error }, 'notification failed for good; escalating');
+      this.carryOut(decision);
+    }
   }
 
   addDeviceEventHandler(handler: DeviceEventHandler): void {
@@ -240,6 +259,14 @@ export class AlarmService {
             });
             break;
           }
+          case 'notify':
+          case 'restore':
+            if (!this.notifications) {
+              logger.error({ alarmId: alarm.id, targets: effect.notifications.map((n) => n.target) }, 'no notification channel is running; messages not sent');
+              break;
+            }
+            this.notifications.send(alarm, effect.type === 'notify' ? effect.step : 'restore', effect.notifications);
+            break;
           case 'reached-nobody':
             metrics.alarmsReachedNobody.inc();
             logger.error({ alarmId: alarm.id, siteId: alarm.siteId, roomId: alarm.roomId }, 'ALARM REACHED NOBODY: no step of the chain had anyone online');

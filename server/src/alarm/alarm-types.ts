@@ -64,6 +64,8 @@ export interface Alarm extends AlarmOrigin {
   lastNotifiedStep: number;
   nextStepDueAt: number | null;
   routedStations: string[];
+  /** External parties told so far (for the restore when the alarm closes). */
+  notifiedExternal?: StepNotification[];
   /** Cancelled on the device with the duress PIN: still running, silently, for responders. */
   duress?: boolean;
   /** Number of events applied; the next event's sequence number. */
@@ -81,7 +83,8 @@ export type AlarmEvent =
   | { type: 'cancelled'; at: number; actor: Actor }
   | { type: 'duress-cancelled'; at: number; actor: Actor }
   | { type: 'located'; at: number; location: import('@trygg/protocol').DeviceLocation }
-  | { type: 'step-notified'; at: number; step: number; stations: string[]; online: string[] }
+  | { type: 'step-notified'; at: number; step: number; stations: string[]; online: string[]; notifications?: StepNotification[] }
+  | { type: 'delivery-failed'; at: number; step: number; target: string; error: string }
   | { type: 'step-skipped'; at: number; step: number; reason: StepSkipReason; stations: string[] }
   | { type: 'chain-exhausted'; at: number; reachedNobody: boolean };
 
@@ -96,12 +99,17 @@ export type AlarmCommand =
   | { type: 'duress-cancel'; actor: Actor }
   /** A portable alarm reports where it is (only recorded while the alarm is open). */
   | { type: 'locate'; location: import('@trygg/protocol').DeviceLocation }
+  /** A notification of `step` failed for good: the next step must not wait for a timeout. */
+  | { type: 'delivery-failed'; step: number; target: string; error: string }
   /** The escalation timer fired; ignored unless a step is really due (stale timers are harmless). */
   | { type: 'escalate' };
 
 /** Effects are data; the alarm service carries them out after the events are committed. */
 export type AlarmEffect =
   | { type: 'popup'; stations: string[] }
+  | { type: 'notify'; step: number; notifications: StepNotification[] }
+  /** The alarm closed: external parties that were told get a restore. */
+  | { type: 'restore'; notifications: StepNotification[] }
   | { type: 'update' }
   | { type: 'clear' }
   | { type: 'device-feedback'; action: DeviceCommandAction }
@@ -112,6 +120,18 @@ export interface StepResolution {
   stations: string[];
   /** Those of them with a console online now. */
   online: string[];
+  /** Messages beyond the consoles: people on sms/voice/email, external parties. Empty if none. */
+  notifications?: StepNotification[];
+}
+
+/** One message a step sends outside the consoles (turned into a NotificationRequest by the service). */
+export interface StepNotification {
+  channel: string;
+  /** The notifier id (config `notifiers[].id`). */
+  target: string;
+  recipient: { id: string; name?: string; phone?: string; email?: string; language?: 'nb' | 'en' };
+  /** External parties get a restore when the alarm closes; people do not. */
+  external: boolean;
 }
 
 export interface DecideContext {

@@ -31,6 +31,11 @@ export function checkConfigReferences(config: TryggConfig): string[] {
     site.deviceAccounts?.forEach((a, i) => claimUsername(a.username, `${at}.deviceAccounts.${i}.username`));
   });
 
+  const notifierIds = new Set<string>();
+  (config.notifiers ?? []).forEach((n, i) => {
+    if (notifierIds.has(n.id)) problems.push(`notifiers.${i}.id: duplicate notifier "${n.id}"`);
+    notifierIds.add(n.id);
+  });
   const usernames = new Set<string>();
   config.users.forEach((user, u) => {
     if (usernames.has(user.username)) problems.push(`users.${u}.username: duplicate user "${user.username}"`);
@@ -91,6 +96,7 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
         if ('group' in t) ref(groups, t.group, `${path}.group`, 'group');
         else if ('zone' in t) ref(zones, t.zone, `${path}.zone`, 'zone');
         else if ('station' in t) ref(stations, t.station, `${path}.station`, 'station');
+        else if ('external' in t) ref(new Set((config.notifiers ?? []).map((n) => n.id)), t.external, `${path}.external`, 'notifier');
         else if ('person' in t) ref(new Set(config.users.map((u) => u.username)), t.person, `${path}.person`, 'user');
         else if ('site' in t) {
           ref(siteIds, t.site, `${path}.site`, 'site');

@@ -5,6 +5,7 @@ const id = { type: 'string', pattern: ID_PATTERN } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const idList = { type: 'array', items: id, uniqueItems: true } as const;
 const passwordHash = { type: 'string', pattern: '^scrypt\\$', maxLength: 300 } as const;
+const phone = { type: 'string', pattern: '^\\+?[0-9 ]{3,20}$' } as const;
 const username = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } as const;
 
 const target = {
@@ -13,7 +14,7 @@ const target = {
   maxProperties: 1,
   additionalProperties: false,
   properties: {
-    group: id, zone: id, station: id, site: id, person: { type: 'string', maxLength: 64 },
+    group: id, zone: id, station: id, site: id, person: { type: 'string', maxLength: 64 }, external: id,
     role: { enum: ['employee', 'responder', 'security', 'manager', 'admin'] },
   },
 } as const;
@@ -25,7 +26,7 @@ const step = {
   properties: {
     afterSeconds: { type: 'number', minimum: 0, maximum: 86400 },
     targets: { type: 'array', minItems: 1, items: target },
-    channels: { type: 'array', items: { enum: ['console'] }, uniqueItems: true },
+    channels: { type: 'array', items: { enum: ['console', 'sms', 'voice', 'email'] }, uniqueItems: true },
     until: { enum: ['acknowledged', 'responding', 'resolved'] },
     includeOriginZone: { type: 'boolean' },
   },
@@ -54,6 +55,7 @@ export const configSchema = {
           id,
           name,
           address: { type: 'string', maxLength: 300 },
+          entrance: { type: 'string', maxLength: 300 },
           timezone: { type: 'string', maxLength: 64 },
           defaultChain: id,
           technicalChain: id,
@@ -113,6 +115,21 @@ export const configSchema = {
         },
       },
     },
+    notifiers: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['id', 'channel'],
+        properties: {
+          id, channel: { type: 'string', pattern: '^[a-z0-9-]{1,32}$' },
+          party: { enum: ['guards', 'police', 'other'] },
+          to: {
+            type: 'object', additionalProperties: false,
+            properties: { phone, email: { type: 'string', format: 'email', maxLength: 200 }, name },
+          },
+          settings: { type: 'object' },
+        },
+      },
+    },
     users: {
       type: 'array',
       items: {
@@ -121,6 +138,9 @@ export const configSchema = {
           username,
           name,
           role: { enum: ['employee', 'responder', 'security', 'manager', 'admin'] },
+          phone: phone,
+          email: { type: 'string', format: 'email', maxLength: 200 },
+          language: { enum: ['nb', 'en'] },
           sites: { type: 'array', items: { anyOf: [id, { const: '*' }] }, uniqueItems: true },
           passwordHash,
         },

@@ -66,10 +66,14 @@ export type EscalationTarget =
   | { site: string }
   /** Every console where a user of this site with at least this role is logged in. */
   | { role: Role }
-  /** The consoles where this person is logged in. */
-  | { person: string };
+  /** The consoles where this person is logged in (and their phone/e-mail on the step's channels). */
+  | { person: string }
+  /** An external party: a configured notifier (guards' ARC, police, webhook ...). */
+  | { external: string };
 
-export type EscalationChannel = 'console';
+/** `console` pops up on consoles; the others reach the people a step names on their phone or mail. */
+export type EscalationChannel = 'console' | 'sms' | 'voice' | 'email';
+export const PERSON_CHANNELS = ['sms', 'voice', 'email'] as const;
 export type UntilState = 'acknowledged' | 'responding' | 'resolved';
 
 export interface EscalationStepConfig {
@@ -93,6 +97,8 @@ export interface SiteConfig {
   id: string;
   name: string;
   address?: string;
+  /** Which door responders and police should use ("hovudinngang frå Storgata"). */
+  entrance?: string;
   timezone?: string;
   zones: ZoneConfig[];
   rooms: RoomConfig[];
@@ -110,6 +116,9 @@ export interface SiteConfig {
 export interface UserConfig {
   username: string;
   name: string;
+  phone?: string;
+  email?: string;
+  language?: 'nb' | 'en';
   role: Role;
   /** Site ids the user belongs to; `*` for all sites (admins). */
   sites: string[];
@@ -121,9 +130,26 @@ export interface BrokerConfig {
   allowAnonymous?: boolean;
 }
 
+/**
+ * An outbound channel instance: the guards' ARC, an SMS provider, a police webhook ... Chains
+ * name it with `{ external: id }`; person channels (sms, voice, email) use the first notifier of
+ * that channel without a `party`. `settings` are the channel's own (validated when the notifier is built); secrets
+ * are written as `${env:NAME}` and read from the environment.
+ */
+export interface NotifierConfig {
+  id: string;
+  channel: string;
+  /** `police` is never sent a drill; `guards` get test codes for drills. */
+  party?: 'guards' | 'police' | 'other';
+  /** Where an external party is reached on channels that need an address (SMS/voice to a fixed number). */
+  to?: { phone?: string; email?: string; name?: string };
+  settings?: Record<string, unknown>;
+}
+
 export interface TryggConfig {
   version: 1;
   sites: SiteConfig[];
   users: UserConfig[];
+  notifiers?: NotifierConfig[];
   broker?: BrokerConfig;
 }
