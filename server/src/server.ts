@@ -93,7 +93,11 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
         { ...serverAccount, principal: { role: 'server' } },
         ...gatewayAccounts.map((g) => ({ username: g.username, password: g.password, principal: { role: 'gateway' as const, siteId: g.siteId, gatewayId: g.gatewayId } })),
       ];
-      const authenticator = createBrokerAuthenticator(config, internal, { allowAnonymous: config.broker?.allowAnonymous ?? false });
+      // Broker accounts follow configuration edits made in the console, without a restart.
+      const build = (c: TryggConfig) => createBrokerAuthenticator(c, internal, { allowAnonymous: c.broker?.allowAnonymous ?? false });
+      let current = build(config);
+      directory.onReplace((c) => { current = build(c); });
+      const authenticator = { authenticate: (u: string | undefined, p: Buffer | undefined) => current.authenticate(u, p) };
       broker = await startEmbeddedBroker({
         host: options.mqttHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
         onReject: (reason) => metrics.brokerRejected.inc({ reason }),

@@ -7,23 +7,52 @@ export const DEFAULT_TECHNICAL_CHAIN: ChainConfig = {
 };
 
 /**
- * Read-only lookups over a validated configuration: the answers to "which site, room, zone,
- * station is this?" that ingest, routing and the API ask on every alarm.
+ * Lookups over a validated configuration: the answers to "which site, room, zone, station is
+ * this?" that ingest, routing and the API ask on every alarm. One instance is shared by every
+ * part of the server; `replace` swaps in an edited configuration without a restart (the maps are
+ * rebuilt first and swapped in one step, so a lookup never sees half of each).
  */
 export class OfficeDirectory {
-  private readonly sites = new Map<string, SiteConfig>();
-  private readonly stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
-  private readonly users = new Map<string, UserConfig>();
+  private sites = new Map<string, SiteConfig>();
+  private stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
+  private users = new Map<string, UserConfig>();
+  private current!: TryggConfig;
+  private readonly listeners: ((config: TryggConfig) => void)[] = [];
 
-  constructor(readonly config: TryggConfig) {
+  constructor(config: TryggConfig) {
+    this.index(config);
+  }
+
+  get config(): TryggConfig {
+    return this.current;
+  }
+
+  /** Applies an already validated configuration and tells the listeners (broker accounts ...). */
+  replace(config: TryggConfig): void {
+    this.index(config);
+    for (const listener of this.listeners) listener(config);
+  }
+
+  onReplace(listener: (config: TryggConfig) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private index(config: TryggConfig): void {
+    const sites = new Map<string, SiteConfig>();
+    const stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
+    const users = new Map<string, UserConfig>();
     for (const site of config.sites) {
-      this.sites.set(site.id, site);
+      sites.set(site.id, site);
       // Station ids are what a console announces; they are looked up across sites.
       for (const station of site.stations) {
-        if (!this.stationsById.has(station.id)) this.stationsById.set(station.id, { site, station });
+        if (!stationsById.has(station.id)) stationsById.set(station.id, { site, station });
       }
     }
-    for (const user of config.users) this.users.set(user.username, user);
+    for (const user of config.users) users.set(user.username, user);
+    this.sites = sites;
+    this.stationsById = stationsById;
+    this.users = users;
+    this.current = config;
   }
 
   site(siteId: string): SiteConfig | undefined {
