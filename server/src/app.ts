@@ -13,6 +13,8 @@ import type { OfficeDirectory } from './config/office-directory';
 import { TryggError } from './errors';
 import type { Metrics } from './metrics/metrics';
 import { alarmRoutes } from './routes/api/alarm-routes';
+import { configRoutes } from './routes/api/config-routes';
+import type { ConfigService } from './config-admin/config-service';
 import { directoryRoutes } from './routes/api/directory-routes';
 import { sessionRoutes } from './routes/api/session-routes';
 import { healthRoutes, type Readiness } from './routes/health-routes';
@@ -31,6 +33,8 @@ export interface AppDeps {
   readiness: Readiness;
   /** Present when the broker is embedded: MQTT over WebSocket is then served at `/mqtt`. */
   broker?: EmbeddedBroker;
+  /** Configuration editing in the console and API; absent in tests that do not need it. */
+  config?: ConfigService;
   consoleDir?: string;
   secureCookies?: boolean;
   consolePingIntervalMs?: number;
@@ -102,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { sessions, secureCookies: deps.secureCookies ?? false });
   await app.register(alarmRoutes, { store, alarms, directory, sessions });
   await app.register(directoryRoutes, { store, directory, sessions });
+  if (deps.config) await app.register(configRoutes, { config: deps.config, directory, sessions });
   await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
   for (const routes of deps.featureRoutes ?? []) await app.register(async (scope) => routes(scope));
   if (deps.broker) registerMqttWebSocketRoute(app, deps.broker);

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfigFile(env.configFile);
   const running = await startTrygg({
     config,
+    configSource: env.configFile,
     dataDir: resolve(env.dataDir),
     httpPort: env.httpPort,
     httpHost: env.httpHost,

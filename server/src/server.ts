@@ -19,13 +19,17 @@ import { createMetrics } from './metrics/metrics';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
+import { ConfigService } from './config-admin/config-service';
+import { ConfigVersionStore } from './config-admin/config-version-store';
 import type { FeatureContext, FeatureFactory } from './features/feature';
 import { featureFactories } from './features/index';
 
 export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../alarm-console/public');
 
 export interface TryggOptions {
+  /** Seeds a new installation; afterwards the stored configuration is the source of truth. */
   config: TryggConfig;
+  configSource?: string;
   dataDir: string;
   httpHost?: string;
   httpPort: number;
@@ -71,12 +75,20 @@ function portInUse(err: unknown, port: number, variable: string): unknown {
  * store and ingest are up before anything can publish an event to them.
  */
 export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
-  const { config, logger } = options;
+  const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const directory = new OfficeDirectory(config);
   const metrics = createMetrics();
   const store = new SqliteStore(join(options.dataDir, 'trygg.db'));
-  const cleanups: (() => Promise<void>)[] = [() => store.close()];
+  const versions = new ConfigVersionStore(join(options.dataDir, 'trygg.db'));
+  const cleanups: (() => Promise<void>)[] = [() => store.close(), async () => versions.close()];
+  let directory: OfficeDirectory;
+  try {
+    directory = new OfficeDirectory(ConfigService.bootstrap(versions, options.config, options.configSource ?? 'configuration file', clock, logger));
+  } catch (err) {
+    for (const fn of cleanups.reverse()) await fn();
+    throw err;
+  }
+  const configService = new ConfigService(versions, directory, clock, logger.child({ component: 'config' }));
   const closeAll = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
   };
@@ -95,7 +107,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       ];
       // Broker accounts follow configuration edits made in the console, without a restart.
       const build = (c: TryggConfig) => createBrokerAuthenticator(c, internal, { allowAnonymous: c.broker?.allowAnonymous ?? false });
-      let current = build(config);
+      let current = build(directory.config);
       directory.onReplace((c) => { current = build(c); });
       const authenticator = { authenticate: (u: string | undefined, p: Buffer | undefined) => current.authenticate(u, p) };
       broker = await startEmbeddedBroker({
@@ -133,7 +145,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     await alarms.resume();
 
     const app = await buildApp({
-      logger, directory, store, alarms, hub, sessions, metrics, broker,
+      logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
@@ -156,7 +168,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       gateways.push(gateway);
       cleanups.splice(1, 0, () => gateway.stop());
     }
-    logger.info({ httpPort, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: config.sites.map((s) => s.id) }, 'trygg started');
+    logger.info({ httpPort, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: directory.config.sites.map((s) => s.id) }, 'trygg started');
     return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, alarms, hub, gateways, close: closeAll };
   } catch (err) {
     await closeAll();

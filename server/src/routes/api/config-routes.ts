@@ -1,0 +1,252 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { hashPassword } from '../../auth/password';
+import type { SessionService } from '../../auth/sessions';
+import { ConfigError, type ConfigService } from '../../config-admin/config-service';
+import type { OfficeDirectory } from '../../config/office-directory';
+import type { Role, SiteConfig, UserConfig } from '../../config/types';
+import { TryggError } from '../../errors';
+import { currentUser, requireUser } from '../request-user';
+
+/** The site collections a manager edits; each item is keyed by `id`. */
+const COLLECTIONS = ['zones', 'rooms', 'devices', 'stations', 'groups', 'chains', 'gateways'] as const;
+type Collection = (typeof COLLECTIONS)[number];
+type Item = { id: string } & Record<string, unknown>;
+
+const roleRank: Record<Role, number> = { employee: 0, responder: 1, security: 2, manager: 3, admin: 4 };
+
+function withoutSecrets(user: UserConfig) {
+  const { passwordHash: _hash, ...rest } = user;
+  return rest;
+}
+
+function siteView(site: SiteConfig) {
+  return { ...site, gateways: site.gateways.map(({ passwordHash: _h, ...g }) => g), deviceAccounts: site.deviceAccounts?.map(({ passwordHash: _h, ...a }) => a) };
+}
+
+/** A rejected change answers 400 with every problem, the same list the file would give. */
+function rejected(reply: FastifyReply, err: unknown) {
+  if (!(err instanceof ConfigError)) throw err;
+  const e = new TryggError('TRYGG_SRV_CONFIG_REJECTED', [err.problems.slice(0, 5).join('; ')]);
+  return reply.code(400).send({ code: e.code, message: e.message, problems: err.problems });
+}
+
+/**
+ * Configuration in the console: sites, zones, rooms, devices, stations, groups, chains, users,
+ * and import/export of the whole file format. Every change is validated like the file, stored
+ * as a version with its author, and applied without restart (config-admin/config-service.ts).
+ */
+export async function configRoutes(app: FastifyInstance, opts: { config: ConfigService; directory: OfficeDirectory; sessions: SessionService }) {
+  const { config, directory, sessions } = opts;
+  const manager = requireUser(sessions, 'manager');
+  const responder = requireUser(sessions, 'responder');
+
+  const mustManage = (user: UserConfig, siteId: string) => {
+    if (!directory.site(siteId) || !directory.userMayAccessSite(user, siteId)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`site ${siteId}`]);
+  };
+  // The whole configuration may be imported as YAML (the file format) as well as JSON.
+  app.addContentTypeParser(['application/yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  const managesEverything = (user: UserConfig) => user.role === 'admin' || directory.allSites().every((s) => directory.userMayAccessSite(user, s.id));
+  const actorOf = (user: UserConfig) => `user:${user.username}`;
+
+  app.get('/api/v1/config', { preHandler: manager }, async (request, reply) => {
+    const user = currentUser(request);
+    if (!managesEverything(user)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['export the configuration of sites you do not manage']);
+    const format = (request.query as { format?: string }).format;
+    if (format === 'yaml') return reply.type('application/yaml; charset=utf-8').send(stringifyYaml(config.current()));
+    return config.current();
+  });
+
+  app.put('/api/v1/config', { preHandler: manager, bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
+    const user = currentUser(request);
+    if (!managesEverything(user)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['import a configuration of sites you do not manage']);
+    let candidate: unknown = request.body;
+    if (typeof candidate === 'string') {
+      try {
+        candidate = parseYaml(candidate, { maxAliasCount: 100 });
+      } catch (err) {
+        return rejected(reply, new ConfigError('import', [`not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`]));
+      }
+    }
+    try {
+      const { version } = config.replaceWhole(candidate, actorOf(user), 'imported whole configuration');
+      return { version };
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  app.get('/api/v1/config/history', { preHandler: manager }, async () => ({ versions: config.history() }));
+
+  app.get('/api/v1/sites', { preHandler: responder }, async (request) => {
+    const user = currentUser(request);
+    return { sites: directory.allSites().filter((s) => directory.userMayAccessSite(user, s.id)).map(siteView) };
+  });
+
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: responder }, async (request) => {
+    mustManage(currentUser(request), request.params.siteId);
+    return { site: siteView(directory.site(request.params.siteId)!) };
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/api/v1/sites', { preHandler: requireUser(sessions, 'admin') }, async (request, reply) => {
+    const user = currentUser(request);
+    const site = request.body as unknown as SiteConfig;
+    try {
+      config.change((draft) => { draft.sites.push(site); }, actorOf(user), `created site ${String(site.id)}`);
+      return reply.code(201).send({ site: siteView(directory.site(site.id)!) });
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  app.put<{ Params: { siteId: string }; Body: Record<string, unknown> }>('/api/v1/sites/:siteId', { preHandler: manager }, async (request, reply) => {
+    const user = currentUser(request);
+    const { siteId } = request.params;
+    mustManage(user, siteId);
+    // Site-level fields only; the collections have their own endpoints.
+    const { name, address, entrance, timezone, defaultChain, technicalChain } = request.body as Partial<SiteConfig>;
+    try {
+      config.change((draft) => {
+        const site = draft.sites.find((s) => s.id === siteId)!;
+        Object.assign(site, { name: name ?? site.name, address, entrance, timezone, defaultChain: defaultChain ?? site.defaultChain, technicalChain });
+      }, actorOf(user), `edited site ${siteId}`);
+      return { site: siteView(directory.site(siteId)!) };
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  app.delete<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: requireUser(sessions, 'admin') }, async (request, reply) => {
+    const user = currentUser(request);
+    mustManage(user, request.params.siteId);
+    try {
+      config.change((draft) => { draft.sites = draft.sites.filter((s) => s.id !== request.params.siteId); }, actorOf(user), `deleted site ${request.params.siteId}`);
+      return { ok: true };
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  const collectionParams = {
+    type: 'object', required: ['siteId', 'collection'], additionalProperties: false,
+    properties: { siteId: { type: 'string', maxLength: 64 }, collection: { enum: COLLECTIONS }, id: { type: 'string', maxLength: 64 } },
+  } as const;
+
+  app.get<{ Params: { siteId: string; collection: Collection } }>('/api/v1/sites/:siteId/:collection', { preHandler: responder, schema: { params: collectionParams } }, async (request) => {
+    mustManage(currentUser(request), request.params.siteId);
+    return { items: (siteView(directory.site(request.params.siteId)!) as unknown as Record<Collection, unknown[]>)[request.params.collection] ?? [] };
+  });
+
+  app.post<{ Params: { siteId: string; collection: Collection }; Body: Item }>('/api/v1/sites/:siteId/:collection', { preHandler: manager, schema: { params: collectionParams } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { siteId, collection } = request.params;
+    mustManage(user, siteId);
+    const item = request.body;
+    try {
+      config.change((draft) => {
+        const list = (draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[]>)[collection];
+        list.push(item);
+      }, actorOf(user), `added ${collection} ${String(item?.id)} to ${siteId}`);
+      return reply.code(201).send({ item });
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  app.put<{ Params: { siteId: string; collection: Collection; id: string }; Body: Item }>('/api/v1/sites/:siteId/:collection/:id', { preHandler: manager, schema: { params: collectionParams } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { siteId, collection, id } = request.params;
+    mustManage(user, siteId);
+    try {
+      config.change((draft) => {
+        const list = (draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[]>)[collection];
+        const index = list.findIndex((x) => x.id === id);
+        if (index < 0) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`${collection} ${id}`]);
+        // Gateways keep their password hash unless a new one is given.
+        const previous = list[index]!;
+        list[index] = { ...(collection === 'gateways' ? { passwordHash: previous.passwordHash } : {}), ...request.body };
+      }, actorOf(user), `edited ${collection} ${id} in ${siteId}`);
+      return { item: request.body };
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  app.delete<{ Params: { siteId: string; collection: Collection; id: string } }>('/api/v1/sites/:siteId/:collection/:id', { preHandler: manager, schema: { params: collectionParams } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { siteId, collection, id } = request.params;
+    mustManage(user, siteId);
+    try {
+      config.change((draft) => {
+        const site = draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[]>;
+        const before = site[collection].length;
+        site[collection] = site[collection].filter((x) => x.id !== id);
+        if (site[collection].length === before) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`${collection} ${id}`]);
+      }, actorOf(user), `deleted ${collection} ${id} from ${siteId}`);
+      return { ok: true };
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+
+  // Users: a manager sees and edits the users of their sites, never above their own role.
+  const mayTouchUser = (actor: UserConfig, target: Pick<UserConfig, 'role' | 'sites'>) =>
+    actor.role === 'admin' || (roleRank[target.role] <= roleRank[actor.role] && target.sites.every((s) => s !== '*' && directory.userMayAccessSite(actor, s)));
+
+  app.get('/api/v1/users', { preHandler: manager }, async (request) => {
+    const user = currentUser(request);
+    return { users: directory.config.users.filter((u) => mayTouchUser(user, u) || u.sites.some((s) => directory.userMayAccessSite(user, s))).map(withoutSecrets) };
+  });
+
+  const userBody = {
+    type: 'object', additionalProperties: false, required: ['username', 'name', 'role', 'sites'],
+    properties: {
+      username: { type: 'string', maxLength: 64 }, name: { type: 'string', maxLength: 200 },
+      role: { enum: ['employee', 'responder', 'security', 'manager', 'admin'] },
+      sites: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 100 },
+      password: { type: 'string', minLength: 8, maxLength: 200 },
+      phone: { type: 'string', maxLength: 30 }, email: { type: 'string', maxLength: 200 }, language: { enum: ['nb', 'en'] },
+    },
+  } as const;
+  type UserBody = Omit<UserConfig, 'passwordHash'> & { password?: string };
+
+  const saveUser = async (body: UserBody, reply: FastifyReply, actor: UserConfig, existing?: UserConfig) => {
+    const { password, ...fields } = body;
+    if (!mayTouchUser(actor, fields) || (existing && !mayTouchUser(actor, existing))) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['give that role or those sites']);
+    if (!existing && !password) return rejected(reply, new ConfigError('user', ['password: a new user needs a password (at least 8 characters)']));
+    const passwordHash = password ? await hashPassword(password) : existing!.passwordHash;
+    try {
+      config.change((draft) => {
+        const next: UserConfig = { ...fields, passwordHash };
+        if (existing) draft.users = draft.users.map((u) => (u.username === existing.username ? next : u));
+        else draft.users.push(next);
+      }, actorOf(actor), `${existing ? 'edited' : 'created'} user ${fields.username}`);
+      return reply.code(existing ? 200 : 201).send({ user: withoutSecrets({ ...fields, passwordHash }) });
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  };
+
+  app.post<{ Body: UserBody }>('/api/v1/users', { preHandler: manager, schema: { body: userBody } }, async (request, reply) =>
+    saveUser(request.body, reply, currentUser(request)));
+
+  app.put<{ Params: { username: string }; Body: UserBody }>('/api/v1/users/:username', { preHandler: manager, schema: { body: userBody } }, async (request, reply) => {
+    const existing = directory.user(request.params.username);
+    if (!existing) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`user ${request.params.username}`]);
+    return saveUser(request.body, reply, currentUser(request), existing);
+  });
+
+  app.delete<{ Params: { username: string } }>('/api/v1/users/:username', { preHandler: manager }, async (request, reply) => {
+    const actor = currentUser(request);
+    const existing = directory.user(request.params.username);
+    if (!existing) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`user ${request.params.username}`]);
+    if (!mayTouchUser(actor, existing) || existing.username === actor.username) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['delete that user']);
+    try {
+      config.change((draft) => { draft.users = draft.users.filter((u) => u.username !== existing.username); }, actorOf(actor), `deleted user ${existing.username}`);
+      return { ok: true };
+    } catch (err) {
+      return rejected(reply, err);
+    }
+  });
+}
