@@ -10,6 +10,10 @@ export const GATEWAY_ERROR_CODES = {
   TRYGG_GW_UNKNOWN_TRANSPORT: 'no device transport of this kind exists',
   TRYGG_GW_NO_TRANSPORT_FOR_DEVICE: 'no device transport can reach this device',
   TRYGG_GW_SUBSCRIBE_DENIED: 'the broker refused a subscription',
+  TRYGG_GW_SERIAL_PORT_UNAVAILABLE: 'a serial port could not be opened or was lost',
+  TRYGG_GW_SERIAL_FEEDBACK_UNCONFIRMED: 'a serial receiver did not confirm a feedback frame',
+  TRYGG_GW_HID_UNAVAILABLE: 'USB HID is unavailable; other transports keep running',
+  TRYGG_GW_HID_DEVICE: 'a USB HID device could not be opened, failed or took no feedback',
 } as const;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_CODES;

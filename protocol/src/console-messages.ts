@@ -29,6 +29,16 @@ export interface ConsoleAlarm {
   technical?: { cause: string; subject: string };
   address?: string;
   person?: string;
+  /** The tiltakskort for this kind of alarm (and room), with the address to give the police. */
+  actionCard?: ConsoleActionCard;
+}
+
+export interface ConsoleActionCard {
+  title: { nb: string; en: string };
+  steps: { nb: string[]; en: string[] };
+  callsPolice?: { nb: string; en: string };
+  address?: string;
+  entrance?: string;
 }
 
 export type ConsoleClientMessage =
@@ -36,6 +46,8 @@ export type ConsoleClientMessage =
   | { type: 'acknowledge'; alarmId: string }
   | { type: 'respond'; alarmId: string }
   | { type: 'resolve'; alarmId: string; outcome?: ResolveOutcome }
+  /** The console's own discreet panic button: an alarm from this station's room. */
+  | { type: 'panic' }
   | { type: 'ping' };
 
 export type ConsoleServerMessage =
@@ -43,6 +55,8 @@ export type ConsoleServerMessage =
   | { type: 'popup'; alarm: ConsoleAlarm }
   | { type: 'update'; alarm: ConsoleAlarm }
   | { type: 'clear'; alarmId: string; state: AlarmStateName }
+  /** Only to the station that pressed its panic button; the console must show nothing visible. */
+  | { type: 'panic-ack'; alarmId: string }
   | { type: 'error'; code: string; message: string }
   | { type: 'pong' };
 
@@ -64,6 +78,6 @@ export const consoleClientMessageSchema = {
         outcome: { enum: ['real', 'false', 'test'] },
       },
     },
-    { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'ping' } } },
+    { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { enum: ['ping', 'panic'] } } },
   ],
 } as const;

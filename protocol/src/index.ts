@@ -11,3 +11,6 @@ export * from './console-messages';
 export * from './validate';
 export * from './clock';
 export * from './mqtt-low-latency';
+export * from './hid-reports';
+export * from './serial-frame';
+export * from './dc09';

@@ -14,6 +14,7 @@ import { TryggError } from './errors';
 import type { Metrics } from './metrics/metrics';
 import { alarmRoutes } from './routes/api/alarm-routes';
 import { configRoutes } from './routes/api/config-routes';
+import { coverageRoutes } from './routes/api/coverage-routes';
 import type { ConfigService } from './config-admin/config-service';
 import { directoryRoutes } from './routes/api/directory-routes';
 import { sessionRoutes } from './routes/api/session-routes';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alarmRoutes, { store, alarms, directory, sessions });
   await app.register(directoryRoutes, { store, directory, sessions });
   if (deps.config) await app.register(configRoutes, { config: deps.config, directory, sessions });
+  await app.register(coverageRoutes, { directory, hub, sessions });
   await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
   for (const routes of deps.featureRoutes ?? []) await app.register(async (scope) => routes(scope));
   if (deps.broker) registerMqttWebSocketRoute(app, deps.broker);

@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import { isValidId } from '@trygg/protocol';
+import { parseZigbeeArgs, ZIGBEE_USAGE, ZigbeeUsageError, type ZigbeeCliCommand } from './zigbee-cli';
+import { parseSerialArgs, SERIAL_USAGE, type SerialCliCommand } from '../serial-cli';
+import { HID_USAGE, parseHidArgs, type HidCliCommand } from './hid-cli';
 
 export interface Connection {
   url: string;
@@ -14,7 +17,10 @@ export type CliCommand =
   | { kind: 'release'; deviceId: string; connection: Connection }
   | { kind: 'heartbeat'; deviceId: string; battery?: number; connection: Connection }
   | { kind: 'list'; configPath?: string }
-  | { kind: 'load'; devices: number; intervalMs: number; prefix: string; durationSeconds?: number; connection: Connection };
+  | { kind: 'load'; devices: number; intervalMs: number; prefix: string; durationSeconds?: number; connection: Connection }
+  | ZigbeeCliCommand
+  | SerialCliCommand
+  | HidCliCommand;
 
 export type ParsedCli = { ok: true; command: CliCommand } | { ok: false; error: string };
 
@@ -28,6 +34,9 @@ Commands:
   heartbeat <deviceId>    send one heartbeat (--battery N, 0-100)
   list                    list the devices of the demo office (or --config <file>)
   load                    heartbeat many devices: --devices N --interval-ms M [--duration S]
+${ZIGBEE_USAGE}
+${SERIAL_USAGE}
+${HID_USAGE}
 
 Options:
   --url <url>             MQTT broker (default: $MQTT_URL or mqtt://127.0.0.1:$MQTT_PORT|1883)
@@ -65,7 +74,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   try {
     return { ok: true, command: parse(argv, env) };
   } catch (err) {
-    if (err instanceof UsageError) return { ok: false, error: err.message };
+    if (err instanceof UsageError || err instanceof ZigbeeUsageError) return { ok: false, error: err.message };
     const code = (err as { code?: string }).code;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const option = /'([^']+)'/.exec((err as Error).message)?.[1] ?? '?';
@@ -77,6 +86,17 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
 }
 
 function parse(argv: string[], env: Record<string, string | undefined>): CliCommand {
+  if (argv[0] === 'zigbee') return parseZigbeeArgs(argv.slice(1), env);
+  if (argv[0] === 'hid') {
+    const hid = parseHidArgs(argv.slice(1));
+    if (typeof hid === 'string') throw new UsageError(hid);
+    return hid;
+  }
+  if (argv[0] === 'serial') {
+    const serial = parseSerialArgs(argv.slice(1));
+    if (typeof serial === 'string') throw new UsageError(serial);
+    return serial;
+  }
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const [name, ...rest] = positionals;
   if (values.help || name === undefined || name === 'help') return { kind: 'help' };

@@ -3,6 +3,9 @@ import { formatDeviceTable, readConfiguredDevices } from '../demo-devices';
 import { SimulatorError } from '../errors';
 import { startHeartbeatLoad } from '../heartbeat-load';
 import { connectSimulator, type DeviceSimulator } from '../simulator';
+import { runZigbee } from './zigbee-cli';
+import { runSerialCommand } from '../serial-cli';
+import { runHid } from './hid-cli';
 import { USAGE, loadDeviceIds, parseCliArgs, type CliCommand, type Connection } from './cli-args';
 
 export interface CliIo {
@@ -66,6 +69,12 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
         io.out(`${command.deviceId}: heartbeat sent (seq ${sent.seq}${battery})`);
         return 0;
       });
+    case 'zigbee':
+      return runZigbee(command, io);
+    case 'serial':
+      return runSerialCommand(command, io);
+    case 'hid':
+      return runHid(command, io);
     case 'load': {
       const { connection } = command;
       const started = Date.now();

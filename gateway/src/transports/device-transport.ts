@@ -5,7 +5,11 @@ import type { Logger } from 'pino';
  * Why a transport dropped a payload; the label of `stats.rejected`. The first three come from
  * the protocol's decodePayload; `bad-topic` is a topic outside the contract.
  */
-export type InputRejectReason = 'oversized' | 'malformed-json' | 'schema' | 'bad-topic';
+export type InputRejectReason = 'oversized' | 'malformed-json' | 'schema' | 'bad-topic'
+  /** Serial frames (docs/serial-protocol.md): a wrong CRC; bytes that are not a frame. */
+  | 'checksum' | 'framing'
+  /** USB HID (docs/hid-devices.md): an input report too short, too long or of an unknown id. */
+  | 'bad-report';
 
 /** A device message as every transport delivers it, whatever the wire looked like. */
 export interface DeviceInput {

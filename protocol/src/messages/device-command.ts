@@ -5,8 +5,12 @@ import { idSchema, timestampSchema, versionSchema } from './common';
  * `.../gateways/<gw>/commands` and forwarded by the gateway to the device (on MQTT devices:
  * `.../devices/<device>/down`). Devices show it discreetly (LED, vibration), never loudly.
  */
-export type DeviceCommandAction = 'received' | 'help-coming' | 'resolved' | 'cancelled';
-export const DEVICE_COMMAND_ACTIONS: readonly DeviceCommandAction[] = ['received', 'help-coming', 'resolved', 'cancelled'];
+export type DeviceCommandAction = 'received' | 'help-coming' | 'resolved' | 'cancelled'
+  /** Lone work: man-down detected; the wearer has a short window to cancel before the alarm. */
+  | 'pre-alarm'
+  /** Lone work: the check-in timer is about to run out; check out or extend. */
+  | 'reminder';
+export const DEVICE_COMMAND_ACTIONS: readonly DeviceCommandAction[] = ['received', 'help-coming', 'resolved', 'cancelled', 'pre-alarm', 'reminder'];
 
 export interface DeviceCommand {
   v: 1;

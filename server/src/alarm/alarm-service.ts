@@ -10,7 +10,8 @@ import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
 import type { Actor, Alarm, AlarmCommand, AlarmDetail, DecideContext, Decision, StepNotification } from './alarm-types';
-import type { DeviceEventHandler } from './device-event-handler';
+import type { DeviceConfig } from '../config/types';
+import type { CancelDecision, DeviceEventHandler } from './device-event-handler';
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
 export interface AlarmOutbound {
@@ -28,6 +29,8 @@ export interface RaiseRequest {
   kind: AlarmKind;
   drill?: boolean;
   roomId?: string;
+  /** When there is no room (a console without one): the zone, so its silence rule still holds. */
+  zoneId?: string;
   deviceId?: string;
   /** One open alarm per key: a second raise with the same key folds into the first. */
   dedupeKey?: string;
@@ -115,8 +118,9 @@ export class AlarmService {
       }
       const actor: Actor = { type: 'device', deviceId: device.id };
       if (event.kind === 'cancel' && open) {
-        const duress = this.handlers.some((h) => h.isDuressCancel?.(event, device) ?? false);
-        return decide(open, duress ? { type: 'duress-cancel', actor } : { type: 'cancel', actor }, ctx);
+        const verdict = this.cancelVerdict(event, device);
+        if (verdict === 'ignore') return null; // wrong PIN: recorded, the alarm goes on
+        return decide(open, verdict === 'duress' ? { type: 'duress-cancel', actor } : { type: 'cancel', actor }, ctx);
       }
       if (event.kind === 'location' && open && event.location) return decide(open, { type: 'locate', location: event.location }, ctx);
       return null; // anything else is recorded here and handled by the device event handlers
@@ -147,6 +151,12 @@ export class AlarmService {
     return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
   }
 
+  /** Safety rule "covert duress": one handler seeing the duress PIN wins; then any refusal; else a plain cancel. */
+  private cancelVerdict(event: DeviceEvent, device: DeviceConfig): CancelDecision {
+    const verdicts = this.handlers.map((h) => h.cancelDecision?.(event, device) ?? (h.isDuressCancel?.(event, device) ? 'duress' : 'cancel'));
+    return verdicts.includes('duress') ? 'duress' : verdicts.includes('ignore') ? 'ignore' : 'cancel';
+  }
+
   /**
    * Raises an alarm no device event carries: technical (supervision), lone work (missed
    * check-out, man-down), console panic button, API. Stored before anyone is told, like every alarm.
@@ -155,7 +165,7 @@ export class AlarmService {
     const { directory, store, metrics, logger } = this.deps;
     if (!directory.site(request.siteId)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`site ${request.siteId}`]);
     const room = directory.room(request.siteId, request.roomId);
-    const zoneId = room?.zoneId;
+    const zoneId = room?.zoneId ?? request.zoneId;
     const chain = request.kind === 'technical'
       ? directory.technicalChainFor(request.siteId)
       : request.chainId

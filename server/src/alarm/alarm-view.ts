@@ -1,4 +1,4 @@
-import type { AlarmStateMessage, ConsoleAlarm } from '@trygg/protocol';
+import type { AlarmStateMessage, ConsoleActionCard, ConsoleAlarm } from '@trygg/protocol';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { Alarm, Actor } from './alarm-types';
 
@@ -9,8 +9,19 @@ export function actorName(actor: Actor | undefined): string | undefined {
   return actor.type === 'device' ? `device:${actor.deviceId}` : 'system';
 }
 
+/** The action card for an alarm: one for its room and kind, else the site's for the kind. */
+export function actionCardFor(alarm: Alarm, directory: OfficeDirectory): ConsoleActionCard | undefined {
+  const site = directory.site(alarm.siteId);
+  const cards = site?.actionCards ?? [];
+  const card = cards.find((c) => c.kind === alarm.kind && c.roomId !== undefined && c.roomId === alarm.roomId)
+    ?? cards.find((c) => c.kind === alarm.kind && c.roomId === undefined);
+  if (!card) return undefined;
+  return { title: card.title, steps: card.steps, callsPolice: card.callsPolice, address: site?.address, entrance: site?.entrance };
+}
+
 export function toConsoleAlarm(alarm: Alarm, directory: OfficeDirectory): ConsoleAlarm {
   const room = directory.room(alarm.siteId, alarm.roomId);
+  const actionCard = actionCardFor(alarm, directory);
   return {
     id: alarm.id,
     siteId: alarm.siteId,
@@ -32,6 +43,7 @@ export function toConsoleAlarm(alarm: Alarm, directory: OfficeDirectory): Consol
     ...(alarm.detail?.technical ? { technical: alarm.detail.technical } : {}),
     ...(alarm.detail?.address ? { address: alarm.detail.address } : {}),
     ...(alarm.detail?.person ? { person: alarm.detail.person } : {}),
+    ...(actionCard ? { actionCard } : {}),
   };
 }
 

@@ -78,11 +78,21 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
     ref(gateways, d.gatewayId, `${at}.devices.${i}.gatewayId`, 'gateway');
     // A fixed button without a room could never be routed: refuse rather than guess.
     if (d.type === 'panic-button' && !d.roomId) problems.push(`${at}.devices.${i}.roomId: a panic-button needs a room`);
+    // Safety rule "covert duress": the same PIN for both would make every cancel a silent duress.
+    const cancelPin = d.cancelPinHash ?? site.cancelPinHash;
+    if (cancelPin !== undefined && cancelPin === (d.duressPinHash ?? site.duressPinHash)) {
+      problems.push(`${at}.devices.${i}: cancel and duress PIN hashes are the same`);
+    }
   });
   site.deviceAccounts?.forEach((a, i) =>
     a.deviceIds?.forEach((d, j) => ref(devices, d, `${at}.deviceAccounts.${i}.deviceIds.${j}`, 'device')),
   );
-  site.stations.forEach((st, i) => ref(zones, st.zoneId, `${at}.stations.${i}.zoneId`, 'zone'));
+  site.stations.forEach((st, i) => {
+    ref(zones, st.zoneId, `${at}.stations.${i}.zoneId`, 'zone');
+    ref(rooms, st.roomId, `${at}.stations.${i}.roomId`, 'room');
+  });
+  site.actionCards?.forEach((card, i) => ref(rooms, card.roomId, `${at}.actionCards.${i}.roomId`, 'room'));
+  idsOf(site.actionCards ?? [], `${at}.actionCards`, 'action card', problems);
   site.groups.forEach((g, i) => {
     g.stations?.forEach((st, j) => ref(stations, st, `${at}.groups.${i}.stations.${j}`, 'station'));
     g.zones?.forEach((z, j) => ref(zones, z, `${at}.groups.${i}.zones.${j}`, 'zone'));

@@ -6,7 +6,41 @@ const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const idList = { type: 'array', items: id, uniqueItems: true } as const;
 const passwordHash = { type: 'string', pattern: '^scrypt\\$', maxLength: 300 } as const;
 const phone = { type: 'string', pattern: '^\\+?[0-9 ]{3,20}$' } as const;
+const lines = { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 300 } } as const;
+function bilingual(maxLength: number) {
+  return {
+    type: 'object', additionalProperties: false, required: ['nb', 'en'],
+    properties: { nb: { type: 'string', minLength: 1, maxLength }, en: { type: 'string', minLength: 1, maxLength } },
+  } as const;
+}
 const username = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } as const;
+/** Keyed PIN hash, `npx tsx server/src/lone-work/hash-pin.ts` (docs/lone-work.md). */
+const pinHash = { type: 'string', pattern: '^hmac-sha256\\$[0-9a-f]{8}\\$[A-Za-z0-9+/=]{8,64}\\$[A-Za-z0-9+/=]{43,44}$', maxLength: 200 } as const;
+const loneWork = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    manDownPreAlarmSeconds: { type: 'integer', minimum: 0, maximum: 300 },
+    checkinReminderMinutes: { type: 'integer', minimum: 0, maximum: 120 },
+    maxVisitHours: { type: 'integer', minimum: 1, maximum: 72 },
+  },
+} as const;
+
+const supervision = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    heartbeatSeconds: {
+      type: 'object', additionalProperties: false,
+      properties: { 'panic-button': { type: 'integer', minimum: 10, maximum: 86400 }, portable: { type: 'integer', minimum: 10, maximum: 86400 } },
+    },
+    missedHeartbeats: { type: 'integer', minimum: 1, maximum: 10 },
+    lowBatteryPercent: { type: 'integer', minimum: 1, maximum: 95 },
+    gatewayGraceSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+    testPeriodDays: { type: 'integer', minimum: 1, maximum: 366 },
+    testModeMinutes: { type: 'integer', minimum: 1, maximum: 240 },
+  },
+} as const;
 
 const target = {
   type: 'object',
@@ -44,6 +78,7 @@ export const configSchema = {
       additionalProperties: false,
       properties: { allowAnonymous: { type: 'boolean' } },
     },
+    supervision,
     sites: {
       type: 'array',
       minItems: 1,
@@ -59,6 +94,32 @@ export const configSchema = {
           timezone: { type: 'string', maxLength: 64 },
           defaultChain: id,
           technicalChain: id,
+          floorPlans: {
+            type: 'array', maxItems: 50,
+            items: {
+              type: 'object', additionalProperties: false, required: ['floor', 'image'],
+              properties: { floor: { type: 'string', maxLength: 20 }, image: { type: 'string', maxLength: 2_000_000 } },
+            },
+          },
+          actionCards: {
+            type: 'array', maxItems: 200,
+            items: {
+              type: 'object', additionalProperties: false, required: ['id', 'kind', 'title', 'steps'],
+              properties: {
+                id, kind: { enum: ['panic', 'personal', 'man-down', 'no-checkin', 'evacuation', 'technical'] }, roomId: id,
+                title: bilingual(200),
+                steps: {
+                  type: 'object', additionalProperties: false, required: ['nb', 'en'],
+                  properties: { nb: lines, en: lines },
+                },
+                callsPolice: bilingual(300),
+              },
+            },
+          },
+          cancelPinHash: pinHash,
+          duressPinHash: pinHash,
+          loneWork,
+          supervision,
           zones: {
             type: 'array', minItems: 1,
             items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id, name, chain: id } },
@@ -67,7 +128,13 @@ export const configSchema = {
             type: 'array',
             items: {
               type: 'object', additionalProperties: false, required: ['id', 'name', 'zoneId'],
-              properties: { id, name, zoneId: id, floor: { type: 'string', maxLength: 20 } },
+              properties: {
+                id, name, zoneId: id, floor: { type: 'string', maxLength: 20 },
+                position: {
+                  type: 'object', additionalProperties: false, required: ['x', 'y'],
+                  properties: { x: { type: 'number', minimum: 0, maximum: 100 }, y: { type: 'number', minimum: 0, maximum: 100 } },
+                },
+              },
             },
           },
           gateways: {
@@ -88,14 +155,18 @@ export const configSchema = {
             type: 'array',
             items: {
               type: 'object', additionalProperties: false, required: ['id', 'type', 'gatewayId'],
-              properties: { id, name, type: { enum: ['panic-button', 'portable'] }, roomId: id, gatewayId: id },
+              properties: {
+                id, name, type: { enum: ['panic-button', 'portable'] }, roomId: id, gatewayId: id,
+                person: name, cancelPinHash: pinHash, duressPinHash: pinHash,
+                heartbeatSeconds: { type: 'integer', minimum: 10, maximum: 86400 },
+              },
             },
           },
           stations: {
             type: 'array',
             items: {
               type: 'object', additionalProperties: false, required: ['id', 'name', 'zoneId'],
-              properties: { id, name, zoneId: id },
+              properties: { id, name, zoneId: id, roomId: id },
             },
           },
           groups: {

@@ -17,6 +17,8 @@ export interface RoomConfig {
   name: string;
   zoneId: string;
   floor?: string;
+  /** Where the room is on its floor's plan, in percent of the image (0-100). */
+  position?: { x: number; y: number };
 }
 
 export type DeviceType = 'panic-button' | 'portable';
@@ -28,6 +30,23 @@ export interface DeviceConfig {
   /** Fixed devices sit in a room; portable alarms may omit it and carry a location. */
   roomId?: string;
   gatewayId: string;
+  /** Supervision: expected heartbeat interval of this device, overriding its type's (docs/supervision.md). */
+  heartbeatSeconds?: number;
+  /** Lone work: who carries this portable alarm (shown with its man-down and check-in alarms). */
+  person?: string;
+  /** PINs typed on the device with a cancel (docs/lone-work.md); override the site's. */
+  cancelPinHash?: string;
+  duressPinHash?: string;
+}
+
+/** Lone work per site (docs/lone-work.md); every field has a default. */
+export interface LoneWorkConfig {
+  /** Window to cancel a man-down on the device before it becomes an alarm; default 30. */
+  manDownPreAlarmSeconds?: number;
+  /** Reminder this long before a check-in timer runs out (0: none); default 5. */
+  checkinReminderMinutes?: number;
+  /** Longest check-in timer from now; default 12. */
+  maxVisitHours?: number;
 }
 
 export interface GatewayConfig {
@@ -49,6 +68,8 @@ export interface StationConfig {
   id: string;
   name: string;
   zoneId: string;
+  /** The room the console stands in: its own panic button raises the alarm from there. */
+  roomId?: string;
 }
 
 export interface GroupConfig {
@@ -111,6 +132,43 @@ export interface SiteConfig {
   defaultChain: string;
   /** Chain for technical alarms (device offline, low battery, ...); default: security contacts' consoles. */
   technicalChain?: string;
+  /** Floor plan images (a path under the console or a data: URL) by floor. */
+  floorPlans?: { floor: string; image: string }[];
+  /** Tiltakskort: what to do for each kind of alarm, shown in the pop-up. */
+  actionCards?: ActionCardConfig[];
+  /** PINs for device cancels of every device of the site, unless the device has its own. */
+  cancelPinHash?: string;
+  duressPinHash?: string;
+  loneWork?: LoneWorkConfig;
+  /** Supervision of this site, field by field over the top-level `supervision`. */
+  supervision?: SupervisionConfig;
+}
+
+/** Device and gateway supervision (docs/supervision.md); every field has a default. */
+export interface SupervisionConfig {
+  /** Expected heartbeat interval per device type; defaults panic-button 300, portable 120. */
+  heartbeatSeconds?: Partial<Record<DeviceType, number>>;
+  /** Debounce: a device is offline after this many heartbeat intervals without a sign; default 2. */
+  missedHeartbeats?: number;
+  /** Battery below this raises a low-battery alarm (cleared at +5); default 20. */
+  lowBatteryPercent?: number;
+  /** A gateway that went away (MQTT last will) may come back within this; default 60. */
+  gatewayGraceSeconds?: number;
+  /** A device not self-tested for this long is overdue; default 30. */
+  testPeriodDays?: number;
+  /** Default length of a device's test mode; default 15. */
+  testModeMinutes?: number;
+}
+
+/** An action card (tiltakskort) for one alarm kind at a site, optionally one room. */
+export interface ActionCardConfig {
+  id: string;
+  kind: 'panic' | 'personal' | 'man-down' | 'no-checkin' | 'evacuation' | 'technical';
+  roomId?: string;
+  title: { nb: string; en: string };
+  steps: { nb: string[]; en: string[] };
+  /** Who calls the police, e.g. "Den som kjem først ringjer 112". */
+  callsPolice?: { nb: string; en: string };
 }
 
 export interface UserConfig {
@@ -152,4 +210,6 @@ export interface TryggConfig {
   users: UserConfig[];
   notifiers?: NotifierConfig[];
   broker?: BrokerConfig;
+  /** Supervision defaults for every site (a site may override). */
+  supervision?: SupervisionConfig;
 }

@@ -112,6 +112,16 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
         return hub.attach(connection, { stationId: message.stationId, siteId: found.site.id, user: user.name });
       }
       if (!connection) return fail('TRYGG_SRV_BAD_REQUEST', 'send hello with your station first');
+      if (message.type === 'panic') {
+        // The console's own panic button: an alarm from this station's room, silent here (origin zone).
+        const found = directory.station(connection.stationId)!;
+        const { alarm } = await alarms.raise({
+          siteId: found.site.id, kind: 'panic', roomId: found.station.roomId, zoneId: found.station.zoneId,
+          dedupeKey: `station-panic:${connection.stationId}`, detail: { person: user.name, note: `console ${connection.stationId}` },
+        });
+        log.warn({ stationId: connection.stationId, alarmId: alarm.id }, 'panic button pressed on console');
+        return send({ type: 'panic-ack', alarmId: alarm.id });
+      }
       const alarm = await store.getAlarm(message.alarmId);
       if (!alarm || !maySeeAlarm(directory, user, alarm)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`alarm ${message.alarmId}`]);
       const actor = { type: 'user' as const, username: user.username, name: user.name, stationId: connection.stationId };
