@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { loadConfigFile } from './config/load-config';
 import { startTrygg } from './server';
-import { readEnvironment } from './environment';
+import { DEMO_CONFIG, readEnvironment } from './environment';
+import { demoOverlay } from './demo-overlay';
 
 /**
  * `npm start`: the whole system in one process on embedded defaults. Startup problems (port in
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const running = await startTrygg({
     config,
     configSource: env.configFile,
+    configOverlay: env.configFile === DEMO_CONFIG ? demoOverlay(process.env) : undefined,
     dataDir: resolve(env.dataDir),
     httpPort: env.httpPort,
     httpHost: env.httpHost,

@@ -11,6 +11,7 @@ import { SessionService } from './auth/sessions';
 import { createBrokerAuthenticator, type InternalBrokerAccount } from './broker/broker-authenticator';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { OfficeDirectory } from './config/office-directory';
+import { validateConfig } from './config/load-config';
 import type { TryggConfig } from './config/types';
 import { TryggError } from './errors';
 import { MqttIngest } from './ingest/mqtt-ingest';
@@ -20,6 +21,10 @@ import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
 import { ConfigService } from './config-admin/config-service';
+import { NotificationCenter } from './notify/notification-center';
+import { secretsFromEnv } from './notify/notifier-factory';
+import { SqliteNotificationStore } from './notify/sqlite-notification-store';
+import { startArcLinkSupervision } from './notify/arc-link-watch';
 import { ConfigVersionStore } from './config-admin/config-version-store';
 import type { FeatureContext, FeatureFactory } from './features/feature';
 import { featureFactories } from './features/index';
@@ -30,6 +35,8 @@ export interface TryggOptions {
   /** Seeds a new installation; afterwards the stored configuration is the source of truth. */
   config: TryggConfig;
   configSource?: string;
+  /** Runtime-only adjustments (demo switches), never stored. */
+  configOverlay?: (config: TryggConfig) => TryggConfig;
   dataDir: string;
   httpHost?: string;
   httpPort: number;
@@ -83,7 +90,8 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
   const cleanups: (() => Promise<void>)[] = [() => store.close(), async () => versions.close()];
   let directory: OfficeDirectory;
   try {
-    directory = new OfficeDirectory(ConfigService.bootstrap(versions, options.config, options.configSource ?? 'configuration file', clock, logger));
+    directory = new OfficeDirectory(ConfigService.bootstrap(versions, options.config, options.configSource ?? 'configuration file', clock, logger), options.configOverlay);
+    if (options.configOverlay) validateConfig(directory.config, 'configuration with demo settings');
   } catch (err) {
     for (const fn of cleanups.reverse()) await fn();
     throw err;
@@ -131,9 +139,32 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     cleanups.push(async () => alarms.stop());
     const sessions = new SessionService(store, directory, clock);
 
+    // Messages beyond the consoles: stored, deduped, retried; a permanent failure escalates.
+    const notificationStore = new SqliteNotificationStore(join(options.dataDir, 'trygg.db'));
+    cleanups.push(() => notificationStore.close());
+    const notifications = new NotificationCenter({
+      directory, store: notificationStore, clock, logger: logger.child({ component: 'notify' }),
+      secrets: secretsFromEnv(options.env ?? process.env), dataDir: options.dataDir,
+      onPermanentFailure: async (n, error) => {
+        // Chain steps are keyed `<alarmId>:<step>:<channel>:<recipient>` (dispatcher.ts).
+        const step = n.alarmId && n.dedupeKey.startsWith(`${n.alarmId}:`) ? Number(n.dedupeKey.slice(n.alarmId.length + 1).split(':')[0]) : Number.NaN;
+        if (n.alarmId && Number.isInteger(step)) await alarms.deliveryFailed(n.alarmId, step, n.target, error);
+        const alarm = n.alarmId ? await store.getAlarm(n.alarmId) : undefined;
+        await alarms.raise({
+          siteId: alarm?.siteId ?? n.subject.site.id, kind: 'technical', dedupeKey: `delivery-failed:${n.target}`,
+          detail: { technical: { cause: 'delivery-failed', subject: n.target }, note: error.slice(0, 200) },
+        });
+      },
+    });
+    await notifications.start();
+    cleanups.push(() => notifications.stop());
+    alarms.setNotificationPort(notifications);
+    const arcLinks = startArcLinkSupervision(notifications, alarms, directory, clock, logger.child({ component: 'arc-link' }));
+    cleanups.push(() => arcLinks.stop());
+
     // Features start before ingest, so none misses an event; each stops before the store closes.
     const featureContext: FeatureContext = {
-      directory, store, alarms, ingest, hub, sessions, clock, metrics, dbFile: join(options.dataDir, 'trygg.db'),
+      directory, store, alarms, ingest, hub, sessions, clock, metrics, notifications, dbFile: join(options.dataDir, 'trygg.db'),
       logger: logger.child({ component: 'features' }),
     };
     const features = (options.features ?? featureFactories).map((make) => make({ env: options.env ?? process.env }));

@@ -32,12 +32,12 @@ export class ConfigService {
   }
 
   current(): TryggConfig {
-    return this.directory.config;
+    return this.directory.rawConfig;
   }
 
   /** Applies `edit` to a copy; throws ConfigError (problems as `path: message`) and changes nothing if invalid. */
   change(edit: (draft: TryggConfig) => void, actor: string, note: string): { version: number; config: TryggConfig } {
-    const draft = structuredClone(this.directory.config);
+    const draft = structuredClone(this.directory.rawConfig);
     edit(draft);
     return this.replaceWhole(draft, actor, note);
   }

@@ -1,4 +1,4 @@
-import type { SiteConfig, TryggConfig } from './types';
+import { EVACUATION_PLACEHOLDERS, type SiteConfig, type TryggConfig } from './types';
 
 /**
  * Cross-reference checks run after the schema passed: every id a config names must exist, and
@@ -78,6 +78,8 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
     ref(gateways, d.gatewayId, `${at}.devices.${i}.gatewayId`, 'gateway');
     // A fixed button without a room could never be routed: refuse rather than guess.
     if (d.type === 'panic-button' && !d.roomId) problems.push(`${at}.devices.${i}.roomId: a panic-button needs a room`);
+    // A relay that empties the building is fixed in place; a portable alarm must never do it.
+    if (d.triggersEvacuation && d.type !== 'panic-button') problems.push(`${at}.devices.${i}.triggersEvacuation: only a fixed device (panic-button type) can trigger an evacuation`);
     // Safety rule "covert duress": the same PIN for both would make every cancel a silent duress.
     const cancelPin = d.cancelPinHash ?? site.cancelPinHash;
     if (cancelPin !== undefined && cancelPin === (d.duressPinHash ?? site.duressPinHash)) {
@@ -91,6 +93,7 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
     ref(zones, st.zoneId, `${at}.stations.${i}.zoneId`, 'zone');
     ref(rooms, st.roomId, `${at}.stations.${i}.roomId`, 'room');
   });
+  problems.push(...checkEvacuationTemplates(site, at));
   site.actionCards?.forEach((card, i) => ref(rooms, card.roomId, `${at}.actionCards.${i}.roomId`, 'room'));
   idsOf(site.actionCards ?? [], `${at}.actionCards`, 'action card', problems);
   site.groups.forEach((g, i) => {
@@ -115,5 +118,19 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
       }),
     ),
   );
+  return problems;
+}
+
+/** A misspelt `{assemblyPoint}` would reach every phone as literal braces: refuse it at load. */
+function checkEvacuationTemplates(site: SiteConfig, at: string): string[] {
+  const problems: string[] = [];
+  const known = new Set<string>(EVACUATION_PLACEHOLDERS);
+  for (const [name, text] of Object.entries(site.evacuation?.templates ?? {})) {
+    for (const lang of ['nb', 'en'] as const) {
+      for (const m of (text?.[lang] ?? '').matchAll(/\{([^{}]*)\}/g)) {
+        if (!known.has(m[1]!)) problems.push(`${at}.evacuation.templates.${name}.${lang}: unknown placeholder "{${m[1]}}" (${EVACUATION_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+      }
+    }
+  }
   return problems;
 }

@@ -42,6 +42,19 @@ const supervision = {
   },
 } as const;
 
+const evacuation = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['assemblyPoint'],
+  properties: {
+    assemblyPoint: bilingual(300),
+    templates: {
+      type: 'object', additionalProperties: false,
+      properties: { phone: bilingual(1000), sms: bilingual(600), banner: bilingual(600), email: bilingual(2000) },
+    },
+  },
+} as const;
+
 const target = {
   type: 'object',
   minProperties: 1,
@@ -120,6 +133,7 @@ export const configSchema = {
           duressPinHash: pinHash,
           loneWork,
           supervision,
+          evacuation,
           zones: {
             type: 'array', minItems: 1,
             items: { type: 'object', additionalProperties: false, required: ['id', 'name'], properties: { id, name, chain: id } },
@@ -157,7 +171,7 @@ export const configSchema = {
               type: 'object', additionalProperties: false, required: ['id', 'type', 'gatewayId'],
               properties: {
                 id, name, type: { enum: ['panic-button', 'portable'] }, roomId: id, gatewayId: id,
-                person: name, cancelPinHash: pinHash, duressPinHash: pinHash,
+                person: name, cancelPinHash: pinHash, duressPinHash: pinHash, triggersEvacuation: { type: 'boolean' },
                 heartbeatSeconds: { type: 'integer', minimum: 10, maximum: 86400 },
               },
             },

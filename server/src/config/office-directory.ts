@@ -17,14 +17,25 @@ export class OfficeDirectory {
   private stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
   private users = new Map<string, UserConfig>();
   private current!: TryggConfig;
+  private raw!: TryggConfig;
   private readonly listeners: ((config: TryggConfig) => void)[] = [];
 
-  constructor(config: TryggConfig) {
+  /**
+   * `overlay` adjusts what the server runs with without storing it (the demo's
+   * TRYGG_DEMO_ARC / TRYGG_DEMO_FAST): edits and exports see the configuration without it.
+   */
+  constructor(config: TryggConfig, private readonly overlay: (c: TryggConfig) => TryggConfig = (c) => c) {
     this.index(config);
   }
 
+  /** The configuration in effect (with the overlay). */
   get config(): TryggConfig {
     return this.current;
+  }
+
+  /** The stored configuration, as edited and exported. */
+  get rawConfig(): TryggConfig {
+    return this.raw;
   }
 
   /** Applies an already validated configuration and tells the listeners (broker accounts ...). */
@@ -37,7 +48,9 @@ export class OfficeDirectory {
     this.listeners.push(listener);
   }
 
-  private index(config: TryggConfig): void {
+  private index(stored: TryggConfig): void {
+    this.raw = stored;
+    const config = this.overlay(structuredClone(stored));
     const sites = new Map<string, SiteConfig>();
     const stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
     const users = new Map<string, UserConfig>();

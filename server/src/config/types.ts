@@ -34,6 +34,11 @@ export interface DeviceConfig {
   heartbeatSeconds?: number;
   /** Lone work: who carries this portable alarm (shown with its man-down and check-in alarms). */
   person?: string;
+  /**
+   * A fire panel relay (or any input that means "everyone out"): its press starts an evacuation
+   * of the site instead of raising a panic alarm (docs/evacuation.md). Fixed devices only.
+   */
+  triggersEvacuation?: boolean;
   /** PINs typed on the device with a cancel (docs/lone-work.md); override the site's. */
   cancelPinHash?: string;
   duressPinHash?: string;
@@ -142,6 +147,35 @@ export interface SiteConfig {
   loneWork?: LoneWorkConfig;
   /** Supervision of this site, field by field over the top-level `supervision`. */
   supervision?: SupervisionConfig;
+  /** Evacuation messages of this site (docs/evacuation.md). */
+  evacuation?: EvacuationConfig;
+}
+
+/** Text in bokmål and English. */
+export interface Bilingual {
+  nb: string;
+  en: string;
+}
+
+/**
+ * UMS-style evacuation of a site. Templates may use `{site}`, `{address}`, `{assemblyPoint}` and
+ * `{message}` (the free text given when the evacuation is started); the defaults are in
+ * evacuation/evacuation-templates.ts. "ØVING / DRILL" and the reply instruction are added by Trygg.
+ */
+export const EVACUATION_PLACEHOLDERS = ['site', 'address', 'assemblyPoint', 'message'] as const;
+
+export interface EvacuationConfig {
+  /** Where everyone gathers ("Parkeringsplassen bak bygget"). */
+  assemblyPoint: Bilingual;
+  templates?: {
+    /** Read out in the voice call (standard phone message). */
+    phone?: Bilingual;
+    sms?: Bilingual;
+    /** The banner on every console of the site. */
+    banner?: Bilingual;
+    /** The instruction at the top of the e-mail. */
+    email?: Bilingual;
+  };
 }
 
 /** Device and gateway supervision (docs/supervision.md); every field has a default. */

@@ -6,6 +6,7 @@ import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { MqttIngest } from '../ingest/mqtt-ingest';
 import type { Metrics } from '../metrics/metrics';
+import type { Notifications } from '../notify/notification-center';
 import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 
@@ -20,6 +21,8 @@ export interface FeatureContext {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** Outbound messages (SMS, voice, e-mail, webhook, CAP, ARC): stored, deduped, retried, recorded. */
+  notifications: Notifications;
   /** The SQLite file of this server (features open their own connection; see store/sqlite/migrate.ts). */
   dbFile: string;
 }

@@ -1,3 +1,4 @@
+import { noNotifications } from '../notify/no-notifications';
 import { join } from 'node:path';
 import type { ConsoleServerMessage, DeviceCommand, DeviceEvent, FakeClock } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -61,7 +62,7 @@ export async function bootLoneWork(dir: string, clock: FakeClock, config = loneW
   const sessions = new SessionService(store, directory, clock);
   const feature = new LoneWorkFeature({ TRYGG_PIN_KEY: PIN_KEY });
   const ctx = {
-    directory, store, alarms, hub, sessions, clock, logger, metrics, dbFile: join(dir, 'trygg.db'),
+    directory, store, alarms, hub, sessions, clock, logger, metrics, notifications: noNotifications, dbFile: join(dir, 'trygg.db'),
     ingest: outbound as unknown as MqttIngest,
   };
   await feature.start(ctx);

@@ -29,6 +29,10 @@ export interface NotificationSubject {
   person?: string;
   location?: DeviceLocation;
   raisedAt: string;
+  /** Cancelled on the device with the duress PIN: the alarm is real and silent (ARC: duress code). */
+  duress?: boolean;
+  /** Technical alarms: what is wrong (device-offline, low-battery, tamper, gateway-offline ...). */
+  technical?: { cause: string; subject: string };
   /** Free text composed by the sender for the channel (e.g. an evacuation template), per language. */
   text?: { nb: string; en: string };
 }

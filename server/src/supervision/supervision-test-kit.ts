@@ -1,3 +1,4 @@
+import { noNotifications } from '../notify/no-notifications';
 import { join } from 'node:path';
 import type { ConsoleServerMessage, DeviceCommand, DeviceEvent, DeviceEventKind, FakeClock } from '@trygg/protocol';
 import { pino } from 'pino';
@@ -44,7 +45,7 @@ export async function bootSupervision(dir: string, clock: FakeClock, config: Try
   const observers: IngestObserver[] = [];
   const ingest = { addObserver: (o: IngestObserver) => observers.push(o) } as unknown as MqttIngest;
   const feature = new SupervisionFeature();
-  await feature.start({ directory, store, alarms, ingest, hub, sessions: new SessionService(store, directory, clock), clock, logger, metrics, dbFile });
+  await feature.start({ directory, store, alarms, ingest, hub, sessions: new SessionService(store, directory, clock), clock, logger, metrics, notifications: noNotifications, dbFile });
   let seq = 0;
 
   return {

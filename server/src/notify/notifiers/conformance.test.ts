@@ -1,6 +1,7 @@
 import { describeNotifierConformance, type NotifierFactory } from '../notifier-conformance';
 import { capUnderTest } from './cap/cap-under-test';
 import { emailUnderTest } from './email/email-under-test';
+import { siaDc09UnderTest } from './sia-dc09/sia-dc09-under-test';
 import { FakeProvider } from './fake-provider/fake-provider';
 import { FarEndHttp } from './far-end-http';
 import { HttpProviderNotifier } from './http-provider/http-provider';
@@ -62,6 +63,7 @@ const notifiers: [string, NotifierFactory][] = [
   ['webhook', webhook],
   ['email', emailUnderTest(SECRET)],
   ['cap', capUnderTest(SECRET)],
+  ['sia-dc09', siaDc09UnderTest()],
 ];
 
 for (const [name, factory] of notifiers) describeNotifierConformance(name, factory);

@@ -1,0 +1,146 @@
+import type { Clock } from '@trygg/protocol';
+import type { Logger } from 'pino';
+import type { NotificationPort } from '../alarm/alarm-service';
+import type { Alarm, StepNotification } from '../alarm/alarm-types';
+import type { OfficeDirectory } from '../config/office-directory';
+import { NotificationDispatcher, type DispatchReceipt, type NotificationRequest } from './dispatcher';
+import type { NotificationStore, StoredNotification } from './notification-store';
+import type { Notifier, NotificationSubject } from './notifier';
+import { buildNotifier, TargetRouter, type BuildContext } from './notifier-factory';
+import { FakeProvider } from './notifiers/fake-provider/fake-provider';
+import { SiaDc09Notifier } from './notifiers/sia-dc09/sia-dc09-notifier';
+import type { ProviderReply } from './provider-reply';
+
+export type OutcomeListener = (n: StoredNotification, outcome: 'delivered' | 'failed', detail?: string) => void;
+
+/** What features see of notifications (evacuation, incidents ...). */
+export interface Notifications {
+  dispatch(requests: NotificationRequest[]): Promise<DispatchReceipt[]>;
+  onReply(listener: (reply: ProviderReply) => void): void;
+  onOutcome(listener: OutcomeListener): void;
+  listByAlarm(alarmId: string): Promise<StoredNotification[]>;
+}
+
+const DC09_CONDITIONS: Record<string, 'device-offline' | 'low-battery' | 'tamper' | 'gateway-down'> = {
+  'device-offline': 'device-offline', 'low-battery': 'low-battery', tamper: 'tamper', 'gateway-offline': 'gateway-down',
+};
+
+/**
+ * The outbound side of the alarm engine: builds the configured notifiers, runs the dispatcher
+ * (stored before sent, deduped, retried, recorded), turns chain steps into notifications, and
+ * turns a permanent failure into escalation (`onPermanentFailure`).
+ */
+export class NotificationCenter implements NotificationPort, Notifications {
+  private readonly dispatcher: NotificationDispatcher;
+  private readonly notifiers = new Map<string, Notifier>();
+  private readonly replyListeners: ((reply: ProviderReply) => void)[] = [];
+  private readonly outcomeListeners: OutcomeListener[] = [];
+
+  constructor(private readonly deps: {
+    directory: OfficeDirectory;
+    store: NotificationStore;
+    clock: Clock;
+    logger: Logger;
+    secrets: Record<string, string>;
+    dataDir?: string;
+    /** A notification failed for good: the chain must go on at once. */
+    onPermanentFailure(n: StoredNotification, error: string): Promise<void>;
+  }) {
+    const build: BuildContext = {
+      clock: deps.clock, logger: deps.logger, secrets: deps.secrets, dataDir: deps.dataDir,
+      classify: (n) => ({ duress: n.subject.duress, condition: n.subject.technical ? DC09_CONDITIONS[n.subject.technical.cause] : undefined }),
+    };
+    const byChannel = new Map<string, Map<string, Notifier>>();
+    for (const config of deps.directory.config.notifiers ?? []) {
+      const notifier = buildNotifier(config, build);
+      this.notifiers.set(config.id, notifier);
+      if (notifier instanceof FakeProvider) notifier.onReply((reply) => this.reply(reply));
+      let targets = byChannel.get(notifier.channel);
+      if (!targets) byChannel.set(notifier.channel, (targets = new Map()));
+      targets.set(config.id, notifier);
+    }
+    const routers = new Map<string, Notifier>([...byChannel].map(([channel, targets]) => [channel, new TargetRouter(channel, targets)]));
+    this.dispatcher = new NotificationDispatcher({
+      store: deps.store, notifiers: routers, clock: deps.clock, logger: deps.logger,
+      retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 8 },
+      onPermanentFailure: async (n, error) => {
+        for (const l of this.outcomeListeners) l(n, 'failed', error);
+        await deps.onPermanentFailure(n, error);
+      },
+      onDelivered: (n) => {
+        for (const l of this.outcomeListeners) l(n, 'delivered');
+      },
+    });
+  }
+
+  notifier(id: string): Notifier | undefined {
+    return this.notifiers.get(id);
+  }
+
+  /** ARC receivers are watched with NULL messages (the feature wires their link supervisor). */
+  arcNotifiers(): SiaDc09Notifier[] {
+    return [...this.notifiers.values()].filter((n): n is SiaDc09Notifier => n instanceof SiaDc09Notifier);
+  }
+
+  async start(): Promise<void> {
+    await this.dispatcher.resume();
+  }
+
+  async stop(): Promise<void> {
+    await this.dispatcher.stop();
+    for (const n of this.notifiers.values()) await n.close?.();
+  }
+
+  dispatch(requests: NotificationRequest[]): Promise<DispatchReceipt[]> {
+    return this.dispatcher.dispatch(requests);
+  }
+
+  onReply(listener: (reply: ProviderReply) => void): void {
+    this.replyListeners.push(listener);
+  }
+
+  onOutcome(listener: OutcomeListener): void {
+    this.outcomeListeners.push(listener);
+  }
+
+  listByAlarm(alarmId: string): Promise<StoredNotification[]> {
+    return this.deps.store.listByAlarm(alarmId);
+  }
+
+  /** NotificationPort: a chain step (or the restore on close) as stored notifications. */
+  send(alarm: Alarm, step: number | 'restore', notifications: StepNotification[]): void {
+    const subject = subjectOf(alarm, this.deps.directory);
+    const requests: NotificationRequest[] = notifications.map((n) => ({
+      alarmId: alarm.id, step, channel: n.channel, target: n.target, purpose: step === 'restore' ? 'restore' : 'alarm',
+      subject: step === 'restore' ? { ...subject, state: alarm.state } : subject, recipient: n.recipient,
+    }));
+    this.dispatcher.dispatch(requests).catch((err: unknown) =>
+      this.deps.logger.error({ err, alarmId: alarm.id, step }, 'storing notifications failed'));
+  }
+
+  private reply(reply: ProviderReply): void {
+    for (const l of this.replyListeners) {
+      try {
+        l(reply);
+      } catch (err) {
+        this.deps.logger.error({ err }, 'reply listener failed');
+      }
+    }
+  }
+}
+
+export function subjectOf(alarm: Alarm, directory: OfficeDirectory): NotificationSubject {
+  const site = directory.site(alarm.siteId);
+  const room = directory.room(alarm.siteId, alarm.roomId);
+  return {
+    alarmId: alarm.id, kind: alarm.kind, state: alarm.state, drill: alarm.drill,
+    site: { id: alarm.siteId, name: site?.name ?? alarm.siteId, address: site?.address, entrance: site?.entrance, timezone: site?.timezone },
+    ...(room ? { room: { id: room.id, name: room.name, floor: room.floor } } : {}),
+    ...(alarm.deviceId ? { deviceId: alarm.deviceId } : {}),
+    ...(alarm.detail?.person ? { person: alarm.detail.person } : {}),
+    ...(alarm.detail?.location ? { location: alarm.detail.location } : {}),
+    ...(alarm.duress ? { duress: true } : {}),
+    ...(alarm.detail?.technical ? { technical: alarm.detail.technical } : {}),
+    raisedAt: new Date(alarm.raisedAt).toISOString(),
+  };
+}
