@@ -6,6 +6,21 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import { GatewayError } from './errors';
 import { startGateway, type Gateway } from './gateway';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { DeviceTransportConfig } from './transports/transport-factories';
+
+function readTransports(file: string): DeviceTransportConfig[] {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new GatewayError('TRYGG_GW_CONFIG', `GATEWAY_CONFIG ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const transports = (data as { transports?: unknown } | null)?.transports;
+  if (!Array.isArray(transports)) throw new GatewayError('TRYGG_GW_CONFIG', `GATEWAY_CONFIG ${file}: transports: must be a list`);
+  return transports as DeviceTransportConfig[];
+}
 
 const env = process.env;
 const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'trygg-gateway' } });
@@ -17,15 +32,18 @@ async function main(): Promise<void> {
     username: env.MQTT_USERNAME ?? 'demo-gw',
     password: env.MQTT_PASSWORD ?? 'trygg-demo-gateway',
   };
+  const deviceMqtt = env.DEVICE_MQTT_URL
+    ? { url: env.DEVICE_MQTT_URL, username: env.DEVICE_MQTT_USERNAME ?? uplink.username, password: env.DEVICE_MQTT_PASSWORD ?? uplink.password }
+    : uplink;
+  // GATEWAY_CONFIG: a YAML/JSON file `{ transports: [...] }` (serial, hid, zigbee2mqtt); MQTT always runs, last.
+  const extra = env.GATEWAY_CONFIG ? readTransports(env.GATEWAY_CONFIG) : [];
   const gateway: Gateway = await startGateway({
     siteId: env.SITE_ID || 'demo',
     gatewayId: env.GATEWAY_ID || 'demo-gw',
     uplink,
     // Devices log in with their own account on a separate broker; on the same broker the
     // gateway's own account is used for the device link too.
-    deviceMqtt: env.DEVICE_MQTT_URL
-      ? { url: env.DEVICE_MQTT_URL, username: env.DEVICE_MQTT_USERNAME ?? uplink.username, password: env.DEVICE_MQTT_PASSWORD ?? uplink.password }
-      : undefined,
+    transports: [...extra, { kind: 'mqtt', ...deviceMqtt }],
     dataDir: resolve(env.TRYGG_DATA_DIR || './data'),
     logger,
   });

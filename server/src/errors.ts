@@ -20,6 +20,7 @@ export const errorCatalogue = {
   TRYGG_SRV_STORE_MIGRATION: { status: 500, message: 'store migration %s failed' },
   TRYGG_SRV_STORE_TOO_NEW: { status: 500, message: 'store schema version %s is newer than this server knows (%s)' },
   TRYGG_SRV_INTERNAL: { status: 500, message: 'internal error' },
+  TRYGG_SRV_REASON_REQUIRED: { status: 400, message: 'a reason is required for %s' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

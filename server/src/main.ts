@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { startHeartbeatLoad } from '@trygg/firmware-sim';
 import { pino } from 'pino';
 import { loadConfigFile } from './config/load-config';
 import { startTrygg } from './server';
@@ -30,12 +31,23 @@ async function main(): Promise<void> {
     logger,
   });
   logger.info({ console: `http://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
+  // The demo office's buttons are simulated: they heartbeat like real ones, so supervision sees
+  // a healthy office (TRYGG_DEMO_DEVICES=off to watch them go silent instead).
+  const demoDevices = env.configFile === DEMO_CONFIG && running.mqttPort !== undefined && process.env.TRYGG_DEMO_DEVICES !== 'off'
+    ? await startHeartbeatLoad({
+      url: `mqtt://127.0.0.1:${running.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo',
+      devices: running.directory.site('demo')?.devices.map((d) => d.id) ?? [], intervalMs: 60_000, battery: 90,
+    }).catch((err: unknown) => {
+      logger.warn({ err: { message: (err as Error).message } }, 'demo device heartbeats not started');
+      return undefined;
+    })
+    : undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    running.close().then(() => process.exit(0), () => process.exit(1));
+    Promise.resolve(demoDevices?.stop()).then(() => running.close()).then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startGateway, type Gateway } from '@trygg/gateway';
+import { startGateway, type DeviceTransportConfig, type Gateway } from '@trygg/gateway';
 import { systemClock, type Clock } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -66,6 +66,7 @@ export interface RunningTrygg {
   mqttPort?: number;
   mqttUrl: string;
   store: Store;
+  directory: OfficeDirectory;
   alarms: AlarmService;
   hub: ConsoleHub;
   gateways: Gateway[];
@@ -190,17 +191,21 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
 
     const gateways: Gateway[] = [];
     for (const g of gatewayAccounts) {
+      const uplink = { url: mqttUrl, username: broker ? g.username : options.mqttUsername, password: broker ? g.password : options.mqttPassword };
+      const configured = directory.site(g.siteId)?.gateways.find((x) => x.id === g.gatewayId)?.transports ?? [];
       const gateway = await startGateway({
-        siteId: g.siteId, gatewayId: g.gatewayId, dataDir: options.dataDir,
-        uplink: { url: mqttUrl, username: broker ? g.username : options.mqttUsername, password: broker ? g.password : options.mqttPassword },
+        siteId: g.siteId, gatewayId: g.gatewayId, dataDir: options.dataDir, uplink,
+        // Addressed transports first: MQTT can address any device, so it must be asked last.
+        transports: [...(configured as unknown as DeviceTransportConfig[]), { kind: 'mqtt', ...uplink }],
         resendIntervalMs: options.gatewayResendIntervalMs,
         logger: logger.child({ component: 'gateway', gatewayId: g.gatewayId }),
       });
       gateways.push(gateway);
-      cleanups.splice(1, 0, () => gateway.stop());
+      // Stopped first (cleanups run in reverse), while the broker is still there for its offline status.
+      cleanups.push(() => gateway.stop());
     }
     logger.info({ httpPort, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: directory.config.sites.map((s) => s.id) }, 'trygg started');
-    return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, alarms, hub, gateways, close: closeAll };
+    return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, directory, alarms, hub, gateways, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -9,8 +9,8 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
-import type { Actor, Alarm, AlarmCommand, AlarmDetail, DecideContext, Decision, StepNotification } from './alarm-types';
-import type { DeviceConfig } from '../config/types';
+import type { Actor, Alarm, AlarmCommand, AlarmDetail, AlarmEvent, DecideContext, Decision, StepNotification } from './alarm-types';
+import type { ChainConfig, DeviceConfig } from '../config/types';
 import type { CancelDecision, DeviceEventHandler } from './device-event-handler';
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
@@ -39,6 +39,15 @@ export interface RaiseRequest {
   chainId?: string;
 }
 
+/** Told after every committed change of an alarm (e.g. the incidents feature watches resolutions). */
+export type AlarmChangeListener = (alarm: Alarm, events: AlarmEvent[]) => void;
+
+/**
+ * A per-room rule consulted when an alarm is raised (elevated-risk meeting, running drill).
+ * Synchronous and fast: on the device path it runs inside the store transaction.
+ */
+export type RoomOverride<T> = (siteId: string, roomId: string, now: number) => T | undefined;
+
 export type UserCommand =
   | { type: 'acknowledge' }
   | { type: 'respond' }
@@ -52,7 +61,10 @@ export type UserCommand =
 export class AlarmService {
   readonly scheduler: EscalationScheduler;
   private readonly handlers: DeviceEventHandler[] = [];
+  private readonly changeListeners: AlarmChangeListener[] = [];
   private notifications?: NotificationPort;
+  private chainOverride?: RoomOverride<string>;
+  private drillOverride?: RoomOverride<boolean>;
 
   constructor(private readonly deps: {
     store: Store;
@@ -70,6 +82,16 @@ export class AlarmService {
     this.notifications = port;
   }
 
+  /** Alarms from a room use the chain this names (an id of the site's chains) instead of the zone's, e.g. during an elevated-risk meeting. */
+  setChainOverride(override: RoomOverride<string> | undefined): void {
+    this.chainOverride = override;
+  }
+
+  /** Alarms from a room are drills while this says true (a running drill of that room); an explicit `drill` in a raise wins. */
+  setDrillOverride(override: RoomOverride<boolean> | undefined): void {
+    this.drillOverride = override;
+  }
+
   /** A notification failed for good: record it and let the chain go on at once. */
   async deliveryFailed(alarmId: string, step: number, target: string, error: string): Promise<void> {
     const decision = await this.deps.store.updateAlarm(alarmId, (alarm) => decide(alarm, { type: 'delivery-failed', step, target, error }, this.context()));
@@ -77,6 +99,10 @@ export class AlarmService {
       this.deps.logger.error({ alarmId, step, target, error }, 'notification failed for good; escalating');
       this.carryOut(decision);
     }
+  }
+
+  onAlarmChanged(listener: AlarmChangeListener): void {
+    this.changeListeners.push(listener);
   }
 
   addDeviceEventHandler(handler: DeviceEventHandler): void {
@@ -106,11 +132,12 @@ export class AlarmService {
         if (claimed) return null;
         const room = directory.room(event.siteId, device.roomId ?? event.location?.roomId);
         const zoneId = room?.zoneId;
-        const chain = directory.chainFor(event.siteId, zoneId);
+        const chain = this.chainForRoom(event.siteId, zoneId, room?.id);
         return decide(null, {
           type: 'raise',
           origin: {
-            id: randomUUID(), siteId: event.siteId, kind: device.type === 'portable' ? 'personal' : 'panic', drill: false,
+            id: randomUUID(), siteId: event.siteId, kind: device.type === 'portable' ? 'personal' : 'panic',
+            drill: this.roomOverride(this.drillOverride, event.siteId, room?.id) ?? false,
             deviceId: device.id, roomId: room?.id, zoneId, sourceEventId: event.eventId,
             chain: { chainId: chain.id, steps: structuredClone(chain.steps) },
           },
@@ -170,14 +197,14 @@ export class AlarmService {
       ? directory.technicalChainFor(request.siteId)
       : request.chainId
         ? directory.site(request.siteId)!.chains.find((c) => c.id === request.chainId) ?? directory.chainFor(request.siteId, zoneId)
-        : directory.chainFor(request.siteId, zoneId);
+        : this.chainForRoom(request.siteId, zoneId, room?.id);
     const ctx = this.context();
     const decision = await store.recordAlarm(request.siteId, request.dedupeKey, (open) => {
       if (open) return decide(open, { type: 'press', sourceEventId: request.dedupeKey }, ctx);
       return decide(null, {
         type: 'raise',
         origin: {
-          id: randomUUID(), siteId: request.siteId, kind: request.kind, drill: request.drill ?? false,
+          id: randomUUID(), siteId: request.siteId, kind: request.kind, drill: request.drill ?? (request.kind !== 'technical' && (this.roomOverride(this.drillOverride, request.siteId, room?.id) ?? false)),
           deviceId: request.deviceId, roomId: room?.id, zoneId, dedupeKey: request.dedupeKey, detail: request.detail,
           chain: { chainId: chain.id, steps: structuredClone(chain.steps) },
         },
@@ -229,6 +256,25 @@ export class AlarmService {
 
   stop(): void {
     this.scheduler.stop();
+  }
+
+  /** The zone's (else the site's) chain, unless the room override names another chain of the site. */
+  private chainForRoom(siteId: string, zoneId: string | undefined, roomId: string | undefined): ChainConfig {
+    const overrideId = this.roomOverride(this.chainOverride, siteId, roomId);
+    const override = overrideId ? this.deps.directory.site(siteId)?.chains.find((c) => c.id === overrideId) : undefined;
+    if (overrideId && !override) this.deps.logger.error({ siteId, roomId, chainId: overrideId }, 'room chain override names no chain of the site; using the zone chain');
+    return override ?? this.deps.directory.chainFor(siteId, zoneId);
+  }
+
+  /** A failing override must never cost an alarm: it counts as "no override". */
+  private roomOverride<T>(override: RoomOverride<T> | undefined, siteId: string, roomId: string | undefined): T | undefined {
+    if (!override || roomId === undefined) return undefined;
+    try {
+      return override(siteId, roomId, this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.error({ err, siteId, roomId }, 'room override failed; ignored');
+      return undefined;
+    }
   }
 
   private context(): DecideContext {
@@ -292,6 +338,13 @@ export class AlarmService {
       outbound.publishAlarmState(alarm);
     } catch (err) {
       logger.error({ err, alarmId: alarm.id }, 'publishing alarm state failed');
+    }
+    for (const listener of this.changeListeners) {
+      try {
+        listener(alarm, decision.events);
+      } catch (err) {
+        logger.error({ err, alarmId: alarm.id }, 'alarm change listener failed');
+      }
     }
   }
 }

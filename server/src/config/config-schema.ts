@@ -155,7 +155,13 @@ export const configSchema = {
             type: 'array',
             items: {
               type: 'object', additionalProperties: false, required: ['id', 'username', 'passwordHash'],
-              properties: { id, username, passwordHash },
+              properties: {
+                id, username, passwordHash,
+                transports: {
+                  type: 'array', maxItems: 20,
+                  items: { type: 'object', required: ['kind'], properties: { kind: { enum: ['serial', 'hid', 'zigbee2mqtt'] } } },
+                },
+              },
             },
           },
           deviceAccounts: {

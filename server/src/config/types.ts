@@ -56,6 +56,12 @@ export interface LoneWorkConfig {
 
 export interface GatewayConfig {
   id: string;
+  /**
+   * Device transports besides MQTT (which every gateway runs): serial receivers, USB HID, a
+   * Zigbee2MQTT broker. Settings per kind in docs/serial-protocol.md, docs/hid-devices.md,
+   * docs/zigbee2mqtt.md; checked by the gateway when it starts.
+   */
+  transports?: ({ kind: 'serial' | 'hid' | 'zigbee2mqtt' } & Record<string, unknown>)[];
   /** MQTT username of the gateway; unique across the whole configuration. */
   username: string;
   /** scrypt hash, see server/src/auth/password.ts (`npm run hash-password`). */

@@ -1,4 +1,4 @@
-import type { Clock, ConsoleServerMessage } from '@trygg/protocol';
+import type { Clock, ConsoleClientMessage, ConsoleServerMessage } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import type { Alarm } from '../alarm/alarm-types';
 import { toConsoleAlarm } from '../alarm/alarm-view';
@@ -16,6 +16,12 @@ export interface ConsoleConnection {
   send(message: ConsoleServerMessage): void;
 }
 
+/** Console messages that a feature answers (evacuation roll call), not the alarm spine. */
+export type FeatureConsoleMessage = Extract<ConsoleClientMessage, { type: 'safe' }>;
+export type FeatureConsoleHandler = (conn: ConsoleConnection, message: FeatureConsoleMessage) => Promise<void>;
+/** Told after a console's welcome and open alarms went out (a feature adds its own state, e.g. a banner). */
+export type AttachListener = (conn: ConsoleConnection, siteId: string) => void;
+
 /**
  * Console presence and delivery. A station is online while at least one connection has
  * announced it. Each connection remembers which alarms it has shown, so an alarm is popped up
@@ -31,6 +37,8 @@ export class ConsoleHub implements Presence {
   private readonly shown = new WeakMap<ConsoleConnection, Set<string>>();
   private readonly droppedAt = new Map<string, number>();
   private readonly gates = new Map<ConsoleConnection, ConsoleConnection>();
+  private readonly featureHandlers = new Map<FeatureConsoleMessage['type'], FeatureConsoleHandler>();
+  private readonly attachListeners: AttachListener[] = [];
 
   constructor(
     private readonly store: Store,
@@ -64,6 +72,50 @@ export class ConsoleHub implements Presence {
 
   onlineStations(): string[] {
     return [...this.byStation.keys()];
+  }
+
+  /** Every live connection at a station of the site, with who is logged in there. */
+  connectedUsers(siteId: string): { stationId: string; user?: UserConfig }[] {
+    return this.siteConnections(siteId).map((c) => ({ stationId: c.stationId, user: c.user }));
+  }
+
+  /**
+   * Writes the message to every console of the site, whatever the routing (an evacuation banner:
+   * everyone must leave, the origin-zone silence rule does not apply). `who` narrows by the user
+   * logged in. Returns the connections written to.
+   */
+  broadcast(siteId: string, message: ConsoleServerMessage | ((conn: ConsoleConnection) => ConsoleServerMessage | undefined), who?: (user: UserConfig | undefined) => boolean): ConsoleConnection[] {
+    const sent: ConsoleConnection[] = [];
+    for (const conn of this.siteConnections(siteId)) {
+      if (who && !who(conn.user)) continue;
+      const m = typeof message === 'function' ? message(conn) : message;
+      if (!m) continue;
+      conn.send(m);
+      sent.push(conn);
+    }
+    return sent;
+  }
+
+  /** A feature answers console messages of this type (one handler per type). */
+  handleFeatureMessages(type: FeatureConsoleMessage['type'], handler: FeatureConsoleHandler): void {
+    this.featureHandlers.set(type, handler);
+  }
+
+  /** Passes a feature's console message on; false when no running feature takes it. */
+  async fromConsole(conn: ConsoleConnection, message: FeatureConsoleMessage): Promise<boolean> {
+    const handler = this.featureHandlers.get(message.type);
+    if (!handler) return false;
+    await handler(conn, message);
+    return true;
+  }
+
+  onAttach(listener: AttachListener): void {
+    this.attachListeners.push(listener);
+  }
+
+  private siteConnections(siteId: string): ConsoleConnection[] {
+    const stations = this.directory.site(siteId)?.stations ?? [];
+    return stations.flatMap((st) => [...(this.byStation.get(st.id) ?? [])]);
   }
 
   /**
@@ -101,6 +153,15 @@ export class ConsoleHub implements Presence {
       ready = true;
       // Held pop-ups of alarms in the open list went out with the welcome; everything else now, in order.
       for (const m of held) if (!(m.type === 'popup' && sentWithWelcome.has(m.alarm.id))) conn.send(m);
+    }
+    const siteId = this.directory.station(conn.stationId)?.site.id;
+    if (siteId === undefined || !this.gates.has(conn)) return;
+    for (const listener of this.attachListeners) {
+      try {
+        listener(gated, siteId);
+      } catch (err) {
+        this.logger.error({ err, stationId: conn.stationId }, 'console attach listener failed');
+      }
     }
   }
 

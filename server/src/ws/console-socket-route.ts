@@ -122,6 +122,11 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
         log.warn({ stationId: connection.stationId, alarmId: alarm.id }, 'panic button pressed on console');
         return send({ type: 'panic-ack', alarmId: alarm.id });
       }
+      if (message.type === 'safe') {
+        // Evacuation roll call: answered by the evacuation feature (hub.handleFeatureMessages).
+        if (!(await hub.fromConsole(connection, message))) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`evacuation ${message.evacuationId}`]);
+        return;
+      }
       const alarm = await store.getAlarm(message.alarmId);
       if (!alarm || !maySeeAlarm(directory, user, alarm)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`alarm ${message.alarmId}`]);
       const actor = { type: 'user' as const, username: user.username, name: user.name, stationId: connection.stationId };
