@@ -21,6 +21,8 @@ export interface ConsoleAlarm {
   /** Display names of the people who said "I'm coming". */
   responders: string[];
   acknowledgedBy?: string;
+  /** A responder has arrived (ISO time). */
+  onSceneAt?: string;
   /** Cancelled on the device with the duress PIN: the alarm is real and still running. */
   duress?: boolean;
   /** Portable alarms: last known position. */
@@ -41,13 +43,41 @@ export interface ConsoleActionCard {
   entrance?: string;
 }
 
+/** An evacuation as a console shows it: a banner on every console of the site (docs/evacuation.md). */
+export interface ConsoleEvacuation {
+  id: string;
+  siteId: string;
+  drill: boolean;
+  startedAt: string;
+  /** The banner text, "ØVING / DRILL" first for drills. */
+  banner: { nb: string; en: string };
+  assemblyPoint: { nb: string; en: string };
+  state: 'running' | 'ended';
+  /** True once this console's user has answered "I'm safe" (the button can go). */
+  safe?: boolean;
+}
+
+export type RollCallState = 'safe' | 'needs-help' | 'unanswered' | 'unreached';
+
+export interface RollCallCounts {
+  total: number;
+  safe: number;
+  needsHelp: number;
+  unanswered: number;
+  unreached: number;
+}
+
 export type ConsoleClientMessage =
   | { type: 'hello'; stationId: string }
   | { type: 'acknowledge'; alarmId: string }
   | { type: 'respond'; alarmId: string }
+  /** The responder has arrived; stops the on-scene re-escalation. */
+  | { type: 'on-scene'; alarmId: string }
   | { type: 'resolve'; alarmId: string; outcome?: ResolveOutcome }
   /** The console's own discreet panic button: an alarm from this station's room. */
   | { type: 'panic' }
+  /** "I'm safe" during an evacuation (roll call), for the user logged in at this console. */
+  | { type: 'safe'; evacuationId: string }
   | { type: 'ping' };
 
 export type ConsoleServerMessage =
@@ -58,6 +88,14 @@ export type ConsoleServerMessage =
   /** Only to the station that pressed its panic button; the console must show nothing visible. */
   | { type: 'panic-ack'; alarmId: string }
   | { type: 'error'; code: string; message: string }
+  /** An evacuation started (or this console connected during one): show the banner. Sent again when it changes. */
+  | { type: 'evacuation'; evacuation: ConsoleEvacuation }
+  | { type: 'evacuation-ended'; id: string }
+  /** Roll call changed: to consoles of security contacts and above at the site. */
+  | {
+    type: 'roll-call'; evacuationId: string; counts: RollCallCounts;
+    person?: { username: string; name: string; state: RollCallState; via?: string; safeAt?: string };
+  }
   | { type: 'pong' };
 
 export const consoleClientMessageSchema = {
@@ -69,7 +107,7 @@ export const consoleClientMessageSchema = {
     },
     {
       type: 'object', additionalProperties: false, required: ['type', 'alarmId'],
-      properties: { type: { enum: ['acknowledge', 'respond'] }, alarmId: { type: 'string', maxLength: 64 } },
+      properties: { type: { enum: ['acknowledge', 'respond', 'on-scene'] }, alarmId: { type: 'string', maxLength: 64 } },
     },
     {
       type: 'object', additionalProperties: false, required: ['type', 'alarmId'],
@@ -77,6 +115,10 @@ export const consoleClientMessageSchema = {
         type: { const: 'resolve' }, alarmId: { type: 'string', maxLength: 64 },
         outcome: { enum: ['real', 'false', 'test'] },
       },
+    },
+    {
+      type: 'object', additionalProperties: false, required: ['type', 'evacuationId'],
+      properties: { type: { const: 'safe' }, evacuationId: { type: 'string', maxLength: 64 } },
     },
     { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { enum: ['ping', 'panic'] } } },
   ],

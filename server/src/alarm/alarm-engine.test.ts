@@ -174,4 +174,50 @@ describe('alarm engine', () => {
       expect(run(d.alarm, { type: 'delivery-failed', step: 0, target: 'guards', error: 'late' }, ctx(T0 + 2000)).events.map((e) => e.type)).toEqual(['delivery-failed']);
     });
   });
+
+  describe('owned or loudly escalated', () => {
+    const loud = { afterSeconds: 60, targets: [{ role: 'security' as const }], channels: ['console' as const, 'sms' as const], until: 'acknowledged' as const, repeatSeconds: 60 };
+    const loudOrigin: AlarmOrigin = { ...origin, onSceneSeconds: 120, chain: { chainId: 'c', steps: [origin.chain.steps[0]!, loud] } };
+    const sms = { channel: 'sms', target: 'sms', external: false, recipient: { id: 'user:mona' } };
+    const withLoud = (now: number): DecideContext => ({
+      now,
+      resolveStep: (_a, s) => (s === 1 ? { stations: ['manager-office'], online: ['manager-office'], notifications: [sms] } : { stations: ['backoffice'], online: ['backoffice'] }),
+    });
+
+    it('the loud last step repeats, each round its own messages, until someone acknowledges', () => {
+      let alarm = run(null, { type: 'raise', origin: loudOrigin }, withLoud(T0)).alarm;
+      let d = run(alarm, { type: 'escalate' }, withLoud(T0 + 60_000));
+      expect(d.events).toMatchObject([{ type: 'step-notified', step: 1 }]);
+      expect(d.alarm.nextStepDueAt).toBe(T0 + 120_000);
+      d = run(d.alarm, { type: 'escalate' }, withLoud(T0 + 120_000));
+      expect(d.events).toMatchObject([{ type: 'step-notified', step: 1, repeat: 1 }]);
+      expect(d.effects).toContainEqual({ type: 'notify', step: 1, repeat: 1, notifications: [sms] });
+      d = run(d.alarm, { type: 'escalate' }, withLoud(T0 + 180_000));
+      expect(d.events).toMatchObject([{ type: 'step-notified', step: 1, repeat: 2 }]);
+      alarm = run(d.alarm, { type: 'acknowledge', actor: kari }, withLoud(T0 + 190_000)).alarm;
+      // Owned: no more repeats; the on-scene check waits 120 s.
+      expect(alarm.nextStepDueAt).toBe(T0 + 190_000 + 120_000);
+    });
+
+    it('acknowledged but nobody on scene in time: escalated loudly again; "on scene" ends it', () => {
+      let alarm = run(null, { type: 'raise', origin: loudOrigin }, withLoud(T0)).alarm;
+      alarm = run(alarm, { type: 'respond', actor: kari }, withLoud(T0 + 5000)).alarm;
+      expect(alarm.nextStepDueAt).toBe(T0 + 125_000);
+      const d = run(alarm, { type: 'escalate' }, withLoud(T0 + 125_000));
+      expect(d.events.map((e) => e.type)).toEqual(['re-escalated', 'step-notified']);
+      expect(d.events[1]).toMatchObject({ step: 1, repeat: 1 });
+      expect(d.alarm.nextStepDueAt).toBe(T0 + 245_000);
+      const arrived = run(d.alarm, { type: 'on-scene', actor: kari }, withLoud(T0 + 130_000));
+      expect(arrived.alarm.onSceneAt).toBe(T0 + 130_000);
+      expect(arrived.alarm.nextStepDueAt).toBeNull();
+    });
+
+    it('with on-scene arrival in time nothing escalates again', () => {
+      let alarm = run(null, { type: 'raise', origin: loudOrigin }, withLoud(T0)).alarm;
+      alarm = run(alarm, { type: 'acknowledge', actor: kari }, withLoud(T0 + 5000)).alarm;
+      alarm = run(alarm, { type: 'on-scene', actor: kari }, withLoud(T0 + 60_000)).alarm;
+      expect(alarm.nextStepDueAt).toBeNull();
+      expect(run(alarm, { type: 'escalate' }, withLoud(T0 + 500_000)).events).toEqual([]);
+    });
+  });
 });

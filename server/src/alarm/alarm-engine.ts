@@ -1,7 +1,7 @@
 import { TryggError } from '../errors';
 import { apply } from './alarm-projection';
 import type { Actor, Alarm, AlarmCommand, AlarmEffect, AlarmEvent, DecideContext, Decision } from './alarm-types';
-import { isOpen } from './state-rank';
+import { isOpen, reached, type UntilStateRank } from './state-rank';
 
 /**
  * The alarm state machine: `(alarm, command, context) -> events + effects`. Pure: time and
@@ -76,10 +76,16 @@ export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideCo
       // The failed step's recipients can never answer: go on at once (only if that step is the current one).
       if (command.step === alarm.lastStep && alarm.nextStepDueAt !== null) runSteps(batch, alarm.lastStep + 1, ctx);
       break;
+    case 'on-scene':
+      requireOpen(alarm, 'on-scene');
+      if (alarm.onSceneAt !== undefined) break;
+      batch.add({ type: 'on-scene', at: ctx.now, actor: command.actor });
+      batch.effect({ type: 'update' });
+      break;
     case 'escalate':
       // Stale timers (alarm closed, acknowledged in time, or deadline moved) fire harmlessly.
       if (!isOpen(alarm.state) || alarm.nextStepDueAt === null || alarm.nextStepDueAt > ctx.now) break;
-      runSteps(batch, alarm.lastStep + 1, ctx);
+      escalate(batch, alarm, ctx);
       break;
   }
   return batch.result();
@@ -108,6 +114,33 @@ function runSteps(batch: Batch, first: number, ctx: DecideContext): void {
   const reachedNobody = batch.alarm.lastNotifiedStep === -1;
   batch.add({ type: 'chain-exhausted', at: ctx.now, reachedNobody });
   if (reachedNobody) batch.effect({ type: 'reached-nobody' });
+}
+
+function escalate(batch: Batch, alarm: Alarm, ctx: DecideContext): void {
+  const steps = alarm.chain.steps;
+  const waitedFor = steps[alarm.lastNotifiedStep];
+  const untilReached = waitedFor !== undefined && reached(alarm.state, (waitedFor.until ?? 'acknowledged') as UntilStateRank);
+  if (!untilReached && alarm.lastStep + 1 < steps.length) return runSteps(batch, alarm.lastStep + 1, ctx);
+  if (!untilReached && steps[alarm.lastStep]?.repeatSeconds) return fireAgain(batch, alarm.lastStep, ctx);
+  if (alarm.state !== 'raised' && alarm.onSceneAt === undefined && alarm.onSceneSeconds) {
+    // Safety rule: owned but nobody on scene in time — escalate loudly again.
+    batch.add({ type: 're-escalated', at: ctx.now, reason: 'not-on-scene' });
+    fireAgain(batch, steps.length - 1, ctx);
+  }
+}
+
+/** The loud last step again: a new round of messages (its own dedupe key), pop-ups where new. */
+function fireAgain(batch: Batch, step: number, ctx: DecideContext): void {
+  const repeat = (batch.alarm.repeats ?? 0) + 1;
+  const { stations, online, notifications = [] } = ctx.resolveStep(batch.alarm, step);
+  if (online.length === 0 && notifications.length === 0) {
+    batch.add({ type: 'step-skipped', at: ctx.now, step, reason: stations.length === 0 ? 'no-targets' : 'nobody-online', stations, repeat });
+    batch.effect({ type: 'reached-nobody' });
+    return;
+  }
+  batch.add({ type: 'step-notified', at: ctx.now, step, stations, online, repeat, ...(notifications.length ? { notifications } : {}) });
+  if (stations.length > 0) batch.effect({ type: 'popup', stations });
+  if (notifications.length > 0) batch.effect({ type: 'notify', step, repeat, notifications });
 }
 
 function restore(batch: Batch, before: Alarm): void {

@@ -1,5 +1,5 @@
 import type { UntilStateRank } from './state-rank';
-import { reached } from './state-rank';
+import { isOpen, reached } from './state-rank';
 import type { Alarm, AlarmEvent } from './alarm-types';
 
 /**
@@ -28,12 +28,12 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
   switch (event.type) {
     case 'press-folded':
       next.pressCount += 1;
-      return next;
+      break;
     case 'acknowledged':
       next.state = 'acknowledged';
       next.acknowledgedBy = event.actor;
       next.acknowledgedAt = event.at;
-      return stopIfUntilReached(next);
+      break;
     case 'responding':
       next.state = 'responding';
       if (!next.acknowledgedBy) {
@@ -44,50 +44,73 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
         const { username, name, stationId } = event.actor;
         next.responders = [...next.responders, { username, name, stationId, at: event.at }];
       }
-      return stopIfUntilReached(next);
+      break;
+    case 'on-scene':
+      next.onSceneAt = event.at;
+      break;
+    case 're-escalated':
+      next.reEscalatedAt = event.at;
+      break;
     case 'resolved':
     case 'cancelled':
       next.state = event.type;
       next.closedAt = event.at;
       if (event.type === 'resolved') next.outcome = event.outcome;
-      next.nextStepDueAt = null;
-      return next;
-    case 'delivery-failed':
-      return next;
+      break;
     case 'duress-cancelled':
       next.duress = true;
-      return next;
+      break;
     case 'located':
       next.detail = { ...next.detail, location: event.location };
-      return next;
+      break;
+    case 'delivery-failed':
+      break;
     case 'step-notified': {
+      if (event.repeat !== undefined) next.repeats = event.repeat;
       next.lastStep = event.step;
+      next.lastStepAt = event.at;
       next.lastNotifiedStep = event.step;
       next.routedStations = [...new Set([...next.routedStations, ...event.stations])];
       const external = (event.notifications ?? []).filter((n) => n.external);
       if (external.length > 0) next.notifiedExternal = [...(next.notifiedExternal ?? []), ...external];
-      const following = next.chain.steps[event.step + 1];
-      next.nextStepDueAt = following ? event.at + following.afterSeconds * 1000 : null;
-      return stopIfUntilReached(next);
+      break;
     }
     case 'step-skipped':
+      if (event.repeat !== undefined) next.repeats = event.repeat;
       next.lastStep = event.step;
-      next.nextStepDueAt = null;
+      next.lastStepAt = event.at;
       // Skipped only because nobody was online: the alarm stays routed to those stations, so
       // the first of them to come online gets it on `hello` instead of never seeing it.
       next.routedStations = [...new Set([...next.routedStations, ...event.stations])];
-      return next;
+      break;
     case 'chain-exhausted':
-      next.nextStepDueAt = null;
-      return next;
+      break;
   }
+  next.nextStepDueAt = nextDeadline(next);
+  return next;
 }
 
-/** The chain stops once the alarm reached what the last notified step waited for. */
-function stopIfUntilReached(alarm: Alarm): Alarm {
-  const step = alarm.chain.steps[alarm.lastNotifiedStep];
-  if (step && reached(alarm.state, (step.until ?? 'acknowledged') as UntilStateRank)) alarm.nextStepDueAt = null;
-  return alarm;
+/**
+ * When the engine must act next, from the alarm alone (stored, so a restart resumes it):
+ * the chain's next step; the last step's repeat while nobody acknowledged; or, once owned, the
+ * on-scene check. Null when there is nothing left to wait for.
+ */
+export function nextDeadline(alarm: Alarm): number | null {
+  if (!isOpen(alarm.state) || alarm.lastStep < 0 || alarm.lastStepAt === undefined) return null;
+  const steps = alarm.chain.steps;
+  const waitedFor = steps[alarm.lastNotifiedStep];
+  const untilReached = waitedFor !== undefined && reached(alarm.state, (waitedFor.until ?? 'acknowledged') as UntilStateRank);
+  if (!untilReached) {
+    const following = steps[alarm.lastStep + 1];
+    // A skipped step reached nobody: the engine already moved on in the same instant.
+    if (following) return alarm.lastStep === alarm.lastNotifiedStep ? alarm.lastStepAt + following.afterSeconds * 1000 : null;
+    const last = steps[alarm.lastStep];
+    if (last?.repeatSeconds) return alarm.lastStepAt + last.repeatSeconds * 1000;
+    if (alarm.state === 'raised') return null;
+  }
+  if (alarm.state === 'raised' || alarm.onSceneAt !== undefined || !alarm.onSceneSeconds) return null;
+  const since = Math.max(alarm.acknowledgedAt ?? 0, alarm.reEscalatedAt ?? 0);
+  return since + alarm.onSceneSeconds * 1000;
 }
 
 export function replay(events: AlarmEvent[]): Alarm {
@@ -96,4 +119,3 @@ export function replay(events: AlarmEvent[]): Alarm {
   if (!alarm) throw new Error('no events to replay');
   return alarm;
 }
-

@@ -93,7 +93,9 @@ describe('alarm service (engine + SQLite store + console hub, fake clock)', () =
 
     await life.service.act(alarmId!, { type: 'acknowledge' }, { type: 'user', username: 'manager', name: 'Mona' });
     expect(life.commands.map((c) => c.action)).toEqual(['received', 'help-coming']);
-    expect(life.service.scheduler.pending()).toBe(0);
+    // Owned now: the only timer left is the on-scene check (default 180 s after acknowledging).
+    expect(life.service.scheduler.pending()).toBe(1);
+    expect((await life.store.getAlarm(alarmId!))?.nextStepDueAt).toBe(clock.now() + 180_000);
     clock.advance(120_000);
     await settle();
     expect((await life.store.getAlarm(alarmId!))?.lastStep).toBe(1);
@@ -142,7 +144,8 @@ describe('alarm service (engine + SQLite store + console hub, fake clock)', () =
     const life = boot(dir, clock);
     const { alarmId } = await life.service.handleDeviceEvent(press('interview-1', 1, clock), clock.now());
     const events = (await life.store.alarmEvents(alarmId!)).map((e) => e.event.type);
-    expect(events).toEqual(['raised', 'step-skipped', 'step-skipped', 'step-skipped', 'chain-exhausted']);
+    // The demo chain's three steps and the loud step to security contacts: nobody anywhere.
+    expect(events).toEqual(['raised', 'step-skipped', 'step-skipped', 'step-skipped', 'step-skipped', 'chain-exhausted']);
     expect(await life.metrics.registry.getSingleMetricAsString('trygg_alarms_reached_nobody_total')).toContain(' 1');
     const reception = new RecordingConsole('reception');
     await life.hub.attach(reception, { stationId: 'reception', siteId: 'demo', user: 'Per' });

@@ -22,6 +22,8 @@ export interface AlarmOrigin {
   roomId?: string;
   zoneId?: string;
   chain: ChainSnapshot;
+  /** Seconds an acknowledged alarm may go without "on scene" before it escalates again; 0 = off. */
+  onSceneSeconds?: number;
   sourceEventId?: string;
   /** At most one open alarm per key (e.g. `device-offline:interview-1`); later raises fold in. */
   dedupeKey?: string;
@@ -68,6 +70,16 @@ export interface Alarm extends AlarmOrigin {
   notifiedExternal?: StepNotification[];
   /** Cancelled on the device with the duress PIN: still running, silently, for responders. */
   duress?: boolean;
+  /** When the last step fired (notified or skipped). */
+  lastStepAt?: number;
+  /** How often the last (repeating) step has fired again. */
+  repeats?: number;
+  /** A responder marked arrival ("on scene"). */
+  onSceneAt?: number;
+  /** The on-scene check escalated this alarm (last time). */
+  reEscalatedAt?: number;
+  /** Seconds an acknowledged alarm may go without "on scene" before it escalates again; 0 = off. */
+  onSceneSeconds?: number;
   /** Number of events applied; the next event's sequence number. */
   version: number;
 }
@@ -83,9 +95,11 @@ export type AlarmEvent =
   | { type: 'cancelled'; at: number; actor: Actor }
   | { type: 'duress-cancelled'; at: number; actor: Actor }
   | { type: 'located'; at: number; location: import('@trygg/protocol').DeviceLocation }
-  | { type: 'step-notified'; at: number; step: number; stations: string[]; online: string[]; notifications?: StepNotification[] }
+  | { type: 'step-notified'; at: number; step: number; stations: string[]; online: string[]; notifications?: StepNotification[]; repeat?: number }
+  | { type: 'on-scene'; at: number; actor: Actor }
+  | { type: 're-escalated'; at: number; reason: 'not-on-scene' }
   | { type: 'delivery-failed'; at: number; step: number; target: string; error: string }
-  | { type: 'step-skipped'; at: number; step: number; reason: StepSkipReason; stations: string[] }
+  | { type: 'step-skipped'; at: number; step: number; reason: StepSkipReason; stations: string[]; repeat?: number }
   | { type: 'chain-exhausted'; at: number; reachedNobody: boolean };
 
 export type AlarmCommand =
@@ -93,6 +107,8 @@ export type AlarmCommand =
   | { type: 'press'; sourceEventId?: string }
   | { type: 'acknowledge'; actor: Actor }
   | { type: 'respond'; actor: Actor }
+  /** A responder has arrived. */
+  | { type: 'on-scene'; actor: Actor }
   | { type: 'resolve'; actor: Actor; outcome: ResolveOutcome }
   | { type: 'cancel'; actor: Actor }
   /** A cancel with the duress PIN: the device is told "cancelled", the alarm goes on. */
@@ -107,7 +123,7 @@ export type AlarmCommand =
 /** Effects are data; the alarm service carries them out after the events are committed. */
 export type AlarmEffect =
   | { type: 'popup'; stations: string[] }
-  | { type: 'notify'; step: number; notifications: StepNotification[] }
+  | { type: 'notify'; step: number; repeat?: number; notifications: StepNotification[] }
   /** The alarm closed: external parties that were told get a restore. */
   | { type: 'restore'; notifications: StepNotification[] }
   | { type: 'update' }

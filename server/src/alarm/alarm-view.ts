@@ -39,6 +39,7 @@ export function toConsoleAlarm(alarm: Alarm, directory: OfficeDirectory): Consol
     responders: alarm.responders.map((r) => r.name),
     acknowledgedBy: actorName(alarm.acknowledgedBy),
     ...(alarm.duress ? { duress: true } : {}),
+    ...(alarm.onSceneAt !== undefined ? { onSceneAt: new Date(alarm.onSceneAt).toISOString() } : {}),
     ...(alarm.detail?.location ? { location: alarm.detail.location } : {}),
     ...(alarm.detail?.technical ? { technical: alarm.detail.technical } : {}),
     ...(alarm.detail?.address ? { address: alarm.detail.address } : {}),

@@ -71,6 +71,13 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
 
   ref(chains, site.defaultChain, `${at}.defaultChain`, 'chain');
   ref(chains, site.technicalChain, `${at}.technicalChain`, 'chain');
+  const allSites = new Set(config.sites.map((s) => s.id));
+  const notifierIds = new Set((config.notifiers ?? []).map((n) => n.id));
+  site.noRespondersOnSite?.neighbours.forEach((n, i) => {
+    ref(allSites, n, `${at}.noRespondersOnSite.neighbours.${i}`, 'site');
+    if (n === site.id) problems.push(`${at}.noRespondersOnSite.neighbours.${i}: a site cannot be its own neighbour`);
+  });
+  site.noRespondersOnSite?.external?.forEach((n, i) => ref(notifierIds, n, `${at}.noRespondersOnSite.external.${i}`, 'notifier'));
   site.zones.forEach((z, i) => ref(chains, z.chain, `${at}.zones.${i}.chain`, 'chain'));
   site.rooms.forEach((r, i) => ref(zones, r.zoneId, `${at}.rooms.${i}.zoneId`, 'zone'));
   site.devices.forEach((d, i) => {

@@ -108,7 +108,7 @@ export class NotificationCenter implements NotificationPort, Notifications {
   }
 
   /** NotificationPort: a chain step (or the restore on close) as stored notifications. */
-  send(alarm: Alarm, step: number | 'restore', notifications: StepNotification[]): void {
+  send(alarm: Alarm, step: number | string, notifications: StepNotification[]): void {
     const subject = subjectOf(alarm, this.deps.directory);
     const requests: NotificationRequest[] = notifications.map((n) => ({
       alarmId: alarm.id, step, channel: n.channel, target: n.target, purpose: step === 'restore' ? 'restore' : 'alarm',

@@ -57,7 +57,7 @@ export async function alarmRoutes(app: FastifyInstance, opts: { store: Store; al
     return { alarm: toAlarmResource(alarm, directory), timeline };
   });
 
-  const action = (name: 'acknowledge' | 'respond' | 'resolve' | 'cancel', role: 'responder' | 'security') => {
+  const action = (name: 'acknowledge' | 'respond' | 'on-scene' | 'resolve' | 'cancel', role: 'responder' | 'security') => {
     app.post<{ Params: { id: string }; Body: { outcome?: 'real' | 'false' | 'test' } | undefined }>(`/api/v1/alarms/:id/${name}`, {
       preHandler: requireUser(sessions, role),
       schema: {
@@ -77,6 +77,7 @@ export async function alarmRoutes(app: FastifyInstance, opts: { store: Store; al
   };
   action('acknowledge', 'responder');
   action('respond', 'responder');
+  action('on-scene', 'responder');
   action('resolve', 'responder');
   action('cancel', 'security');
 }
