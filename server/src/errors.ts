@@ -21,6 +21,9 @@ export const errorCatalogue = {
   TRYGG_SRV_STORE_TOO_NEW: { status: 500, message: 'store schema version %s is newer than this server knows (%s)' },
   TRYGG_SRV_INTERNAL: { status: 500, message: 'internal error' },
   TRYGG_SRV_REASON_REQUIRED: { status: 400, message: 'a reason is required for %s' },
+  TRYGG_SRV_INCIDENT_TRANSITION: { status: 409, message: 'incident report %s cannot go from %s to %s' },
+  TRYGG_SRV_INCIDENT_LOCKED: { status: 409, message: 'incident report %s can no longer be changed: %s' },
+  TRYGG_SRV_INCIDENT_INCOMPLETE: { status: 409, message: 'incident report %s cannot be reviewed without %s' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
+import { snapshotChain } from './chain-snapshot';
 import type { Actor, Alarm, AlarmCommand, AlarmDetail, AlarmEvent, DecideContext, Decision, StepNotification } from './alarm-types';
 import type { ChainConfig, DeviceConfig } from '../config/types';
 import type { CancelDecision, DeviceEventHandler } from './device-event-handler';
@@ -21,7 +22,8 @@ export interface AlarmOutbound {
 
 /** Messages beyond the consoles; the notifications feature implements it (notify/). */
 export interface NotificationPort {
-  send(alarm: Alarm, step: number | 'restore', notifications: StepNotification[]): void;
+  /** `step`: the step index, `<index>.<repeat>` for a repeated loud step, or 'restore'. */
+  send(alarm: Alarm, step: number | string, notifications: StepNotification[]): void;
 }
 
 export interface RaiseRequest {
@@ -51,6 +53,7 @@ export type RoomOverride<T> = (siteId: string, roomId: string, now: number) => T
 export type UserCommand =
   | { type: 'acknowledge' }
   | { type: 'respond' }
+  | { type: 'on-scene' }
   | { type: 'resolve'; outcome: ResolveOutcome }
   | { type: 'cancel' };
 
@@ -139,7 +142,7 @@ export class AlarmService {
             id: randomUUID(), siteId: event.siteId, kind: device.type === 'portable' ? 'personal' : 'panic',
             drill: this.roomOverride(this.drillOverride, event.siteId, room?.id) ?? false,
             deviceId: device.id, roomId: room?.id, zoneId, sourceEventId: event.eventId,
-            chain: { chainId: chain.id, steps: structuredClone(chain.steps) },
+            ...snapshotChain(directory, event.siteId, chain, device.type === 'portable' ? 'personal' : 'panic'),
           },
         }, ctx);
       }
@@ -206,7 +209,7 @@ export class AlarmService {
         origin: {
           id: randomUUID(), siteId: request.siteId, kind: request.kind, drill: request.drill ?? (request.kind !== 'technical' && (this.roomOverride(this.drillOverride, request.siteId, room?.id) ?? false)),
           deviceId: request.deviceId, roomId: room?.id, zoneId, dedupeKey: request.dedupeKey, detail: request.detail,
-          chain: { chainId: chain.id, steps: structuredClone(chain.steps) },
+          ...snapshotChain(directory, request.siteId, chain, request.kind),
         },
       }, ctx);
     });
@@ -321,7 +324,7 @@ export class AlarmService {
               logger.error({ alarmId: alarm.id, targets: effect.notifications.map((n) => n.target) }, 'no notification channel is running; messages not sent');
               break;
             }
-            this.notifications.send(alarm, effect.type === 'notify' ? effect.step : 'restore', effect.notifications);
+            this.notifications.send(alarm, effect.type === 'restore' ? 'restore' : effect.repeat ? `${effect.step}.${effect.repeat}` : effect.step, effect.notifications);
             break;
           case 'reached-nobody':
             metrics.alarmsReachedNobody.inc();

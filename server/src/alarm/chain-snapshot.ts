@@ -16,7 +16,9 @@ export const ESCALATION_DEFAULTS = { loudAfterSeconds: 60, repeatSeconds: 60, on
 export function snapshotChain(directory: OfficeDirectory, siteId: string, chain: ChainConfig, kind: AlarmKind): { chain: ChainSnapshot; onSceneSeconds: number } {
   const site = directory.site(siteId);
   const steps: EscalationStepConfig[] = structuredClone(chain.steps);
-  if (kind === 'technical') return { chain: { chainId: chain.id, steps }, onSceneSeconds: 0 };
+  // Technical alarms go to the people who look after devices; an evacuation already reaches
+  // everyone on every channel (evacuation/), so neither gets the loud step.
+  if (kind === 'technical' || kind === 'evacuation') return { chain: { chainId: chain.id, steps }, onSceneSeconds: 0 };
   const small = site?.noRespondersOnSite;
   if (small) {
     steps.unshift({

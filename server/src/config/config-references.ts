@@ -71,6 +71,7 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
 
   ref(chains, site.defaultChain, `${at}.defaultChain`, 'chain');
   ref(chains, site.technicalChain, `${at}.technicalChain`, 'chain');
+  ref(chains, site.meetings?.chain, `${at}.meetings.chain`, 'chain');
   const allSites = new Set(config.sites.map((s) => s.id));
   const notifierIds = new Set((config.notifiers ?? []).map((n) => n.id));
   site.noRespondersOnSite?.neighbours.forEach((n, i) => {

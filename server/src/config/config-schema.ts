@@ -13,6 +13,10 @@ function bilingual(maxLength: number) {
     properties: { nb: { type: 'string', minLength: 1, maxLength }, en: { type: 'string', minLength: 1, maxLength } },
   } as const;
 }
+const retention = {
+  type: 'object', additionalProperties: false,
+  properties: { retentionDays: { type: 'integer', minimum: 30, maximum: 36500 } },
+} as const;
 const username = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } as const;
 /** Keyed PIN hash, `npx tsx server/src/lone-work/hash-pin.ts` (docs/lone-work.md). */
 const pinHash = { type: 'string', pattern: '^hmac-sha256\\$[0-9a-f]{8}\\$[A-Za-z0-9+/=]{8,64}\\$[A-Za-z0-9+/=]{43,44}$', maxLength: 200 } as const;
@@ -76,6 +80,7 @@ const step = {
     channels: { type: 'array', items: { enum: ['console', 'sms', 'voice', 'email'] }, uniqueItems: true },
     until: { enum: ['acknowledged', 'responding', 'resolved'] },
     includeOriginZone: { type: 'boolean' },
+    repeatSeconds: { type: 'number', minimum: 10, maximum: 3600 },
   },
 } as const;
 
@@ -107,6 +112,23 @@ export const configSchema = {
           timezone: { type: 'string', maxLength: 64 },
           defaultChain: id,
           technicalChain: id,
+          incidents: retention,
+          meetings: {
+            type: 'object', additionalProperties: false,
+            properties: { chain: id, graceMinutes: { type: 'integer', minimum: 0, maximum: 240 } },
+          },
+          escalation: {
+            type: 'object', additionalProperties: false,
+            properties: {
+              loudAfterSeconds: { type: 'number', minimum: 0, maximum: 3600 },
+              repeatSeconds: { type: 'number', minimum: 10, maximum: 3600 },
+              onSceneSeconds: { type: 'number', minimum: 0, maximum: 86400 },
+            },
+          },
+          noRespondersOnSite: {
+            type: 'object', additionalProperties: false, required: ['neighbours'],
+            properties: { neighbours: { type: 'array', items: id, uniqueItems: true }, external: { type: 'array', items: id, uniqueItems: true } },
+          },
           floorPlans: {
             type: 'array', maxItems: 50,
             items: {
@@ -206,6 +228,7 @@ export const configSchema = {
         },
       },
     },
+    incidents: retention,
     notifiers: {
       type: 'array',
       items: {

@@ -117,6 +117,23 @@ export interface EscalationStepConfig {
   until?: UntilState;
   /** Silence in the origin zone is the default; set true only where the room is not the danger. */
   includeOriginZone?: boolean;
+  /** Fire this step again every so many seconds until `until` is reached (the loud last step). */
+  repeatSeconds?: number;
+}
+
+/**
+ * "Every alarm ends owned or loudly escalated" (site `escalation`, all fields have defaults):
+ * after the chain's last step the site's security contacts and managers are told on every
+ * channel, again every `repeatSeconds` until someone acknowledges; an acknowledged alarm nobody
+ * marks "on scene" within `onSceneSeconds` is escalated the same way.
+ */
+export interface EscalationPolicyConfig {
+  /** Wait after the chain's last step before the loud step; default 60. */
+  loudAfterSeconds?: number;
+  /** Default 60. */
+  repeatSeconds?: number;
+  /** Default 180; 0 turns the on-scene check off. */
+  onSceneSeconds?: number;
 }
 
 export interface ChainConfig {
@@ -143,6 +160,16 @@ export interface SiteConfig {
   defaultChain: string;
   /** Chain for technical alarms (device offline, low battery, ...); default: security contacts' consoles. */
   technicalChain?: string;
+  escalation?: EscalationPolicyConfig;
+  /** Meetings with elevated risk: the faster chain their room uses during the window. */
+  meetings?: { chain?: string; graceMinutes?: number };
+  /** Incident reports: personal fields are erased this many days after the report (default 1825). */
+  incidents?: { retentionDays?: number };
+  /**
+   * Small-office profile: nobody on site can respond, so every chain starts, at once, with these
+   * neighbouring sites' consoles and these external parties (e.g. the guards).
+   */
+  noRespondersOnSite?: { neighbours: string[]; external?: string[] };
   /** Floor plan images (a path under the console or a data: URL) by floor. */
   floorPlans?: { floor: string; image: string }[];
   /** Tiltakskort: what to do for each kind of alarm, shown in the pop-up. */
@@ -249,6 +276,8 @@ export interface TryggConfig {
   sites: SiteConfig[];
   users: UserConfig[];
   notifiers?: NotifierConfig[];
+  /** Default for every site's `incidents`. */
+  incidents?: { retentionDays?: number };
   broker?: BrokerConfig;
   /** Supervision defaults for every site (a site may override). */
   supervision?: SupervisionConfig;

@@ -17,7 +17,7 @@ export const evacuationMigrations: Migration[] = [
         site_id     TEXT NOT NULL,
         drill       INTEGER NOT NULL,
         state       TEXT NOT NULL CHECK (state IN ('running', 'ended')),
-        started_via TEXT NOT NULL CHECK (started_via IN ('manager', 'api', 'device')),
+        started_via TEXT NOT NULL CHECK (started_via IN ('user', 'device')),
         started_at  INTEGER NOT NULL,
         started_by  TEXT NOT NULL,
         device_id   TEXT,
@@ -117,6 +117,12 @@ export class EvacuationStore {
       insertDelivery: db.prepare(`INSERT OR IGNORE INTO evacuation_deliveries (evacuation_id, recipient_id, channel, target, dedupe_key, state, updated_at)
         VALUES (@evacuationId, @recipientId, @channel, @target, @dedupeKey, @state, @updatedAt)`),
       deliveries: db.prepare<[string], DeliveryRow>('SELECT * FROM evacuation_deliveries WHERE evacuation_id = ? ORDER BY recipient_id, channel'),
+      deliveriesOf: db.prepare<[string, string], DeliveryRow>('SELECT * FROM evacuation_deliveries WHERE evacuation_id = ? AND recipient_id = ? ORDER BY channel'),
+      // Per person: the answer, and how many channels have not failed (none: unreached).
+      standing: db.prepare<[string], { answer: Answer | null; live: number }>(`SELECT p.answer AS answer,
+        (SELECT count(*) FROM evacuation_deliveries d WHERE d.evacuation_id = p.evacuation_id
+          AND d.recipient_id = 'user:' || p.username AND d.state <> 'failed') AS live
+        FROM evacuation_people p WHERE p.evacuation_id = ?`),
       delivery: db.prepare<[string], DeliveryRow>('SELECT * FROM evacuation_deliveries WHERE dedupe_key = ?'),
       byNotification: db.prepare<[string], DeliveryRow>('SELECT * FROM evacuation_deliveries WHERE notification_id = ?'),
       // An outcome may overtake the dispatch receipt: never move a delivery back to pending.
@@ -204,6 +210,15 @@ export class EvacuationStore {
     return this.stmt.deliveries.all(evacuationId).map(toDelivery);
   }
 
+  deliveriesOf(evacuationId: string, recipientId: string): EvacuationDelivery[] {
+    return this.stmt.deliveriesOf.all(evacuationId, recipientId).map(toDelivery);
+  }
+
+  /** Every person's answer and number of channels not (yet) failed: the roll-call counts in one query. */
+  standing(evacuationId: string): { answer?: Answer; live: number }[] {
+    return this.stmt.standing.all(evacuationId).map((r) => ({ ...(r.answer !== null && { answer: r.answer }), live: r.live }));
+  }
+
   delivery(dedupeKey: string): EvacuationDelivery | undefined {
     const row = this.stmt.delivery.get(dedupeKey);
     return row ? toDelivery(row) : undefined;
@@ -221,14 +236,14 @@ export class EvacuationStore {
     })();
   }
 
-  /** A delivery's final outcome; returns the delivery as it was before, or undefined if unknown. */
-  recordOutcome(dedupeKey: string, state: DeliveryState, detail: string | undefined, at: number): EvacuationDelivery | undefined {
-    return this.db.transaction(() => {
-      const before = this.stmt.delivery.get(dedupeKey);
-      if (!before) return undefined;
-      this.stmt.outcome.run(state, detail?.slice(0, 300) ?? null, at, dedupeKey);
-      return toDelivery(before);
-    })();
+  /** Final outcomes, in one transaction; returns the deliveries as they were before (unknown keys left out). */
+  recordOutcomes(outcomes: { dedupeKey: string; state: DeliveryState; detail?: string }[], at: number): EvacuationDelivery[] {
+    return this.db.transaction(() => outcomes.flatMap((o) => {
+      const before = this.stmt.delivery.get(o.dedupeKey);
+      if (!before) return [];
+      this.stmt.outcome.run(o.state, o.detail?.slice(0, 300) ?? null, at, o.dedupeKey);
+      return [toDelivery(before)];
+    }))();
   }
 
   close(): void {

@@ -7,8 +7,8 @@ import type { Bilingual } from '../config/types';
  * delivery of each channel. All of it is stored (module `evacuation`) and survives a restart.
  */
 export type EvacuationState = 'running' | 'ended';
-/** `manager`: a person in the console/REST; `api`: a system with an API user; `device`: a fire input. */
-export type EvacuationTrigger = 'manager' | 'api' | 'device';
+/** `user`: a logged-in person or API client (REST); `device`: a fire input (`triggersEvacuation`). */
+export type EvacuationTrigger = 'user' | 'device';
 /** Person channels, CAP to external receivers, and the console banner (not a notification). */
 export type EvacuationChannel = 'sms' | 'voice' | 'email' | 'cap' | 'console';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';

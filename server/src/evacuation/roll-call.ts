@@ -46,9 +46,14 @@ export function samePhone(a: string | undefined, b: string | undefined): boolean
  * as reaching them: it is being retried.
  */
 export function rollCallState(person: Pick<EvacuationPerson, 'answer'>, deliveries: Pick<EvacuationDelivery, 'state'>[]): RollCallState {
-  if (person.answer === 'safe') return 'safe';
-  if (person.answer === 'needs-help') return 'needs-help';
-  return deliveries.every((d) => d.state === 'failed') ? 'unreached' : 'unanswered';
+  return standingState(person.answer, deliveries.filter((d) => d.state !== 'failed').length);
+}
+
+/** The same rule from the answer and the number of channels that have not failed. */
+export function standingState(answer: Answer | undefined, liveChannels: number): RollCallState {
+  if (answer === 'safe') return 'safe';
+  if (answer === 'needs-help') return 'needs-help';
+  return liveChannels === 0 ? 'unreached' : 'unanswered';
 }
 
 export function countRollCall(states: RollCallState[]): RollCallCounts {

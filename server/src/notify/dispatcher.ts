@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '@trygg/protocol';
 import type { Logger } from 'pino';
@@ -79,7 +80,7 @@ export class NotificationDispatcher {
   private readonly reports = new Set<Promise<void>>();
   private stopped = false;
   private dispatched = false;
-  private readonly shutdown = new AbortController();
+  private readonly shutdown = createShutdownController();
 
   constructor(private readonly options: DispatcherOptions) {
     const { store, clock } = options;
@@ -271,4 +272,11 @@ export class NotificationDispatcher {
 /** What is logged about a notification: ids and routing, never contact details or secrets. */
 function logFields(n: StoredNotification) {
   return { notificationId: n.id, channel: n.channel, target: n.target, recipientId: n.recipient.id, alarmId: n.alarmId, attempt: n.attempts };
+}
+
+/** Every send in flight listens for shutdown; an evacuation puts hundreds in flight at once. */
+function createShutdownController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

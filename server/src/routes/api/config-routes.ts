@@ -9,7 +9,7 @@ import { TryggError } from '../../errors';
 import { currentUser, requireUser } from '../request-user';
 
 /** The site collections a manager edits; each item is keyed by `id`. */
-const COLLECTIONS = ['zones', 'rooms', 'devices', 'stations', 'groups', 'chains', 'gateways'] as const;
+const COLLECTIONS = ['zones', 'rooms', 'devices', 'stations', 'groups', 'chains', 'gateways', 'actionCards'] as const;
 type Collection = (typeof COLLECTIONS)[number];
 type Item = { id: string } & Record<string, unknown>;
 
@@ -145,8 +145,8 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     const item = request.body;
     try {
       config.change((draft) => {
-        const list = (draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[]>)[collection];
-        list.push(item);
+        const site = draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[] | undefined>;
+        (site[collection] ??= []).push(item);
       }, actorOf(user), `added ${collection} ${String(item?.id)} to ${siteId}`);
       return reply.code(201).send({ item });
     } catch (err) {
@@ -160,7 +160,8 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     mustManage(user, siteId);
     try {
       config.change((draft) => {
-        const list = (draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[]>)[collection];
+        const site = draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[] | undefined>;
+        const list = (site[collection] ??= []);
         const index = list.findIndex((x) => x.id === id);
         if (index < 0) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`${collection} ${id}`]);
         // Gateways keep their password hash unless a new one is given.
@@ -180,9 +181,9 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     try {
       config.change((draft) => {
         const site = draft.sites.find((s) => s.id === siteId)! as unknown as Record<Collection, Item[]>;
-        const before = site[collection].length;
-        site[collection] = site[collection].filter((x) => x.id !== id);
-        if (site[collection].length === before) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`${collection} ${id}`]);
+        const list = site[collection] ?? [];
+        site[collection] = list.filter((x) => x.id !== id);
+        if (site[collection].length === list.length) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`${collection} ${id}`]);
       }, actorOf(user), `deleted ${collection} ${id} from ${siteId}`);
       return { ok: true };
     } catch (err) {

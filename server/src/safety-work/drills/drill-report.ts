@@ -2,7 +2,8 @@ import type { Actor, Alarm, AlarmEvent, StepSkipReason } from '../../alarm/alarm
 
 /**
  * Response times of one alarm from its timeline (the stored events): raised -> each step
- * notified (or skipped) -> acknowledged -> responding ("on scene") -> resolved / cancelled.
+ * notified (or skipped) -> acknowledged -> responding ("I'm coming") -> on scene (arrival marked)
+ * -> resolved / cancelled.
  * Seconds are counted from the raise. Pure: the drill report and tests use it alike.
  */
 export interface StepTime {
@@ -14,6 +15,8 @@ export interface StepTime {
   /** External parties told in this step (notifier ids); a drill never lists the police here. */
   external: string[];
   skipped?: StepSkipReason;
+  /** The loud last step fired again (repeat number). */
+  repeat?: number;
 }
 
 export interface AlarmTimes {
@@ -28,13 +31,17 @@ export interface AlarmTimes {
   steps: StepTime[];
   acknowledged?: { at: string; seconds: number; by: string };
   responders: { username: string; name: string; at: string; seconds: number }[];
+  onScene?: { at: string; seconds: number; by: string };
+  reEscalated: { at: string; seconds: number }[];
   closed?: { at: string; seconds: number; how: 'resolved' | 'cancelled'; outcome?: string; by: string };
 }
 
 export interface ResponseSummary {
   secondsToFirstNotification: number | null;
   secondsToAcknowledge: number | null;
-  /** First "I'm coming" (state `responding`), taken as "on scene". */
+  /** First "I'm coming" (state `responding`). */
+  secondsToResponding: number | null;
+  /** A responder marked arrival (`on-scene`); null when nobody did. */
   secondsToOnScene: number | null;
   secondsToClose: number | null;
   responders: number;
@@ -53,18 +60,24 @@ export function alarmTimes(alarm: Alarm, events: AlarmEvent[]): AlarmTimes {
   const t0 = raised?.at ?? alarm.raisedAt;
   const out: AlarmTimes = {
     alarmId: alarm.id, kind: alarm.kind, roomId: alarm.roomId, drill: alarm.drill, state: alarm.state, outcome: alarm.outcome,
-    chainId: alarm.chain.chainId, raisedAt: iso(t0), steps: [], responders: [],
+    chainId: alarm.chain.chainId, raisedAt: iso(t0), steps: [], responders: [], reEscalated: [],
   };
   for (const e of events) {
     switch (e.type) {
       case 'step-notified':
         out.steps.push({
           step: e.step, at: iso(e.at), seconds: seconds(e.at - t0), stations: e.stations, online: e.online,
-          external: (e.notifications ?? []).filter((n) => n.external).map((n) => n.target),
+          external: (e.notifications ?? []).filter((n) => n.external).map((n) => n.target), ...(e.repeat ? { repeat: e.repeat } : {}),
         });
         break;
       case 'step-skipped':
-        out.steps.push({ step: e.step, at: iso(e.at), seconds: seconds(e.at - t0), stations: e.stations, online: [], external: [], skipped: e.reason });
+        out.steps.push({ step: e.step, at: iso(e.at), seconds: seconds(e.at - t0), stations: e.stations, online: [], external: [], skipped: e.reason, ...(e.repeat ? { repeat: e.repeat } : {}) });
+        break;
+      case 'on-scene':
+        out.onScene ??= { at: iso(e.at), seconds: seconds(e.at - t0), by: actorName(e.actor) };
+        break;
+      case 're-escalated':
+        out.reEscalated.push({ at: iso(e.at), seconds: seconds(e.at - t0) });
         break;
       case 'acknowledged':
         out.acknowledged ??= { at: iso(e.at), seconds: seconds(e.at - t0), by: actorName(e.actor) };
@@ -91,13 +104,14 @@ export function summarize(times: AlarmTimes | undefined): ResponseSummary {
   return {
     secondsToFirstNotification: times?.steps.find((s) => !s.skipped)?.seconds ?? null,
     secondsToAcknowledge: times?.acknowledged?.seconds ?? null,
-    secondsToOnScene: times?.responders[0]?.seconds ?? null,
+    secondsToResponding: times?.responders[0]?.seconds ?? null,
+    secondsToOnScene: times?.onScene?.seconds ?? null,
     secondsToClose: times?.closed?.seconds ?? null,
     responders: times?.responders.length ?? 0,
   };
 }
 
-const METRICS = ['secondsToFirstNotification', 'secondsToAcknowledge', 'secondsToOnScene', 'secondsToClose'] as const;
+const METRICS = ['secondsToFirstNotification', 'secondsToAcknowledge', 'secondsToResponding', 'secondsToOnScene', 'secondsToClose'] as const;
 
 export interface Comparison {
   /** Earlier drills of the site with something to compare (newest first). */
