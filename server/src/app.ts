@@ -16,6 +16,7 @@ import { alarmRoutes } from './routes/api/alarm-routes';
 import { configRoutes } from './routes/api/config-routes';
 import { coverageRoutes } from './routes/api/coverage-routes';
 import type { ConfigService } from './config-admin/config-service';
+import type { StoredNotification } from './notify/notification-store';
 import { directoryRoutes } from './routes/api/directory-routes';
 import { sessionRoutes } from './routes/api/session-routes';
 import { healthRoutes, type Readiness } from './routes/health-routes';
@@ -34,6 +35,7 @@ export interface AppDeps {
   readiness: Readiness;
   /** Present when the broker is embedded: MQTT over WebSocket is then served at `/mqtt`. */
   broker?: EmbeddedBroker;
+  sentFor?: (alarmId: string) => Promise<StoredNotification[]>;
   /** Configuration editing in the console and API; absent in tests that do not need it. */
   config?: ConfigService;
   consoleDir?: string;
@@ -105,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { store, directory, sessions, alarms, hub, metrics } = deps;
   await app.register(healthRoutes, { metrics, store, readiness: deps.readiness });
   await app.register(sessionRoutes, { sessions, secureCookies: deps.secureCookies ?? false });
-  await app.register(alarmRoutes, { store, alarms, directory, sessions });
+  await app.register(alarmRoutes, { store, alarms, directory, sessions, sentFor: deps.sentFor });
   await app.register(directoryRoutes, { store, directory, sessions });
   if (deps.config) await app.register(configRoutes, { config: deps.config, directory, sessions });
   await app.register(coverageRoutes, { directory, hub, sessions });

@@ -45,6 +45,13 @@ describe('escalation to the guards (SIA DC-09), demo office', () => {
     const alarm = alarms.alarms.find((a) => a.deviceId === 'interview-1')!;
     const detail = (await (await fetch(`${trygg.baseUrl}/api/v1/alarms/${alarm.id}`, { headers: { cookie } })).json()) as { timeline: { type: string; reason?: string }[] };
     expect(detail.timeline.filter((e) => e.type === 'step-skipped').map((e) => e.reason)).toEqual(['nobody-online', 'nobody-online', 'nobody-online']);
+    // The action card can tell the responder what has already been sent, and whether it arrived.
+    const sent = (detail as unknown as { sent: { target: string; party: string; state: string }[] }).sent;
+    await eventually(async () => {
+      const d = (await (await fetch(`${trygg.baseUrl}/api/v1/alarms/${alarm.id}`, { headers: { cookie } })).json()) as { sent: { target: string; party: string; state: string }[] };
+      return d.sent.find((s) => s.target === 'demo-guards' && s.state === 'delivered');
+    }, 10_000, 'delivery recorded');
+    expect(sent.map((s) => s.party)).toContain('guards');
 
     // Resolving sends the restore to the guards.
     await fetch(`${trygg.baseUrl}/api/v1/alarms/${alarm.id}/resolve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'false' }) });

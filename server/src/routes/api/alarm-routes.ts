@@ -8,6 +8,7 @@ import type { OfficeDirectory } from '../../config/office-directory';
 import type { UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
 import type { Store } from '../../store/store';
+import type { StoredNotification } from '../../notify/notification-store';
 import { currentUser, requireUser } from '../request-user';
 
 const idParams = {
@@ -24,7 +25,11 @@ export function maySeeAlarm(directory: OfficeDirectory, user: UserConfig, alarm:
   });
 }
 
-export async function alarmRoutes(app: FastifyInstance, opts: { store: Store; alarms: AlarmService; directory: OfficeDirectory; sessions: SessionService }) {
+export async function alarmRoutes(app: FastifyInstance, opts: {
+  store: Store; alarms: AlarmService; directory: OfficeDirectory; sessions: SessionService;
+  /** What has been sent beyond the consoles, for the action card ("police already told"). */
+  sentFor?: (alarmId: string) => Promise<StoredNotification[]>;
+}) {
   const { store, alarms, directory, sessions } = opts;
   const responder = requireUser(sessions, 'responder');
 
@@ -54,7 +59,12 @@ export async function alarmRoutes(app: FastifyInstance, opts: { store: Store; al
   app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', { preHandler: responder, schema: { params: idParams } }, async (request) => {
     const alarm = await visibleAlarm(currentUser(request), request.params.id);
     const timeline = (await store.alarmEvents(alarm.id)).map(({ seq, event }) => ({ seq, ...event, at: new Date(event.at).toISOString() }));
-    return { alarm: toAlarmResource(alarm, directory), timeline };
+    const parties = new Map((directory.config.notifiers ?? []).map((n) => [n.id, n.party]));
+    const sent = (await opts.sentFor?.(alarm.id) ?? []).map((n) => ({
+      channel: n.channel, target: n.target, party: parties.get(n.target) ?? null, purpose: n.purpose,
+      recipient: n.recipient.name ?? n.recipient.id, state: n.state, attempts: n.attempts, updatedAt: new Date(n.updatedAt).toISOString(),
+    }));
+    return { alarm: toAlarmResource(alarm, directory), timeline, sent };
   });
 
   const action = (name: 'acknowledge' | 'respond' | 'on-scene' | 'resolve' | 'cancel', role: 'responder' | 'security') => {
