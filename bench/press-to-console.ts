@@ -1,25 +1,35 @@
 /**
- * `npm run bench`: press-to-console latency through the whole system
+ * `npm run bench`: first the device figures (bench/device-figures.ts: heartbeat ingest of 10,000
+ * devices, silence to technical alarm, press-to-console by transport), then, last, the
+ * press-to-console latency through the whole system
  * (simulator -> MQTT -> gateway outbox -> broker -> server store -> WebSocket console) while
  * 1,000 simulated devices heartbeat, next to the raw broker hop (MQTT publish -> subscribe
  * through the same broker, no Trygg code), and the ratio of the two.
  *
  * The server runs as its own process, exactly as `npm start` runs it (embedded broker and
  * gateway, SQLite with synchronous=FULL in a temp dir); load and measurement run here.
+ *
+ * BENCH_ONLY=ingest,silence,transports,arc,press runs only the parts named; the last line,
+ * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connectSimulator, startHeartbeatLoad } from '@trygg/firmware-sim';
-import { connectAsync } from 'mqtt';
 import { parse, stringify } from 'yaml';
 import type { TryggConfig } from '../server/src/config/types';
 import { DEMO_CONFIG } from '../server/src/environment';
 import { ConsoleClient } from '../test/support/console-client';
 import { freePort } from '../test/support/free-port';
 import { TryggProcess } from '../test/support/trygg-process';
-import { summarize, type Summary } from './percentiles';
+import { measureArcEscalation } from './arc-escalation';
+import { rawBrokerHop } from './broker-hop';
+import { deviceFigures, type DevicePart } from './device-figures';
+import { formatRow as row, summarize } from './percentiles';
+
+const PARTS = ['ingest', 'silence', 'transports', 'arc', 'press'] as const;
+type Part = (typeof PARTS)[number];
 
 const HEARTBEAT_DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const HEARTBEAT_INTERVAL_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 1000);
@@ -43,32 +53,13 @@ function benchOffice(dir: string): string {
   return file;
 }
 
-function row(name: string, s: Summary): string {
-  const f = (v: number) => v.toFixed(2).padStart(8);
-  return `${name.padEnd(28)} n=${String(s.n).padStart(4)}  p50 ${f(s.p50)} ms  p95 ${f(s.p95)} ms  p99 ${f(s.p99)} ms  max ${f(s.max)} ms`;
-}
-
-async function rawBrokerHop(mqttUrl: string): Promise<number[]> {
-  // Gateway account publishes a device's down topic; a device account subscribes to it. No
-  // Trygg code is on this path: only the broker (and its ACL, which every Trygg message pays too).
-  const topic = 'trygg/v1/sites/demo/devices/raw-hop/down';
-  const sub = await connectAsync(mqttUrl, { username: 'demo-devices', password: 'trygg-demo-devices', clientId: 'bench-raw-sub' });
-  const pub = await connectAsync(mqttUrl, { username: 'demo-gw', password: 'trygg-demo-gateway', clientId: 'bench-raw-pub' });
-  await sub.subscribeAsync(topic, { qos: 1 });
-  const samples: number[] = [];
-  let pending: ((t: number) => void) | undefined;
-  sub.on('message', () => pending?.(performance.now()));
-  for (let i = 0; i < RAW_SAMPLES + WARMUP; i++) {
-    const received = new Promise<number>((r) => (pending = r));
-    const sent = performance.now();
-    pub.publish(topic, JSON.stringify({ i, pad: 'x'.repeat(150) }), { qos: 1 });
-    const at = await received;
-    if (i >= WARMUP) samples.push(at - sent);
-    await new Promise((r) => setTimeout(r, GAP_MS));
-  }
-  await sub.endAsync();
-  await pub.endAsync();
-  return samples;
+function chosenParts(): Set<Part> {
+  const raw = process.env.BENCH_ONLY?.trim();
+  if (!raw) return new Set(PARTS);
+  const named = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = named.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  return new Set(named as Part[]);
 }
 
 async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[]> {
@@ -106,6 +97,17 @@ async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[
 }
 
 async function main(): Promise<void> {
+  const parts = chosenParts();
+  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc'));
+  if (deviceParts.size > 0) await deviceFigures(deviceParts, (line) => console.log(line));
+  if (parts.has('arc')) {
+    const f = await measureArcEscalation();
+    console.log(`escalation to the guards (demo office, TRYGG_DEMO_FAST): DC-09 frame ${f.measuredS.toFixed(2)} s after the press, configured ${f.configuredS} s (ratio ${(f.measuredS / f.configuredS).toFixed(3)}); nobody online: ${(f.nobodyOnlineS * 1000).toFixed(0)} ms`);
+  }
+  if (parts.has('press')) await pressFigure();
+}
+
+async function pressFigure(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trygg-bench-'));
   const trygg = new TryggProcess({
     dataDir: join(dir, 'data'), configFile: benchOffice(dir), httpPort: await freePort(), mqttPort: await freePort(),
@@ -118,7 +120,11 @@ async function main(): Promise<void> {
     const load = await startHeartbeatLoad({ url: mqttUrl, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo', devices, intervalMs: HEARTBEAT_INTERVAL_MS });
     await new Promise((r) => setTimeout(r, 2 * HEARTBEAT_INTERVAL_MS)); // let the load settle
 
-    const raw = summarize(await rawBrokerHop(mqttUrl));
+    // Gateway account publishes a device's down topic; a device account subscribes to it.
+    const raw = summarize(await rawBrokerHop(mqttUrl, 'trygg/v1/sites/demo/devices/raw-hop/down', {
+      subscriber: { username: 'demo-devices', password: 'trygg-demo-devices' },
+      publisher: { username: 'demo-gw', password: 'trygg-demo-gateway' },
+    }, RAW_SAMPLES, WARMUP, GAP_MS));
     const full = summarize(await pressToConsole(trygg.baseUrl, mqttUrl));
     const sent = load.sent;
     await load.stop();

@@ -21,6 +21,11 @@ export class TryggProcess {
 
   constructor(readonly options: TryggProcessOptions) {}
 
+  /** The server's process id while it runs (for CPU and memory figures). */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   get baseUrl(): string {
     return `http://127.0.0.1:${this.options.httpPort}`;
   }

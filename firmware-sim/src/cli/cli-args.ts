@@ -3,6 +3,7 @@ import { isValidId } from '@trygg/protocol';
 import { parseZigbeeArgs, ZIGBEE_USAGE, ZigbeeUsageError, type ZigbeeCliCommand } from './zigbee-cli';
 import { parseSerialArgs, SERIAL_USAGE, type SerialCliCommand } from '../serial-cli';
 import { HID_USAGE, parseHidArgs, type HidCliCommand } from './hid-cli';
+import { parseScenarioArgs, SCENARIO_USAGE, type ScenarioCliCommand } from './scenario-cli';
 
 export interface Connection {
   url: string;
@@ -17,10 +18,11 @@ export type CliCommand =
   | { kind: 'release'; deviceId: string; connection: Connection }
   | { kind: 'heartbeat'; deviceId: string; battery?: number; connection: Connection }
   | { kind: 'list'; configPath?: string }
-  | { kind: 'load'; devices: number; intervalMs: number; prefix: string; durationSeconds?: number; connection: Connection }
+  | { kind: 'load'; devices: number; intervalMs: number; prefix: string; durationSeconds?: number; alarmsPerSecond?: number; connection: Connection }
   | ZigbeeCliCommand
   | SerialCliCommand
-  | HidCliCommand;
+  | HidCliCommand
+  | ScenarioCliCommand;
 
 export type ParsedCli = { ok: true; command: CliCommand } | { ok: false; error: string };
 
@@ -33,7 +35,10 @@ Commands:
   release <deviceId>      release a button
   heartbeat <deviceId>    send one heartbeat (--battery N, 0-100)
   list                    list the devices of the demo office (or --config <file>)
-  load                    heartbeat many devices: --devices N --interval-ms M [--duration S]
+  load                    heartbeat many devices: --devices N --interval-ms M [--duration S];
+                          --alarms-per-second M adds M presses a second spread over distinct
+                          devices (nobody resolves them: that is up to the consoles)
+${SCENARIO_USAGE}
 ${ZIGBEE_USAGE}
 ${SERIAL_USAGE}
 ${HID_USAGE}
@@ -50,6 +55,7 @@ Options:
   --interval-ms <M>       load: heartbeat interval per device (default 1000)
   --prefix <p>            load: device ids are <p>-0001 ... (default load)
   --duration <seconds>    load: stop after this long (default: until Ctrl-C)
+  --alarms-per-second <M> load: presses per second (default 0: heartbeats only)
   -h, --help              show this help`;
 
 const options = {
@@ -64,6 +70,7 @@ const options = {
   'interval-ms': { type: 'string' },
   prefix: { type: 'string' },
   duration: { type: 'string' },
+  'alarms-per-second': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -91,6 +98,11 @@ function parse(argv: string[], env: Record<string, string | undefined>): CliComm
     const hid = parseHidArgs(argv.slice(1));
     if (typeof hid === 'string') throw new UsageError(hid);
     return hid;
+  }
+  if (argv[0] === 'scenario') {
+    const scenario = parseScenarioArgs(argv.slice(1), env);
+    if (typeof scenario === 'string') throw new UsageError(scenario);
+    return scenario;
   }
   if (argv[0] === 'serial') {
     const serial = parseSerialArgs(argv.slice(1));
@@ -137,12 +149,14 @@ function parse(argv: string[], env: Record<string, string | undefined>): CliComm
       const prefix = values.prefix ?? 'load';
       if (!isValidId(`${prefix}-0001`)) throw new UsageError(`--prefix "${prefix}" does not make valid device ids`);
       const duration = values.duration === undefined ? undefined : number('--duration', values.duration, 0, { min: 0 });
+      const alarms = values['alarms-per-second'] === undefined ? undefined : number('--alarms-per-second', values['alarms-per-second'], 0, { min: 0, max: 10_000 });
       return {
         kind: 'load',
         devices: number('--devices', values.devices, 100, { min: 1, max: 1_000_000, integer: true }),
         intervalMs: number('--interval-ms', values['interval-ms'], 1000, { min: 1, integer: true }),
         prefix,
         ...(duration !== undefined && { durationSeconds: duration }),
+        ...(alarms !== undefined && alarms > 0 && { alarmsPerSecond: alarms }),
         connection: connection(),
       };
     }

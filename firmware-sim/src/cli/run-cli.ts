@@ -6,6 +6,8 @@ import { connectSimulator, type DeviceSimulator } from '../simulator';
 import { runZigbee } from './zigbee-cli';
 import { runSerialCommand } from '../serial-cli';
 import { runHid } from './hid-cli';
+import { runScenarioCommand } from './scenario-cli';
+import { startPressLoad } from '../scenarios/press-load';
 import { USAGE, loadDeviceIds, parseCliArgs, type CliCommand, type Connection } from './cli-args';
 
 export interface CliIo {
@@ -75,17 +77,30 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
       return runSerialCommand(command, io);
     case 'hid':
       return runHid(command, io);
+    case 'scenario':
+      return runScenarioCommand(command, io);
     case 'load': {
       const { connection } = command;
       const started = Date.now();
-      const load = await startHeartbeatLoad({ ...connection, devices: loadDeviceIds(command.prefix, command.devices), intervalMs: command.intervalMs });
+      const devices = loadDeviceIds(command.prefix, command.devices);
+      const load = await startHeartbeatLoad({ ...connection, devices, intervalMs: command.intervalMs });
       io.out(`load: ${command.devices} devices on ${load.connections} connection(s), one heartbeat each every ${command.intervalMs} ms`);
+      const sim = command.alarmsPerSecond ? await connectSimulator(connection).catch(async (err: unknown) => { await load.stop(); throw err; }) : null;
+      const presses = sim ? startPressLoad({ press: (id) => sim.press(id), devices, perSecond: command.alarmsPerSecond! }) : null;
+      if (presses) io.out(`load: ${command.alarmsPerSecond} presses a second, each on the next of ${devices[0]} ... ${devices.at(-1)}`);
       const deadline = command.durationSeconds === undefined ? null : delay(command.durationSeconds * 1000);
       await Promise.race([io.interrupted(), ...(deadline ? [deadline.done] : [])]);
       deadline?.cancel();
+      await presses?.stop();
+      await sim?.close();
       await load.stop();
-      io.out(`load: sent ${load.sent} heartbeats in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return 0;
+      const took = ((Date.now() - started) / 1000).toFixed(1);
+      io.out(`load: sent ${load.sent} heartbeats in ${took} s`);
+      if (presses) {
+        const last = devices[presses.devicesPressed - 1];
+        io.out(`load: sent ${presses.sent} presses over ${presses.devicesPressed} distinct devices (${devices[0]} ... ${last})${presses.failed ? `, ${presses.failed} failed` : ''}`);
+      }
+      return presses?.failed ? 1 : 0;
     }
   }
 }
