@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PtyPair, startHeartbeatLoad, type HeartbeatLoad } from '@trygg/firmware-sim';
 import { connectAsync } from 'mqtt';
-import { TestBroker } from '../gateway/src/test-support/test-broker';
+import { TestBroker } from '../test/support/test-broker';
 import { freePort } from '../test/support/free-port';
 import { GatewayProcess } from '../test/support/gateway-process';
 import { TryggProcess } from '../test/support/trygg-process';

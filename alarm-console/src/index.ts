@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * Folder of the static console page (index.html, console.js, ...), for the server to serve as
- * static files. No build step yet: the files are served as they are.
+ * Folder of the built console (`npm run build -w alarm-console`, run by the root `prestart` and
+ * `pretest`), for the server to serve as static files.
  */
-export const consolePublicDir: string = fileURLToPath(new URL('../public/', import.meta.url));
+export const consoleDistDir: string = fileURLToPath(new URL('../dist/', import.meta.url));
+/** @deprecated the console is built now; same as consoleDistDir. */
+export const consolePublicDir: string = consoleDistDir;

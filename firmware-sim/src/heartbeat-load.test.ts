@@ -1,8 +1,8 @@
 import { FakeClock, topics, validateDeviceMessage } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeartbeatLoad } from './heartbeat-load';
-import { MqttProbe, on } from './test-support/mqtt-probe';
-import { TestBroker } from './test-support/test-broker';
+import { MqttProbe, on } from '../../test/support/mqtt-probe';
+import { TestBroker } from '../../test/support/test-broker';
 
 describe('startHeartbeatLoad', () => {
   let broker: TestBroker;

@@ -1,8 +1,8 @@
 import { topics, validateDeviceMessage, type DeviceCommand, type DeviceMessage } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSimulator, type DeviceSimulator } from './simulator';
-import { MqttProbe, on } from './test-support/mqtt-probe';
-import { TestBroker } from './test-support/test-broker';
+import { MqttProbe, on } from '../../test/support/mqtt-probe';
+import { TestBroker } from '../../test/support/test-broker';
 
 const command = (commandId: string, deviceId: string, action: DeviceCommand['action']): DeviceCommand => ({
   v: 1,

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { topics, validateDeviceCommand, type DeviceCommand } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { on } from './test-support/mqtt-probe';
+import { on } from '../../test/support/mqtt-probe';
 import { GatewayScene, SITE } from './test-support/gateway-fixture';
 
 function command(commandId: string, deviceId: string, action: DeviceCommand['action'] = 'received'): DeviceCommand {

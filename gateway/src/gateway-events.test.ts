@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { systemClock, topics, validateDeviceEvent, type Clock, validateHeartbeatBatch, type DeviceEvent, type HeartbeatBatch } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { on } from './test-support/mqtt-probe';
+import { on } from '../../test/support/mqtt-probe';
 import { GatewayScene, SITE } from './test-support/gateway-fixture';
 
 describe('gateway: device events to the server', () => {

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { validateGatewayStatus } from '@trygg/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { on } from './test-support/mqtt-probe';
+import { on } from '../../test/support/mqtt-probe';
 import { GatewayScene } from './test-support/gateway-fixture';
-import { TestBroker } from './test-support/test-broker';
+import { TestBroker } from '../../test/support/test-broker';
 
 describe('gateway: nothing is lost when links or the process fail', () => {
   let scene: GatewayScene;

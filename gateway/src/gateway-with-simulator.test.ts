@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connectSimulator, type DeviceSimulator } from '@trygg/firmware-sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayScene, SITE } from './test-support/gateway-fixture';
-import { on } from './test-support/mqtt-probe';
+import { on } from '../../test/support/mqtt-probe';
 
 describe('gateway with the firmware simulator as the device', () => {
   let scene: GatewayScene;

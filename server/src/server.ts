@@ -29,7 +29,7 @@ import { ConfigVersionStore } from './config-admin/config-version-store';
 import type { FeatureContext, FeatureFactory } from './features/feature';
 import { featureFactories } from './features/index';
 
-export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../alarm-console/public');
+export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../alarm-console/dist');
 
 export interface TryggOptions {
   /** Seeds a new installation; afterwards the stored configuration is the source of truth. */
@@ -178,6 +178,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
 
     const app = await buildApp({
       logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
+      sentFor: (alarmId) => notifications.listByAlarm(alarmId),
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,

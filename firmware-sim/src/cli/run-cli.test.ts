@@ -1,7 +1,7 @@
 import { topics, type DeviceCommand } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MqttProbe, on } from '../test-support/mqtt-probe';
-import { TestBroker } from '../test-support/test-broker';
+import { MqttProbe, on } from '../../../test/support/mqtt-probe';
+import { TestBroker } from '../../../test/support/test-broker';
 import { runCli, type CliIo } from './run-cli';
 
 function io(): CliIo & { lines: string[]; errors: string[] } {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topics } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MqttProbe, on } from '../test-support/mqtt-probe';
-import { TestBroker } from '../test-support/test-broker';
+import { MqttProbe, on } from '../../../test/support/mqtt-probe';
+import { TestBroker } from '../../../test/support/test-broker';
 import { parseCliArgs, USAGE } from './cli-args';
 import { runCli, type CliIo } from './run-cli';
 

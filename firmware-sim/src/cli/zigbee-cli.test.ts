@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedZigbee2Mqtt } from '../devices/zigbee-bridge';
-import { MqttProbe } from '../test-support/mqtt-probe';
-import { TestBroker } from '../test-support/test-broker';
+import { MqttProbe } from '../../../test/support/mqtt-probe';
+import { TestBroker } from '../../../test/support/test-broker';
 import { parseCliArgs } from './cli-args';
 import { runCli, type CliIo } from './run-cli';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { topics, type DeviceMessage, type GatewayChannel } from '@trygg/protocol';
 import pino from 'pino';
 import { startGateway, type Gateway, type GatewayOptions } from '../gateway';
-import { MqttProbe } from './mqtt-probe';
-import { TestBroker } from './test-broker';
+import { MqttProbe } from '../../../test/support/mqtt-probe';
+import { TestBroker } from '../../../test/support/test-broker';
 
 export const SITE = 'demo';
 const logger = pino({ level: 'silent' });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PtyPair, SimulatedSerialReceiver } from '../../../../firmware-sim/src/serial';
 import { serialLine } from '@trygg/protocol';
 import { GatewayScene } from '../../test-support/gateway-fixture';
-import { on } from '../../test-support/mqtt-probe';
+import { on } from '../../../../test/support/mqtt-probe';
 
 describe('gateway with a serial alarm receiver', () => {
   let scene: GatewayScene;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedZigbee2Mqtt } from '../../../../firmware-sim/src/devices/zigbee-bridge';
 import { GatewayScene } from '../../test-support/gateway-fixture';
-import { on } from '../../test-support/mqtt-probe';
+import { on } from '../../../../test/support/mqtt-probe';
 import { digestId } from './zigbee-device-tracker';
 import type { Zigbee2MqttTransportConfig } from './zigbee2mqtt-config';
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import mqtt from 'mqtt';
 import pino, { type Logger } from 'pino';
 import type { DeviceInput, DeviceInputSink, InputRejectReason } from '../device-transport';
-import { TestBroker } from '../../test-support/test-broker';
+import { TestBroker } from '../../../../test/support/test-broker';
 
 /**
  * Test support for the Zigbee2MQTT transport suite, which runs against an in-process aedes

@@ -1,0 +1,84 @@
+// Every visible string of the console, in Norwegian bokmål (the default) and English.
+// i18n.test.ts checks that both dictionaries have the same keys and placeholders, no empty
+// strings, and that the source uses no key missing here and every key is used.
+import type { Bilingual, Language } from '../api/types';
+import { en } from './en';
+import { nb } from './nb';
+
+export type { Language };
+export const LANGUAGES: readonly Language[] = ['nb', 'en'];
+export const DEFAULT_LANGUAGE: Language = 'nb';
+const STORAGE_KEY = 'trygg.console.lang';
+
+export type MessageKey = keyof typeof nb;
+export const dictionaries: Record<Language, Record<MessageKey, string>> = { nb, en };
+
+/** BCP 47 locales for dates, times and numbers. */
+const LOCALES: Record<Language, string> = { nb: 'nb-NO', en: 'en-GB' };
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage disabled (privacy settings): the console still works, it just forgets
+  }
+}
+
+function isLanguage(lang: unknown): lang is Language {
+  return typeof lang === 'string' && (LANGUAGES as readonly string[]).includes(lang);
+}
+
+let current: Language = (() => {
+  const stored = storage()?.getItem(STORAGE_KEY);
+  return isLanguage(stored) ? stored : DEFAULT_LANGUAGE;
+})();
+
+const listeners = new Set<(lang: Language) => void>();
+
+export function getLanguage(): Language {
+  return current;
+}
+
+export function getLocale(): string {
+  return LOCALES[current];
+}
+
+export function setLanguage(lang: string): void {
+  if (!isLanguage(lang) || lang === current) return;
+  current = lang;
+  try {
+    storage()?.setItem(STORAGE_KEY, lang);
+  } catch {
+    // quota or privacy mode: keep the choice for this page only
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLanguageChange(fn: (lang: Language) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/**
+ * Translates `key`, filling `{name}` placeholders from `params`. A key missing from the current
+ * language falls back to bokmål, then to the key itself (the test keeps that from happening).
+ */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = dictionaries[current][key] ?? dictionaries[DEFAULT_LANGUAGE][key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Text the configuration holds in both languages (action cards): the current one, else bokmål. */
+export function pick(text: Bilingual | string | undefined): string {
+  if (text === undefined) return '';
+  if (typeof text === 'string') return text;
+  return text[current] || text.nb || text.en || '';
+}
+
+export function pickLines(lines: { nb: string[]; en: string[] } | string[] | undefined): string[] {
+  if (!lines) return [];
+  if (Array.isArray(lines)) return lines;
+  return lines[current]?.length ? lines[current] : lines.nb ?? [];
+}

@@ -1,0 +1,216 @@
+// The colleague's console without a browser: one pop-up per alarm across reconnects, sound only
+// for alarms that deserve it, desktop notifications only when the tab is hidden, and the
+// discreet panic button that never shows anything at the station that pressed it.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConsoleAlarm, Station } from '../api/types';
+import type { ConnectionState } from './connection';
+import { ConsoleController, PANIC_HIDE_MS, SYNC_TIMEOUT_MS, type ConnectionLike, type ConsoleDeps } from './console-controller';
+
+const station: Station = { id: 'reception', name: 'Mottak-PC', siteId: 'demo', zoneId: 'front' };
+const alarm = (id: string, over: Partial<ConsoleAlarm> = {}): ConsoleAlarm => ({
+  id, siteId: 'demo', kind: 'panic', state: 'raised', drill: false, roomId: 'interview-3', zoneId: 'front',
+  raisedAt: '2025-03-04T09:15:02.412Z', updatedAt: '2025-03-04T09:15:02.430Z', pressCount: 1, responders: [], ...over,
+});
+
+class FakeConnection implements ConnectionLike {
+  state: ConnectionState = 'idle';
+  attempt = 0;
+  retryAt = 0;
+  sent: object[] = [];
+  retried = 0;
+  constructor(readonly opts: Parameters<ConsoleDeps['connect']>[0]) {}
+  start() {
+    this.set('connecting');
+  }
+  stop() {
+    this.set('stopped');
+  }
+  retryNow() {
+    this.retried += 1;
+  }
+  send(msg: object) {
+    if (this.state !== 'connected') return false;
+    this.sent.push(msg);
+    return true;
+  }
+  set(state: ConnectionState) {
+    this.state = state;
+    this.opts.onStateChange(state, this);
+  }
+  receive(msg: { type: string; [k: string]: unknown }) {
+    if (msg.type === 'welcome') this.set('connected');
+    this.opts.onMessage(msg);
+  }
+}
+
+function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default' } = {}) {
+  const conns: FakeConnection[] = [];
+  const siren = { unlocked: false, playing: false, beeps: 0, unlock: async () => true, beep() { this.beeps += 1; }, start() { this.playing = true; }, stop() { this.playing = false; } };
+  const shown: string[] = [];
+  const closed: string[] = [];
+  const store = new Map<string, string>();
+  let now = Date.parse('2025-03-04T09:15:00Z');
+  const deps: ConsoleDeps = {
+    connect: (o) => {
+      const c = new FakeConnection(o);
+      conns.push(c);
+      return c;
+    },
+    siren,
+    notifications: {
+      permission: () => opts.permission ?? 'granted',
+      request: async () => 'granted',
+      show: (title, _body, tag) => {
+        shown.push(`${title}|${tag}`);
+        return () => closed.push(tag);
+      },
+    },
+    storage: { get: (k) => store.get(k) ?? null, set: (k, v) => (v === null ? store.delete(k) : store.set(k, v)) },
+    isHidden: () => opts.hidden ?? false,
+    sessionEnded: async () => false,
+    notificationText: (a) => ({ title: `ALARM ${a.kind}`, body: a.roomId ?? '' }),
+    now: () => now,
+  };
+  const controller = new ConsoleController(deps);
+  controller.arm(station);
+  const conn = conns[0]!;
+  conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 0 });
+  return { controller, conn, conns, siren, shown, closed, store, advance: (ms: number) => { now += ms; vi.advanceTimersByTime(ms); } };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('ConsoleController', () => {
+  it('remembers the station and is connected after welcome', () => {
+    const { controller, store } = setup();
+    expect(store.get('trygg.console.station')).toBe('reception');
+    expect(controller.storedStationId()).toBe('reception');
+    expect(controller.state.value.connection).toBe('connected');
+    expect(controller.armed).toBe(true);
+  });
+
+  it('shows a pop-up once, sounds while raised, and stops the tone once acknowledged', () => {
+    const { controller, conn, siren } = setup();
+    conn.receive({ type: 'popup', alarm: alarm('a1') });
+    conn.receive({ type: 'popup', alarm: alarm('a1', { pressCount: 2, updatedAt: '2025-03-04T09:15:04Z' }) });
+    expect(controller.state.value.alarms.map((a) => a.id)).toEqual(['a1']);
+    expect(controller.state.value.alarms[0]!.pressCount).toBe(2);
+    expect(siren.playing).toBe(true);
+    conn.receive({ type: 'update', alarm: alarm('a1', { state: 'acknowledged', updatedAt: '2025-03-04T09:15:05Z' }) });
+    expect(siren.playing).toBe(false);
+    conn.receive({ type: 'clear', alarmId: 'a1', state: 'resolved' });
+    expect(controller.state.value.alarms).toEqual([]);
+  });
+
+  it('after a reconnect shows each re-sent alarm once and drops alarms closed meanwhile', () => {
+    const { controller, conn } = setup();
+    conn.receive({ type: 'popup', alarm: alarm('a1') });
+    conn.receive({ type: 'popup', alarm: alarm('a2') });
+    conn.set('reconnecting');
+    conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 2 });
+    conn.receive({ type: 'popup', alarm: alarm('a2') });
+    conn.receive({ type: 'popup', alarm: alarm('a3') }); // raised while away
+    expect(controller.state.value.alarms.map((a) => a.id).sort()).toEqual(['a2', 'a3']);
+  });
+
+  it('ends a resync that got fewer pop-ups than announced after the sync timeout', () => {
+    const { controller, conn, advance } = setup();
+    conn.receive({ type: 'popup', alarm: alarm('a1') });
+    conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 1 });
+    expect(controller.state.value.alarms).toHaveLength(1);
+    advance(SYNC_TIMEOUT_MS);
+    expect(controller.state.value.alarms).toEqual([]);
+  });
+
+  it('technical alarms beep once and never start the siren', () => {
+    const { controller, conn, siren } = setup();
+    const before = siren.beeps;
+    conn.receive({ type: 'popup', alarm: alarm('t1', { kind: 'technical', technical: { cause: 'device-offline', subject: 'interview-1' } }) });
+    expect(controller.state.value.alarms).toHaveLength(1);
+    expect(siren.playing).toBe(false);
+    expect(siren.beeps).toBe(before + 1);
+  });
+
+  it('notifies on the desktop only while the tab is hidden, and closes the notification with the alarm', () => {
+    const visible = setup({ hidden: false });
+    visible.conn.receive({ type: 'popup', alarm: alarm('a1') });
+    expect(visible.shown).toEqual([]);
+    const hidden = setup({ hidden: true });
+    hidden.conn.receive({ type: 'popup', alarm: alarm('a1') });
+    hidden.conn.receive({ type: 'update', alarm: alarm('a1', { updatedAt: '2025-03-04T09:15:09Z' }) });
+    expect(hidden.shown).toEqual(['ALARM panic|trygg-a1']);
+    hidden.conn.receive({ type: 'clear', alarmId: 'a1', state: 'resolved' });
+    expect(hidden.closed).toEqual(['trygg-a1']);
+  });
+
+  it('sends "Jeg kommer", acknowledge and resolve with the outcome; refuses when not connected', () => {
+    const { controller, conn } = setup();
+    expect(controller.act('a1', 'respond')).toBe(true);
+    expect(controller.act('a1', 'resolve', 'false')).toBe(true);
+    expect(conn.sent).toEqual([{ type: 'respond', alarmId: 'a1' }, { type: 'resolve', alarmId: 'a1', outcome: 'false' }]);
+    conn.set('reconnecting');
+    expect(controller.act('a1', 'acknowledge')).toBe(false);
+  });
+
+  it('panic: sends {type:"panic"}, and the alarm it raised never shows or sounds at this station', () => {
+    const { controller, conn, siren, shown } = setup({ hidden: true });
+    expect(controller.panic()).toBe(true);
+    expect(conn.sent).toEqual([{ type: 'panic' }]);
+    // Even if the server routed it here, before or after confirming it, nothing appears.
+    conn.receive({ type: 'popup', alarm: alarm('p1', { roomId: 'reception', zoneId: 'front' }) });
+    conn.receive({ type: 'panic-ack', alarmId: 'p1' });
+    conn.receive({ type: 'update', alarm: alarm('p1', { roomId: 'reception', pressCount: 2, updatedAt: '2025-03-04T09:15:08Z' }) });
+    expect(controller.state.value.alarms).toEqual([]);
+    expect(siren.playing).toBe(false);
+    expect(shown).toEqual([]);
+    expect(controller.state.value.panicConfirmed).toBe(1);
+  });
+
+  it('panic: an alarm of another zone still pops up meanwhile; one of our own zone only after the hide window', () => {
+    const { controller, conn, advance } = setup();
+    controller.panic();
+    conn.receive({ type: 'popup', alarm: alarm('other', { zoneId: 'back' }) });
+    conn.receive({ type: 'popup', alarm: alarm('own-zone', { zoneId: 'front' }) });
+    expect(controller.state.value.alarms.map((a) => a.id)).toEqual(['other']);
+    advance(PANIC_HIDE_MS);
+    controller.tick();
+    expect(controller.state.value.alarms.map((a) => a.id).sort()).toEqual(['other', 'own-zone']);
+  });
+
+  it('panic while the connection is down is sent on the next welcome', () => {
+    const { controller, conn } = setup();
+    conn.set('reconnecting');
+    expect(controller.panic()).toBe(true);
+    expect(conn.sent).toEqual([]);
+    expect(conn.retried).toBe(1);
+    conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 0 });
+    expect(conn.sent).toEqual([{ type: 'panic' }]);
+  });
+
+  it('panic does nothing on a console that is not armed', () => {
+    const { controller } = setup();
+    controller.disarm();
+    expect(controller.panic()).toBe(false);
+  });
+
+  it('an unknown station disarms and forgets the station; an ended session disarms', () => {
+    const a = setup();
+    a.conn.receive({ type: 'error', code: 'TRYGG_SRV_UNKNOWN_STATION', message: '' });
+    expect(a.controller.armed).toBe(false);
+    expect(a.controller.state.value.stopped).toBe('unknown-station');
+    expect(a.store.has('trygg.console.station')).toBe(false);
+    const b = setup();
+    b.conn.receive({ type: 'error', code: 'TRYGG_SRV_UNAUTHENTICATED', message: '' });
+    expect(b.controller.state.value.stopped).toBe('session-ended');
+  });
+
+  it('any other error is shown once per occurrence (seq) and keeps the console armed', () => {
+    const { controller, conn } = setup();
+    conn.receive({ type: 'error', code: 'TRYGG_SRV_ALARM_CLOSED', message: '' });
+    const first = controller.state.value.error!;
+    conn.receive({ type: 'error', code: 'TRYGG_SRV_ALARM_CLOSED', message: '' });
+    expect(controller.state.value.error!.seq).toBe(first.seq + 1);
+    expect(controller.armed).toBe(true);
+  });
+});

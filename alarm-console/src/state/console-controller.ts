@@ -1,0 +1,317 @@
+// The colleague's console: station, arming, the WebSocket, the open alarms, sound, desktop
+// notifications and the discreet panic button. No DOM here (the views render `state`); every
+// browser facility comes in through `ConsoleDeps`, so console-controller.test.ts drives it in Node.
+import type { ClientMessage, ConsoleAlarm, ResolveOutcome, ServerMessage, Station } from '../api/types';
+import { AlarmBoard, type BoardChange } from './alarm-board';
+import type { ConnectionState } from './connection';
+import { Observable } from './observable';
+
+/** After `welcome`, alarms not re-sent within this time were closed while we were away. */
+export const SYNC_TIMEOUT_MS = 10_000;
+/** After a panic press, alarms of this station's zone stay hidden here until the server says which alarm it raised. */
+export const PANIC_HIDE_MS = 15_000;
+/** A panic pressed while the socket is down is sent on reconnect if it is no older than this. */
+export const PANIC_QUEUE_MS = 5 * 60_000;
+const STATION_KEY = 'trygg.console.station';
+
+export type AlarmAction = 'respond' | 'acknowledge' | 'resolve';
+export type NotificationPermissionState = 'granted' | 'denied' | 'default' | 'unsupported';
+
+export interface ConnectionLike {
+  state: ConnectionState;
+  attempt: number;
+  retryAt: number;
+  start(): void;
+  stop(): void;
+  retryNow(): void;
+  send(msg: object): boolean;
+}
+
+export interface SirenLike {
+  unlock(): Promise<boolean>;
+  readonly unlocked: boolean;
+  readonly playing: boolean;
+  beep(): void;
+  start(): void;
+  stop(): void;
+}
+
+export interface ConsoleDeps {
+  connect(options: {
+    stationId: string;
+    onMessage: (msg: { type: string; [key: string]: unknown }) => void;
+    onStateChange: (state: ConnectionState, conn: ConnectionLike) => void;
+  }): ConnectionLike;
+  siren: SirenLike;
+  notifications: {
+    permission(): NotificationPermissionState;
+    request(): Promise<unknown>;
+    /** Shows a desktop notification; returns a function that closes it. */
+    show(title: string, body: string, tag: string): (() => void) | null;
+  };
+  storage: { get(key: string): string | null; set(key: string, value: string | null): void };
+  isHidden(): boolean;
+  /** Asked after repeated failed reconnects: has the session ended (401)? */
+  sessionEnded(): Promise<boolean>;
+  /** The text of a desktop notification for an alarm (translated by the caller). */
+  notificationText(alarm: ConsoleAlarm): { title: string; body: string };
+  now?: () => number;
+  timers?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+}
+
+export interface ConsoleState {
+  station: Station | null;
+  connection: ConnectionState;
+  retryAt: number;
+  /** Open alarms shown here, newest first (alarms raised by this station's own panic button are never here). */
+  alarms: ConsoleAlarm[];
+  soundUnlocked: boolean;
+  notificationPermission: NotificationPermissionState;
+  /** The last refused action or message, for a short notice; `seq` changes with every error. */
+  error: { code: string; seq: number } | null;
+  /** Why the console stopped by itself (session over, station gone). */
+  stopped: 'session-ended' | 'unknown-station' | 'forbidden' | null;
+  /** Panic presses the server confirmed. Never shown: the station that pressed must look unchanged. */
+  panicConfirmed: number;
+}
+
+export class ConsoleController {
+  readonly state: Observable<ConsoleState>;
+  readonly board = new AlarmBoard();
+  #conn: ConnectionLike | null = null;
+  #syncTimer: ReturnType<typeof setTimeout> | undefined;
+  #notifications = new Map<string, () => void>();
+  #ownPanicAlarms = new Set<string>();
+  #panicHideUntil = 0;
+  #panicQueuedAt: number | null = null;
+  #errorSeq = 0;
+  #checkingSession = false;
+  readonly #now: () => number;
+  readonly #timers: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+
+  constructor(private readonly deps: ConsoleDeps) {
+    this.#now = deps.now ?? Date.now;
+    this.#timers = deps.timers ?? globalThis;
+    this.state = new Observable<ConsoleState>({
+      station: null, connection: 'idle', retryAt: 0, alarms: [], soundUnlocked: false,
+      notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0,
+    });
+  }
+
+  get armed(): boolean {
+    return this.#conn !== null;
+  }
+
+  storedStationId(): string | null {
+    return this.deps.storage.get(STATION_KEY);
+  }
+
+  /**
+   * Arms the console at `station`. Call it from the click handler itself: browsers allow sound
+   * and the notification prompt only in response to a user gesture.
+   */
+  arm(station: Station): void {
+    const sound = this.deps.siren.unlock();
+    if (this.deps.notifications.permission() === 'default') {
+      void this.deps.notifications.request().then(() => this.#refreshPermissions(), () => this.#refreshPermissions());
+    }
+    void sound.then((ok) => {
+      if (ok) this.deps.siren.beep();
+      this.#refreshPermissions();
+    });
+    this.deps.storage.set(STATION_KEY, station.id);
+    this.disarm();
+    this.state.update({ station, stopped: null, error: null });
+    const conn = this.deps.connect({
+      stationId: station.id,
+      onMessage: (msg) => this.#onMessage(msg),
+      onStateChange: (state, c) => this.#onStateChange(state, c),
+    });
+    this.#conn = conn;
+    conn.start();
+  }
+
+  /** Stops receiving alarms (logout, change of station). */
+  disarm(): void {
+    const conn = this.#conn;
+    this.#conn = null;
+    conn?.stop();
+    this.#timers.clearTimeout(this.#syncTimer);
+    this.board.clearAll();
+    for (const close of this.#notifications.values()) close();
+    this.#notifications.clear();
+    this.#panicQueuedAt = null;
+    this.deps.siren.stop();
+    this.state.update({ station: null, connection: 'idle', alarms: [] });
+  }
+
+  forgetStation(): void {
+    this.deps.storage.set(STATION_KEY, null);
+  }
+
+  /** "Jeg kommer", acknowledge or resolve; false when not connected (the card says so). */
+  act(alarmId: string, action: AlarmAction, outcome?: ResolveOutcome): boolean {
+    if (!this.#conn) return false;
+    const msg: ClientMessage = action === 'resolve' ? { type: 'resolve', alarmId, outcome: outcome ?? 'real' } : { type: action, alarmId };
+    return this.#conn.send(msg);
+  }
+
+  /**
+   * The discreet panic button. Safety rule: the station that pressed shows and sounds nothing,
+   * so an aggressor in the room sees no change. Returns whether the press was sent or queued.
+   */
+  panic(): boolean {
+    if (!this.#conn) return false;
+    this.#panicHideUntil = this.#now() + PANIC_HIDE_MS;
+    if (this.#conn.send({ type: 'panic' })) return true;
+    this.#panicQueuedAt = this.#now(); // sent on the next welcome
+    this.#conn.retryNow();
+    return true;
+  }
+
+  testSound(): void {
+    void this.deps.siren.unlock().then((ok) => {
+      if (ok) this.deps.siren.beep();
+      this.#refreshPermissions();
+    });
+  }
+
+  /** The network came back: reconnect at once instead of waiting for the backoff. */
+  retryNow(): void {
+    this.#conn?.retryNow();
+  }
+
+  /** Once a second: ends a stale panic hide window and keeps the tone in step. */
+  tick(): void {
+    if (this.#panicHideUntil !== 0 && this.#now() >= this.#panicHideUntil) {
+      this.#panicHideUntil = 0;
+      this.#publishAlarms({ added: this.board.list().map((a) => a.id), updated: [], removed: [] });
+    }
+    this.#updateTone();
+    this.#refreshPermissions();
+  }
+
+  /** Technical alarms (a device offline, low battery) are a calm banner: no siren. */
+  static isTechnical(alarm: ConsoleAlarm): boolean {
+    return alarm.kind === 'technical';
+  }
+
+  #hidden(alarm: ConsoleAlarm): boolean {
+    if (this.#ownPanicAlarms.has(alarm.id)) return true;
+    // Until the server names the alarm our panic raised, hold back panic alarms of our own zone.
+    const station = this.state.value.station;
+    return this.#panicHideUntil > this.#now() && alarm.kind === 'panic' && station !== null && alarm.zoneId === station.zoneId;
+  }
+
+  #onMessage(msg: { type: string; [key: string]: unknown }): void {
+    const m = msg as ServerMessage;
+    switch (m.type) {
+      case 'error':
+        this.#onServerError(String(m.code ?? ''));
+        return;
+      case 'panic-ack':
+        this.#ownPanicAlarms.add(m.alarmId);
+        this.#panicHideUntil = 0;
+        this.#publishAlarms({ added: [], updated: [], removed: [] });
+        this.state.update({ panicConfirmed: this.state.value.panicConfirmed + 1 });
+        return;
+      case 'welcome':
+        this.#timers.clearTimeout(this.#syncTimer);
+        this.#syncTimer = this.#timers.setTimeout(() => this.#publishAlarms(this.board.finishSync()), SYNC_TIMEOUT_MS);
+        if (this.#panicQueuedAt !== null) {
+          if (this.#now() - this.#panicQueuedAt <= PANIC_QUEUE_MS) {
+            this.#panicHideUntil = this.#now() + PANIC_HIDE_MS;
+            this.#conn?.send({ type: 'panic' });
+          }
+          this.#panicQueuedAt = null;
+        }
+        break;
+      default:
+        break;
+    }
+    const change = this.board.apply(m);
+    if (!this.board.syncing) this.#timers.clearTimeout(this.#syncTimer);
+    this.#publishAlarms(change);
+  }
+
+  #publishAlarms(change: BoardChange): void {
+    const shown = this.board.list().filter((a) => !this.#hidden(a));
+    const shownIds = new Set(shown.map((a) => a.id));
+    for (const id of change.added) {
+      const alarm = this.board.get(id);
+      if (alarm && shownIds.has(id) && !this.#notifications.has(id)) this.#notify(alarm);
+    }
+    for (const [id, close] of [...this.#notifications]) {
+      if (!shownIds.has(id)) {
+        close();
+        this.#notifications.delete(id);
+      }
+    }
+    this.state.update({ alarms: shown });
+    this.#updateTone();
+  }
+
+  #notify(alarm: ConsoleAlarm): void {
+    if (ConsoleController.isTechnical(alarm)) {
+      this.deps.siren.beep(); // one soft note: worth a look, not an emergency
+    }
+    if (!this.deps.isHidden() || this.deps.notifications.permission() !== 'granted') {
+      this.#notifications.set(alarm.id, () => {});
+      return;
+    }
+    const { title, body } = this.deps.notificationText(alarm);
+    const close = this.deps.notifications.show(title, body, `trygg-${alarm.id}`);
+    this.#notifications.set(alarm.id, close ?? (() => {}));
+  }
+
+  #updateTone(): void {
+    const needed = this.#conn !== null && this.board.needsTone((a) => !this.#hidden(a) && !ConsoleController.isTechnical(a));
+    if (needed && !this.deps.siren.playing) this.deps.siren.start();
+    else if (!needed && this.deps.siren.playing) this.deps.siren.stop();
+  }
+
+  #onServerError(code: string): void {
+    if (code === 'TRYGG_SRV_UNAUTHENTICATED') {
+      this.disarm();
+      this.state.update({ stopped: 'session-ended' });
+      return;
+    }
+    if (code === 'TRYGG_SRV_UNKNOWN_STATION' || (code === 'TRYGG_SRV_FORBIDDEN' && this.state.value.connection !== 'connected')) {
+      this.disarm();
+      if (code === 'TRYGG_SRV_UNKNOWN_STATION') this.forgetStation();
+      this.state.update({ stopped: code === 'TRYGG_SRV_UNKNOWN_STATION' ? 'unknown-station' : 'forbidden' });
+      return;
+    }
+    this.#errorSeq += 1;
+    this.state.update({ error: { code, seq: this.#errorSeq } });
+  }
+
+  #onStateChange(state: ConnectionState, conn: ConnectionLike): void {
+    if (conn !== this.#conn) return;
+    this.state.update({ connection: state, retryAt: conn.retryAt });
+    // A refused upgrade looks like any network failure; ask HTTP whether the session has ended.
+    if (state === 'reconnecting' && conn.attempt >= 2 && conn.attempt % 3 === 2 && !this.#checkingSession) {
+      this.#checkingSession = true;
+      this.deps.sessionEnded()
+        .then((ended) => {
+          if (ended && this.#conn === conn) {
+            this.disarm();
+            this.state.update({ stopped: 'session-ended' });
+          }
+        })
+        .catch(() => {})
+        .finally(() => {
+          this.#checkingSession = false;
+        });
+    }
+  }
+
+  #refreshPermissions(): void {
+    const soundUnlocked = this.deps.siren.unlocked;
+    const notificationPermission = this.deps.notifications.permission();
+    const s = this.state.value;
+    if (s.soundUnlocked !== soundUnlocked || s.notificationPermission !== notificationPermission) {
+      this.state.update({ soundUnlocked, notificationPermission });
+    }
+  }
+}

@@ -1,0 +1,161 @@
+// The small pure pieces behind the pages: problems next to fields, device health, response
+// times, coverage of a station's area, the panic shortcut, hash routes, times in a site's zone.
+import { describe, expect, it } from 'vitest';
+import type { CoverageRoom, DeviceStatus, SiteView, TimelineEvent } from '../api/types';
+import { setLanguage } from '../i18n/i18n';
+import { placeProblems } from './config-problems';
+import { areaCoverage } from './coverage';
+import { batteryLow, deviceHealth } from './device-status';
+import { formatClock, formatDateTime, formatDuration, placeLabel } from './format';
+import { isPanicShortcut } from './panic-shortcut';
+import { median, responseTimes } from './response-times';
+import { can } from './roles';
+import { parseRoute, routeHref } from './route';
+import { cleanItem } from '../views/manage/collection-fields';
+
+const site: SiteView = {
+  id: 'demo', name: 'Demo', timezone: 'Europe/Oslo', defaultChain: 'standard',
+  zones: [{ id: 'front', name: 'Front' }, { id: 'back', name: 'Back' }],
+  rooms: [
+    { id: 'reception', name: 'Mottak', zoneId: 'front', floor: '1' },
+    { id: 'interview-1', name: 'Samtalerom 1', zoneId: 'front', floor: '1' },
+    { id: 'backoffice', name: 'Bakkontor', zoneId: 'back', floor: '1' },
+  ],
+  devices: [{ id: 'btn', type: 'panic-button', gatewayId: 'gw' }, { id: 'fast', type: 'panic-button', gatewayId: 'gw', heartbeatSeconds: 10 }],
+  stations: [{ id: 'reception', name: 'Mottak-PC', zoneId: 'front', roomId: 'reception' }],
+  groups: [], chains: [], gateways: [],
+};
+
+describe('placeProblems', () => {
+  const fields = ['id', 'name', 'zoneId', 'floor', 'position'];
+  it('puts a problem of the edited item next to its field, the rest on top', () => {
+    const placed = placeProblems([
+      'sites.0.rooms.3.zoneId: unknown zone "nowhere"',
+      'sites.0.rooms.3.position: must have required property \'y\'',
+      'sites.0.rooms.1.zoneId: unknown zone "x"',
+      'sites.0.devices.2.roomId: unknown room "old"',
+    ], { collection: 'rooms', index: 3, fields });
+    expect(placed.byField).toEqual({ zoneId: ['unknown zone "nowhere"'], position: ["must have required property 'y'"] });
+    expect(placed.general).toEqual(['sites.0.rooms.1.zoneId: unknown zone "x"', 'sites.0.devices.2.roomId: unknown room "old"']);
+  });
+
+  it('accepts any index when it is unknown, and single-segment paths (users endpoint)', () => {
+    const placed = placeProblems(['users.4.username: duplicate user "kari"', 'password: a new user needs a password'], {
+      collection: 'users', index: null, fields: ['username', 'password'],
+    });
+    expect(placed.byField).toEqual({ username: ['duplicate user "kari"'], password: ['a new user needs a password'] });
+  });
+});
+
+describe('device health', () => {
+  const now = Date.parse('2025-03-04T10:00:00Z');
+  const dev = (over: Partial<DeviceStatus>): DeviceStatus => ({ id: 'btn', siteId: 'demo', type: 'panic-button', gatewayId: 'gw', lastSeenAt: null, battery: null, ...over });
+  it('is online within two heartbeat intervals, offline after, never-seen without a heartbeat', () => {
+    expect(deviceHealth(dev({}), site, now)).toBe('never-seen');
+    expect(deviceHealth(dev({ lastSeenAt: '2025-03-04T09:50:01Z' }), site, now)).toBe('online'); // 300 s x 2
+    expect(deviceHealth(dev({ lastSeenAt: '2025-03-04T09:49:59Z' }), site, now)).toBe('offline');
+    expect(deviceHealth(dev({ id: 'fast', lastSeenAt: '2025-03-04T09:59:30Z' }), site, now)).toBe('offline'); // its own 10 s
+  });
+  it('flags a low battery', () => {
+    expect(batteryLow(dev({ battery: 19 }), site)).toBe(true);
+    expect(batteryLow(dev({ battery: 20 }), site)).toBe(false);
+    expect(batteryLow(dev({ battery: null }), site)).toBe(false);
+  });
+});
+
+describe('response times', () => {
+  const ev = (type: string, at: string): TimelineEvent => ({ seq: 0, type, at });
+  it('measures from raised to the first acknowledge/respond, to responding, to resolved', () => {
+    const times = responseTimes([
+      ev('raised', '2025-03-04T09:15:00Z'), ev('step-notified', '2025-03-04T09:15:00Z'),
+      ev('responding', '2025-03-04T09:15:07Z'), ev('resolved', '2025-03-04T09:20:00Z'),
+    ]);
+    expect(times).toEqual({ toAcknowledgeMs: 7000, toRespondingMs: 7000, toResolveMs: 300_000 });
+    expect(responseTimes([ev('raised', '2025-03-04T09:15:00Z')])).toEqual({ toAcknowledgeMs: null, toRespondingMs: null, toResolveMs: null });
+  });
+  it('median', () => {
+    expect(median([])).toBeNull();
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('area coverage', () => {
+  const room = (roomId: string, online: number): CoverageRoom => ({
+    siteId: 'demo', roomId, roomName: roomId, reachableStations: online ? ['backoffice'] : [], respondersOnline: online, reachesNobody: online === 0,
+  });
+  it('counts the rooms of the station\'s zone and names those that reach nobody', () => {
+    const station = { id: 'reception', name: 'Mottak-PC', siteId: 'demo', zoneId: 'front' };
+    const area = areaCoverage([room('reception', 2), room('interview-1', 1), room('backoffice', 0)], station, site)!;
+    expect(area.rooms.map((r) => r.roomId)).toEqual(['reception', 'interview-1']); // own room first
+    expect(area.respondersOnline).toBe(1);
+    expect(area.uncovered).toEqual([]);
+    const bad = areaCoverage([room('reception', 0), room('interview-1', 1)], station, site)!;
+    expect(bad.uncovered.map((r) => r.roomId)).toEqual(['reception']);
+  });
+});
+
+describe('panic shortcut', () => {
+  const key = (over: Partial<Parameters<typeof isPanicShortcut>[0]>) => ({ code: 'KeyP', key: 'p', ctrlKey: true, altKey: true, metaKey: false, ...over });
+  it('is Ctrl+Alt+P, whatever the layout, and not a held key', () => {
+    expect(isPanicShortcut(key({}))).toBe(true);
+    expect(isPanicShortcut(key({ key: 'π' }))).toBe(true); // Alt changes the character on some layouts
+    expect(isPanicShortcut(key({ altKey: false }))).toBe(false);
+    expect(isPanicShortcut(key({ ctrlKey: false }))).toBe(false);
+    expect(isPanicShortcut(key({ repeat: true }))).toBe(false);
+    expect(isPanicShortcut(key({ code: 'KeyO', key: 'o' }))).toBe(false);
+  });
+});
+
+describe('routes', () => {
+  it('parse and format round-trip', () => {
+    for (const hash of ['#/', '#/alarms', '#/alarms/a-1', '#/devices', '#/coverage', '#/manage/site', '#/manage/rooms', '#/manage/actionCards', '#/manage/users', '#/manage/config', '#/manage/history']) {
+      expect(routeHref(parseRoute(hash))).toBe(hash);
+    }
+    expect(parseRoute('#/nonsense')).toEqual({ page: 'console' });
+    expect(parseRoute('')).toEqual({ page: 'console' });
+  });
+});
+
+describe('roles', () => {
+  it('hide what a role cannot do', () => {
+    expect(can.receiveAlarms('employee')).toBe(false);
+    expect(can.receiveAlarms('responder')).toBe(true);
+    expect(can.supervise('responder')).toBe(false);
+    expect(can.supervise('security')).toBe(true);
+    expect(can.configure('security')).toBe(false);
+    expect(can.configure('manager')).toBe(true);
+    expect(can.manageSites('manager')).toBe(false);
+  });
+});
+
+describe('format', () => {
+  it('shows times in the site\'s time zone', () => {
+    setLanguage('nb');
+    expect(formatClock('2025-03-04T09:15:02Z', 'Europe/Oslo')).toBe('10:15:02');
+    expect(formatClock('2025-07-04T09:15:02Z', 'Europe/Oslo')).toBe('11:15:02'); // summer time
+    expect(formatClock('2025-03-04T09:15:02Z', 'UTC')).toBe('09:15:02');
+    expect(formatDateTime('2025-03-04T09:15:02Z', 'Europe/Oslo')).toBe('04.03.2025, 10:15:02');
+    expect(formatClock('2025-03-04T09:15:02Z', 'Not/AZone')).toMatch(/^\d\d:\d\d:\d\d$/); // a bad zone does not break the page
+    expect(formatDateTime(null)).toBe('–');
+  });
+  it('durations and places', () => {
+    setLanguage('nb');
+    expect(formatDuration(5_400)).toBe('5 s');
+    expect(formatDuration(65_000)).toBe('1 min 05 s');
+    expect(formatDuration(3_720_000)).toBe('1 t 2 min');
+    expect(placeLabel({ roomName: 'Samtalerom 3', floor: '1' })).toBe('Samtalerom 3, 1. etasje');
+    expect(placeLabel({ deviceId: 'pendant-7' })).toBe('Enhet: pendant-7');
+    setLanguage('en');
+    expect(placeLabel({ roomName: 'Samtalerom 3', floor: '1' })).toBe('Samtalerom 3, floor 1');
+    setLanguage('nb');
+  });
+});
+
+describe('cleanItem', () => {
+  it('drops empty optional values so the item validates like a hand-written entry', () => {
+    expect(cleanItem({ id: 'r1', name: 'Rom', floor: '', position: undefined, stations: [], title: { nb: '', en: '' }, steps: [{ afterSeconds: 0, targets: [] }] }))
+      .toEqual({ id: 'r1', name: 'Rom', steps: [{ afterSeconds: 0, targets: [] }] });
+    expect(cleanItem({ steps: { nb: ['Gå', '', 'Ring'], en: [] } })).toEqual({ steps: { nb: ['Gå', 'Ring'] } });
+  });
+});

@@ -1,0 +1,91 @@
+// The site itself: name, address and entrance (given to the police in action cards), time zone
+// (all times on the console), the default and technical chains. Floor plans are listed.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../../api/client';
+import { ApiError } from '../../api/http';
+import type { SiteView } from '../../api/types';
+import { t } from '../../i18n/i18n';
+import type { AppSession } from '../../state/app-state';
+import { placeProblems, type PlacedProblems } from '../../state/config-problems';
+import { errorText, Field, Problems } from '../parts/form';
+
+const FIELDS = ['name', 'address', 'entrance', 'timezone', 'defaultChain', 'technicalChain'] as const;
+type Draft = Record<(typeof FIELDS)[number], string>;
+
+const draftOf = (site: SiteView): Draft => ({
+  name: site.name, address: site.address ?? '', entrance: site.entrance ?? '', timezone: site.timezone ?? '',
+  defaultChain: site.defaultChain, technicalChain: site.technicalChain ?? '',
+});
+
+export function SitePage(props: { session: AppSession; site: SiteView }) {
+  const { session, site } = props;
+  const [draft, setDraft] = useState<Draft>(draftOf(site));
+  const [problems, setProblems] = useState<PlacedProblems>({ byField: {}, general: [] });
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setDraft(draftOf(site)), [site]);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await api.updateSite(site.id, {
+        name: draft.name, address: draft.address || undefined, entrance: draft.entrance || undefined,
+        timezone: draft.timezone || undefined, defaultChain: draft.defaultChain, technicalChain: draft.technicalChain || undefined,
+      });
+      await session.reloadSites();
+      setProblems({ byField: {}, general: [] });
+      setStatus(t('form.saved', { item: site.id }));
+    } catch (err) {
+      setStatus('');
+      setProblems(err instanceof ApiError && err.problems.length
+        ? placeProblems(err.problems, { collection: 'sites', index: null, fields: FIELDS })
+        : { byField: {}, general: [errorText(err)] });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const input = (name: (typeof FIELDS)[number], label: string, hint?: string) => (
+    <Field id={`site-${name}`} label={label} hint={hint} problems={problems.byField[name]} required={name === 'name'}>
+      <input id={`site-${name}`} data-field={name} value={draft[name]} aria-invalid={problems.byField[name] ? 'true' : undefined}
+        onInput={(e) => setDraft({ ...draft, [name]: (e.currentTarget as HTMLInputElement).value })} />
+    </Field>
+  );
+  const chainSelect = (name: 'defaultChain' | 'technicalChain', label: string, optional: boolean) => (
+    <Field id={`site-${name}`} label={label} problems={problems.byField[name]} required={!optional}>
+      <select id={`site-${name}`} data-field={name} value={draft[name]} onChange={(e) => setDraft({ ...draft, [name]: (e.currentTarget as HTMLSelectElement).value })}>
+        {optional && <option value="">{t('site.technicalDefault')}</option>}
+        {site.chains.map((c) => <option value={c.id}>{c.name ?? c.id}</option>)}
+      </select>
+    </Field>
+  );
+
+  return (
+    <section aria-labelledby="site-heading">
+      <h2 id="site-heading">{t('manage.site')}: {site.name}</h2>
+      <form class="editor" onSubmit={save} noValidate>
+        <Problems problems={problems.general} />
+        {input('name', t('field.name'))}
+        {input('address', t('site.address'), t('site.addressHint'))}
+        {input('entrance', t('site.entrance'), t('site.entranceHint'))}
+        {input('timezone', t('site.timezone'), t('site.timezoneHint'))}
+        {chainSelect('defaultChain', t('site.defaultChain'), false)}
+        {chainSelect('technicalChain', t('site.technicalChain'), true)}
+        <div class="row">
+          <button type="submit" class="primary" aria-disabled={busy}>{busy ? t('form.saving') : t('form.save')}</button>
+          <p class="status" role="status">{status}</p>
+        </div>
+      </form>
+      <h3>{t('site.floorPlans')}</h3>
+      {(site.floorPlans ?? []).length === 0 ? <p class="quiet">{t('site.noFloorPlans')}</p> : (
+        <ul class="plans">
+          {site.floorPlans!.map((p) => (
+            <li><img src={p.image} alt={t('floorPlan.caption', { floor: p.floor })} /><span>{t('floorPlan.caption', { floor: p.floor })}</span></li>
+          ))}
+        </ul>
+      )}
+      <p class="hint">{t('site.floorPlansHint')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,159 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../support/console-client';
+import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, ROOT, screenshotPath } from './browser-support';
+
+/**
+ * The built console against a scripted server (Playwright routes for the REST API and the console
+ * WebSocket), for what the real office cannot easily produce on demand: a drill from a portable
+ * alarm under duress with its wearer and position, a technical alarm as a calm banner, keyboard
+ * use of the pop-up, and the discreet panic button's silence. The shapes are those of
+ * docs/protocol.md ("Console WebSocket") and server/src/routes/api.
+ */
+const DIST = resolve(ROOT, 'alarm-console/dist');
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+const site = {
+  id: 'demo', name: 'Demokontoret', address: 'Storgata 1, 5015 Bergen', timezone: 'Europe/Oslo', defaultChain: 'standard',
+  zones: [{ id: 'front', name: 'Mottak' }, { id: 'back', name: 'Bakkontor' }],
+  rooms: [
+    { id: 'interview-1', name: 'Samtalerom 1', zoneId: 'front', floor: '1', position: { x: 42.5, y: 22 } },
+    { id: 'backoffice', name: 'Bakkontor', zoneId: 'back', floor: '1', position: { x: 32.5, y: 78 } },
+  ],
+  devices: [], stations: [{ id: 'backoffice', name: 'Bakkontor-PC', zoneId: 'back' }], groups: [], chains: [], gateways: [],
+  floorPlans: [{ floor: '1', image: '/floor-plans/demo-floor-1.svg' }],
+};
+const now = new Date();
+const iso = (agoMs: number) => new Date(now.getTime() - agoMs).toISOString();
+const portable = {
+  id: 'a-portable', siteId: 'demo', kind: 'personal', state: 'raised', drill: true, duress: true, deviceId: 'pendant-7',
+  raisedAt: iso(83_000), updatedAt: iso(1000), pressCount: 3, responders: ['Ola Nordmann'],
+  person: 'Per Hjemmebesøk', address: 'Fjellveien 12, 5019 Bergen', location: { lat: 60.39126, lon: 5.32205, accuracyM: 12 },
+  actionCard: {
+    title: { nb: 'Personalarm på hjemmebesøk', en: 'Personal alarm on a home visit' },
+    steps: { nb: ['Ring den ansatte – svarer ingen, ring 112.', 'Gi politiet adressen og posisjonen.'], en: ['Call the employee – if nobody answers, call 112.', 'Give the police the address and position.'] },
+    callsPolice: { nb: 'Leder på vakt ringer 112.', en: 'The manager on duty calls 112.' },
+  },
+};
+const technical = {
+  id: 'a-tech', siteId: 'demo', kind: 'technical', state: 'raised', drill: false, deviceId: 'interview-1', roomId: 'interview-1',
+  roomName: 'Samtalerom 1', floor: '1', raisedAt: iso(600_000), updatedAt: iso(600_000), pressCount: 1, responders: [],
+  technical: { cause: 'device-offline', subject: 'interview-1' },
+};
+
+interface Scripted { page: Page; context: BrowserContext; sent: Record<string, unknown>[]; socket: () => WebSocketRoute }
+
+async function scriptedConsole(browser: Browser, openAlarms: object[]): Promise<Scripted> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: 'http://trygg.test' });
+  const sent: Record<string, unknown>[] = [];
+  let current: WebSocketRoute | undefined;
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    const json = (body: unknown) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
+    switch (url.pathname) {
+      case '/api/v1/session': return json({ user: { username: 'kollega', name: 'Kari Kollega', role: 'responder', sites: ['demo'] } });
+      case '/api/v1/stations': return json({ stations: [{ id: 'backoffice', name: 'Bakkontor-PC', siteId: 'demo', zoneId: 'back' }] });
+      case '/api/v1/sites': return json({ sites: [site] });
+      case '/api/v1/coverage': return json({ rooms: [{ siteId: 'demo', roomId: 'backoffice', roomName: 'Bakkontor', reachableStations: ['x', 'y'], respondersOnline: 2, reachesNobody: false }] });
+      default: {
+        const file = join(DIST, url.pathname === '/' ? 'index.html' : url.pathname);
+        if (!file.startsWith(DIST) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+        return route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+      }
+    }
+  });
+  await context.routeWebSocket('**/ws/console', (ws) => {
+    current = ws;
+    ws.onMessage((data) => {
+      const msg = JSON.parse(String(data)) as Record<string, unknown>;
+      sent.push(msg);
+      if (msg.type === 'hello') {
+        ws.send(JSON.stringify({ type: 'welcome', stationId: msg.stationId, siteId: 'demo', user: 'Kari Kollega', openAlarms: openAlarms.length }));
+        for (const alarm of openAlarms) ws.send(JSON.stringify({ type: 'popup', alarm }));
+      }
+      if (msg.type === 'panic') ws.send(JSON.stringify({ type: 'panic-ack', alarmId: 'a-own-panic' }));
+    });
+  });
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  await page.goto('/');
+  await page.selectOption('#station-select', 'backoffice');
+  await page.click('#arm');
+  await page.waitForSelector('[data-connection="connected"]');
+  return { page, context, sent, socket: () => current! };
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('alarm console rendering (scripted server)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a portable alarm in a drill under duress: DRILL and DURESS, wearer, address, position, press count, responders', async () => {
+    const { page, context } = await scriptedConsole(browser, [portable, technical]);
+    const card = page.locator('.overlay [data-alarm-id="a-portable"]');
+    await card.waitFor();
+    const text = (await card.textContent()) ?? '';
+    for (const part of ['ØVELSE', 'TVANG', 'Personalarm', 'Person: Per Hjemmebesøk', 'Fjellveien 12, 5019 Bergen', 'Enhet: pendant-7',
+      'Posisjon: 60.39126, 5.32205', '(± 12 m)', 'Trykket 3 ganger', 'På vei: Ola Nordmann', 'Personalarm på hjemmebesøk', 'Leder på vakt ringer 112.']) {
+      expect(text).toContain(part);
+    }
+    expect(text).toMatch(/Utløst for 1 min 2\d s siden/); // ticking, from raisedAt
+    await expect(page.locator('.overlay h1').textContent()).resolves.toBe('ØVELSE');
+    // The technical alarm is not in the pop-up: it waits in the calm banner underneath.
+    expect(await page.locator('.overlay [data-alarm-id="a-tech"]').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('popup-drill-duress-portable.png') });
+    await context.close();
+  });
+
+  it('the pop-up is keyboard operable: focus starts on "Jeg kommer", Enter answers, Escape never dismisses', async () => {
+    const { page, context, sent, socket } = await scriptedConsole(browser, [portable]);
+    await page.locator('.overlay [data-alarm-id="a-portable"]').waitFor();
+    await eventually(async () => ((await page.evaluate('document.activeElement && document.activeElement.dataset.action')) === 'respond' ? true : undefined), 3000, 'focus on respond');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.overlay').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await eventually(() => sent.find((m) => m.type === 'respond' && m.alarmId === 'a-portable'), 3000, 'respond sent');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await eventually(() => sent.find((m) => m.type === 'acknowledge' && m.alarmId === 'a-portable'), 3000, 'acknowledge sent');
+    socket().send(JSON.stringify({ type: 'clear', alarmId: 'a-portable', state: 'resolved' }));
+    await page.locator('.overlay').waitFor({ state: 'detached' });
+    await context.close();
+  });
+
+  it('a technical alarm is a calm banner: no overlay, no siren, acknowledge from the banner', async () => {
+    const { page, context, sent } = await scriptedConsole(browser, [technical]);
+    const banner = page.locator('.technical-banner');
+    await banner.waitFor();
+    expect(await page.locator('.overlay').count()).toBe(0);
+    await expect(banner.textContent()).resolves.toContain('Enhet svarer ikke');
+    await expect(banner.textContent()).resolves.toContain('Samtalerom 1');
+    await page.screenshot({ path: screenshotPath('technical-banner.png') });
+    await banner.locator('[data-action="acknowledge"]').click();
+    await eventually(() => sent.find((m) => m.type === 'acknowledge' && m.alarmId === 'a-tech'), 3000, 'acknowledge sent');
+    await context.close();
+  });
+
+  it('the discreet panic button sends {type:"panic"} and nothing on the screen changes, by shortcut or by click', async () => {
+    const { page, context, sent } = await scriptedConsole(browser, []);
+    await page.locator('text=Alarmer fra ditt område når nå 2 kolleger som er pålogget.').waitFor();
+    await page.screenshot({ path: screenshotPath('console-armed.png') });
+    const before = await page.screenshot();
+    await page.keyboard.press('Control+Alt+KeyP');
+    await eventually(() => sent.find((m) => m.type === 'panic'), 3000, 'panic sent');
+    await eventually(async () => ((await page.getAttribute('#discreet-alarm', 'data-confirmed')) === '1' ? true : undefined), 3000, 'panic-ack');
+    expect(Buffer.compare(await page.screenshot(), before)).toBe(0);
+    await page.click('#discreet-alarm');
+    await page.mouse.move(600, 400); // as a person would move on; hover is the only trace
+    await eventually(() => (sent.filter((m) => m.type === 'panic').length === 2 ? true : undefined), 3000, 'second panic sent');
+    expect(Buffer.compare(await page.screenshot(), before)).toBe(0);
+    await context.close();
+  });
+});
