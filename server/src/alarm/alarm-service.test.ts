@@ -179,6 +179,19 @@ describe('alarm service (engine + SQLite store + console hub, fake clock)', () =
     await life.store.close();
   });
 
+  it('an employee\'s console (passive) never pops up and does not count as a responder online', async () => {
+    const life = boot(dir, clock);
+    const employee = Object.assign(new RecordingConsole('backoffice'), { passive: true });
+    await life.hub.attach(employee, { stationId: 'backoffice', siteId: 'demo', user: 'Emma' });
+    expect(life.hub.isOnline('backoffice')).toBe(false);
+    const { alarmId } = await life.service.handleDeviceEvent(press('interview-1', 1, clock), clock.now());
+    expect(employee.popups()).toEqual([]);
+    // Nobody responding was online at the back office: the step was skipped, not silently "delivered".
+    const events = (await life.store.alarmEvents(alarmId!)).map((e) => e.event);
+    expect(events.find((e) => e.type === 'step-skipped')).toMatchObject({ step: 0, reason: 'nobody-online' });
+    await life.store.close();
+  });
+
   it('unknown devices are rejected with a reason and counted', async () => {
     const life = boot(dir, clock);
     const receipt = await life.service.handleDeviceEvent(press('ghost', 1, clock), clock.now());

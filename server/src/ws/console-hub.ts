@@ -13,6 +13,12 @@ export interface ConsoleConnection {
   readonly stationId: string;
   /** Who is logged in at this console (role and person targets of a chain). */
   readonly user?: UserConfig;
+  /**
+   * A console of someone who does not respond to alarms (role employee, e.g. a receptionist):
+   * it has the discreet panic button and gets evacuation banners, but never pop-ups, and it does
+   * not count as a responder online for presence-aware routing.
+   */
+  readonly passive?: boolean;
   send(message: ConsoleServerMessage): void;
 }
 
@@ -55,7 +61,7 @@ export class ConsoleHub implements Presence {
   }
 
   isConnected(stationId: string): boolean {
-    return (this.byStation.get(stationId)?.size ?? 0) > 0;
+    return [...(this.byStation.get(stationId) ?? [])].some((c) => !c.passive);
   }
 
   isOnline = (stationId: string): boolean => {
@@ -66,12 +72,19 @@ export class ConsoleHub implements Presence {
 
   stationsWithUser(who: (user: UserConfig) => boolean): string[] {
     const found: string[] = [];
-    for (const [station, set] of this.byStation) if ([...set].some((c) => c.user && who(c.user))) found.push(station);
+    for (const [station, set] of this.byStation) if ([...set].some((c) => !c.passive && c.user && who(c.user))) found.push(station);
     return found;
   }
 
   onlineStations(): string[] {
-    return [...this.byStation.keys()];
+    return [...this.byStation.keys()].filter((id) => this.isConnected(id));
+  }
+
+  /** Distinct responders logged in at these stations (coverage). */
+  respondersAt(stationIds: string[]): number {
+    const people = new Set<string>();
+    for (const id of stationIds) for (const c of this.byStation.get(id) ?? []) if (!c.passive && c.user) people.add(c.user.username);
+    return people.size;
   }
 
   /** Every live connection at a station of the site, with who is logged in there. */
@@ -128,19 +141,19 @@ export class ConsoleHub implements Presence {
     const held: ConsoleServerMessage[] = [];
     let ready = false;
     const target = conn;
-    const gated: ConsoleConnection = { stationId: conn.stationId, user: conn.user, send: (m) => (ready ? target.send(m) : held.push(m)) };
+    const gated: ConsoleConnection = { stationId: conn.stationId, user: conn.user, passive: conn.passive, send: (m) => (ready ? target.send(m) : held.push(m)) };
     this.gates.set(conn, gated);
     let set = this.byStation.get(conn.stationId);
-    const firstConnection = !set;
+    const firstResponder = !conn.passive && !this.isConnected(conn.stationId);
     if (!set) this.byStation.set(conn.stationId, (set = new Set()));
     set.add(gated);
     this.shown.set(gated, new Set());
-    this.droppedAt.delete(conn.stationId);
+    if (!conn.passive) this.droppedAt.delete(conn.stationId);
     this.metrics.consoleStationsOnline.set(this.onlineStations().length);
     const sentWithWelcome = new Set<string>();
     try {
-      if (firstConnection) await this.store.markStationPresence(conn.stationId, true, this.clock.now());
-      const open = await this.store.openAlarmsRoutedTo(conn.stationId);
+      if (firstResponder) await this.store.markStationPresence(conn.stationId, true, this.clock.now());
+      const open = conn.passive ? [] : await this.store.openAlarmsRoutedTo(conn.stationId);
       const shown = this.shown.get(gated)!;
       conn.send({ type: 'welcome', ...welcome, openAlarms: open.length });
       for (const alarm of open) {
@@ -170,8 +183,9 @@ export class ConsoleHub implements Presence {
     const set = this.byStation.get(conn.stationId);
     if (!gated || !set?.delete(gated)) return;
     this.gates.delete(conn);
-    if (set.size === 0) {
-      this.byStation.delete(conn.stationId);
+    if (set.size === 0) this.byStation.delete(conn.stationId);
+    // The last responder console of the station went: presence grace starts now.
+    if (!gated.passive && !this.isConnected(conn.stationId)) {
       this.droppedAt.set(conn.stationId, this.clock.now());
       void this.store.markStationPresence(conn.stationId, false, this.clock.now()).catch((err: unknown) =>
         this.logger.error({ err, stationId: conn.stationId }, 'recording presence failed'));
@@ -203,12 +217,12 @@ export class ConsoleHub implements Presence {
   }
 
   private forRouted(alarm: Alarm, fn: (conn: ConsoleConnection) => void): void {
-    for (const station of alarm.routedStations) for (const conn of this.byStation.get(station) ?? []) fn(conn);
+    for (const station of alarm.routedStations) for (const conn of this.byStation.get(station) ?? []) if (!conn.passive) fn(conn);
   }
 
   private show(conn: ConsoleConnection, alarm: Alarm): boolean {
     const shown = this.shown.get(conn);
-    if (!shown || shown.has(alarm.id)) return false;
+    if (conn.passive || !shown || shown.has(alarm.id)) return false;
     shown.add(alarm.id);
     conn.send({ type: 'popup', alarm: toConsoleAlarm(alarm, this.directory) });
     return true;

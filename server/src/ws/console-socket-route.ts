@@ -103,11 +103,9 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
           fail('TRYGG_SRV_UNKNOWN_STATION', new TryggError('TRYGG_SRV_UNKNOWN_STATION', [message.stationId]).message);
           return void socket.close(4404, 'unknown station');
         }
-        if (!hasRole(user, 'responder')) {
-          fail('TRYGG_SRV_FORBIDDEN', new TryggError('TRYGG_SRV_FORBIDDEN', ['receive alarms']).message);
-          return void socket.close(4403, 'forbidden');
-        }
-        connection = { stationId: message.stationId, user, send };
+
+        // Employees get the panic button and evacuation banners but no alarm pop-ups (hub `passive`).
+        connection = { stationId: message.stationId, user, send, passive: !hasRole(user, 'responder') };
         log.info({ stationId: message.stationId }, 'console hello');
         return hub.attach(connection, { stationId: message.stationId, siteId: found.site.id, user: user.name });
       }
@@ -127,6 +125,7 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
         if (!(await hub.fromConsole(connection, message))) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`evacuation ${message.evacuationId}`]);
         return;
       }
+      if (connection.passive) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['act on alarms']);
       const alarm = await store.getAlarm(message.alarmId);
       if (!alarm || !maySeeAlarm(directory, user, alarm)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`alarm ${message.alarmId}`]);
       const actor = { type: 'user' as const, username: user.username, name: user.name, stationId: connection.stationId };

@@ -77,6 +77,17 @@ describe('configuration API', () => {
     expect((broken.json() as { problems: string[] }).problems[0]).toMatch(/^sites: /);
   });
 
+  it('no password or PIN hash is ever sent to the console, and edits keep them', async () => {
+    const pin = 'hmac-sha256$0123abcd$c2FsdHNhbHQ=$' + 'A'.repeat(43) + '=';
+    running.directory.replace({ ...running.directory.rawConfig, sites: running.directory.rawConfig.sites.map((s) => ({ ...s, devices: s.devices.map((d) => (d.id === 'interview-1' ? { ...d, duressPinHash: pin } : d)) })) });
+    const site = await app.inject({ method: 'GET', url: '/api/v1/sites/demo', headers: { cookie: kollega } });
+    expect(site.body).not.toContain('scrypt$');
+    expect(site.body).not.toContain(pin);
+    const edit = await app.inject({ method: 'PUT', url: '/api/v1/sites/demo/devices/interview-1', headers: { cookie: manager }, payload: { id: 'interview-1', name: 'Ny knapp', type: 'panic-button', roomId: 'interview-1', gatewayId: 'demo-gw' } });
+    expect(edit.statusCode).toBe(200);
+    expect(running.directory.device('demo', 'interview-1')).toMatchObject({ name: 'Ny knapp', duressPinHash: pin });
+  });
+
   it('roles: a responder cannot edit; a manager cannot create an admin; action cards can be added to a site without any', async () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/sites/demo/rooms', headers: { cookie: kollega }, payload: { id: 'x', name: 'X', zoneId: 'front' } })).statusCode).toBe(403);
     const admin = await app.inject({ method: 'POST', url: '/api/v1/users', headers: { cookie: manager }, payload: { username: 'eve', name: 'Eve', role: 'admin', sites: ['demo'], password: 'long-enough-pw' } });

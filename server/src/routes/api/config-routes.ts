@@ -20,9 +20,19 @@ function withoutSecrets(user: UserConfig) {
   return rest;
 }
 
+/** Sites as the console reads them: no password or PIN hash ever leaves the server this way. */
 function siteView(site: SiteConfig) {
-  return { ...site, gateways: site.gateways.map(({ passwordHash: _h, ...g }) => g), deviceAccounts: site.deviceAccounts?.map(({ passwordHash: _h, ...a }) => a) };
+  const { cancelPinHash: _c, duressPinHash: _d, ...rest } = site;
+  return {
+    ...rest,
+    gateways: site.gateways.map(({ passwordHash: _h, ...g }) => g),
+    deviceAccounts: site.deviceAccounts?.map(({ passwordHash: _h, ...a }) => a),
+    devices: site.devices.map(({ cancelPinHash: _cp, duressPinHash: _dp, ...d }) => d),
+  };
 }
+
+/** Secrets an edit of an item keeps unless it names new ones (the console never sees them). */
+const KEPT_SECRETS: Partial<Record<string, string[]>> = { gateways: ['passwordHash'], devices: ['cancelPinHash', 'duressPinHash'] };
 
 /** A rejected change answers 400 with every problem, the same list the file would give. */
 function rejected(reply: FastifyReply, err: unknown) {
@@ -164,9 +174,10 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
         const list = (site[collection] ??= []);
         const index = list.findIndex((x) => x.id === id);
         if (index < 0) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`${collection} ${id}`]);
-        // Gateways keep their password hash unless a new one is given.
+        // Gateways keep their password hash, devices their PIN hashes, unless new ones are given.
         const previous = list[index]!;
-        list[index] = { ...(collection === 'gateways' ? { passwordHash: previous.passwordHash } : {}), ...request.body };
+        const kept = Object.fromEntries((KEPT_SECRETS[collection] ?? []).filter((k) => previous[k] !== undefined).map((k) => [k, previous[k]]));
+        list[index] = { ...kept, ...request.body };
       }, actorOf(user), `edited ${collection} ${id} in ${siteId}`);
       return { item: request.body };
     } catch (err) {

@@ -29,7 +29,7 @@ export async function coverageRoutes(app: FastifyInstance, opts: { directory: Of
           if (r.online.length > 0 || (r.notifications?.length ?? 0) > 0) {
             return {
               siteId: site.id, roomId: room.id, roomName: room.name, firstReachingStep: step, reachableStations: r.online,
-              respondersOnline: r.online.length, externalTargets: (r.notifications ?? []).map((n) => n.target), reachesNobody: false,
+              respondersOnline: hub.respondersAt(r.online), externalTargets: (r.notifications ?? []).map((n) => n.target), reachesNobody: false,
             };
           }
         }
