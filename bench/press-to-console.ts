@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: first the device figures (bench/device-figures.ts: heartbeat ingest of 10,000
- * devices, silence to technical alarm, press-to-console by transport), then, last, the
+ * devices, silence to technical alarm, press-to-console by transport), then press-to-pop-up in
+ * a real console page in Chromium (bench/browser-popup.ts), then, last, the
  * press-to-console latency through the whole system
  * (simulator -> MQTT -> gateway outbox -> broker -> server store -> WebSocket console) while
  * 1,000 simulated devices heartbeat, next to the raw broker hop (MQTT publish -> subscribe
@@ -9,7 +10,7 @@
  * The server runs as its own process, exactly as `npm start` runs it (embedded broker and
  * gateway, SQLite with synchronous=FULL in a temp dir); load and measurement run here.
  *
- * BENCH_ONLY=ingest,silence,transports,arc,press runs only the parts named; the last line,
+ * BENCH_ONLY=ingest,silence,transports,arc,browser,press runs only the parts named; the last line,
  * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,11 +25,12 @@ import { ConsoleClient } from '../test/support/console-client';
 import { freePort } from '../test/support/free-port';
 import { TryggProcess } from '../test/support/trygg-process';
 import { measureArcEscalation } from './arc-escalation';
+import { browserPopupFigure } from './browser-popup';
 import { rawBrokerHop } from './broker-hop';
 import { deviceFigures, type DevicePart } from './device-figures';
 import { formatRow as row, summarize } from './percentiles';
 
-const PARTS = ['ingest', 'silence', 'transports', 'arc', 'press'] as const;
+const PARTS = ['ingest', 'silence', 'transports', 'arc', 'browser', 'press'] as const;
 type Part = (typeof PARTS)[number];
 
 const HEARTBEAT_DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
@@ -98,12 +100,13 @@ async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[
 
 async function main(): Promise<void> {
   const parts = chosenParts();
-  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc'));
+  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser'));
   if (deviceParts.size > 0) await deviceFigures(deviceParts, (line) => console.log(line));
   if (parts.has('arc')) {
     const f = await measureArcEscalation();
     console.log(`escalation to the guards (demo office, TRYGG_DEMO_FAST): DC-09 frame ${f.measuredS.toFixed(2)} s after the press, configured ${f.configuredS} s (ratio ${(f.measuredS / f.configuredS).toFixed(3)}); nobody online: ${(f.nobodyOnlineS * 1000).toFixed(0)} ms`);
   }
+  if (parts.has('browser')) await browserPopupFigure((line) => console.log(line));
   if (parts.has('press')) await pressFigure();
 }
 

@@ -61,6 +61,22 @@ describe('HeartbeatBatcher', () => {
     expect(batcher.waiting()).toBe(0);
   });
 
+  it('with nothing to report the gateway still heartbeats: an empty batch every 15 s, no more', () => {
+    const { clock, batches, batcher } = setup();
+    clock.advance(1000);
+    expect(batches.map((b) => b.devices.length)).toEqual([0]);
+    clock.advance(14_000);
+    expect(batches).toHaveLength(1);
+    clock.advance(1000);
+    expect(batches).toHaveLength(2);
+    expect(validateHeartbeatBatch(batches[1]).ok).toBe(true);
+    // A batch with devices counts as the gateway's heartbeat too.
+    batcher.record({ deviceId: 'a', at });
+    clock.advance(1000);
+    clock.advance(14_000);
+    expect(batches.map((b) => b.devices.length)).toEqual([0, 0, 1]);
+  });
+
   it('stops flushing when stopped', () => {
     const { clock, batches, batcher } = setup();
     batcher.record({ deviceId: 'a', at });

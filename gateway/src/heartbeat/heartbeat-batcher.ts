@@ -1,4 +1,5 @@
 import {
+  GATEWAY_HEARTBEAT_INTERVAL_MS,
   MAX_HEARTBEATS_PER_BATCH,
   type Clock,
   type DeviceHeartbeat,
@@ -19,6 +20,8 @@ export interface HeartbeatBatcherOptions {
   publish: PublishHeartbeats;
   /** Devices per message; the protocol's MAX_HEARTBEATS_PER_BATCH unless a test wants less. */
   maxPerBatch?: number;
+  /** The gateway's own heartbeat: an (empty) batch at least this often; default GATEWAY_HEARTBEAT_INTERVAL_MS. */
+  gatewayHeartbeatMs?: number;
 }
 
 /**
@@ -32,6 +35,7 @@ export class HeartbeatBatcher {
   private readonly latest = new Map<string, DeviceHeartbeat>();
   private timer: TimerHandle | null = null;
   private readonly maxPerBatch: number;
+  private lastPublishedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: HeartbeatBatcherOptions) {
     this.maxPerBatch = Math.min(opts.maxPerBatch ?? MAX_HEARTBEATS_PER_BATCH, MAX_HEARTBEATS_PER_BATCH);
@@ -70,7 +74,16 @@ export class HeartbeatBatcher {
       };
       if (!this.opts.publish(batch)) break;
       for (const d of devices) this.latest.delete(d.deviceId);
+      this.lastPublishedAt = this.opts.clock.now();
       batches++;
+    }
+    const now = this.opts.clock.now();
+    if (now - this.lastPublishedAt >= (this.opts.gatewayHeartbeatMs ?? GATEWAY_HEARTBEAT_INTERVAL_MS)) {
+      const alive: HeartbeatBatch = { v: 1, siteId: this.opts.siteId, gatewayId: this.opts.gatewayId, at: new Date(now).toISOString(), devices: [] };
+      if (this.opts.publish(alive)) {
+        this.lastPublishedAt = now;
+        batches++;
+      }
     }
     return batches;
   }

@@ -20,6 +20,13 @@ export interface HeartbeatBatch {
 
 export const MAX_HEARTBEATS_PER_BATCH = 2000;
 
+/**
+ * A gateway with nothing to report still sends a batch (possibly with no devices) at least this
+ * often: the gateway's own heartbeat, so the server notices a gateway cut off from the network
+ * before the broker's keep-alive fires its last will.
+ */
+export const GATEWAY_HEARTBEAT_INTERVAL_MS = 15_000;
+
 export const heartbeatBatchSchema = {
   $id: 'trygg/v1/heartbeat-batch',
   type: 'object',

@@ -7,5 +7,7 @@ import type { DeviceSeen, GatewayStatusRecord } from '../store/store';
 export interface IngestObserver {
   readonly name: string;
   onHeartbeats?(seen: DeviceSeen[]): Promise<void> | void;
+  /** Every heartbeat batch, empty ones included: the gateway's own heartbeat. */
+  onGatewayHeartbeat?(siteId: string, gatewayId: string, at: number): Promise<void> | void;
   onGatewayStatus?(status: GatewayStatusRecord): Promise<void> | void;
 }

@@ -108,7 +108,8 @@ export class MqttIngest implements AlarmOutbound {
         siteId, gatewayId, deviceId: d.deviceId, lastSeenAt: Math.min(Date.parse(d.at), receivedAt), battery: d.battery,
       }));
       await this.deps.store.recordDeviceSeen(seen);
-      await this.tell((o) => o.onHeartbeats?.(seen));
+      await this.tell((o) => o.onGatewayHeartbeat?.(siteId, gatewayId, receivedAt));
+      if (seen.length > 0) await this.tell((o) => o.onHeartbeats?.(seen));
       return;
     }
     if (channel === 'status') {

@@ -14,6 +14,8 @@ export interface TrackedGateway {
   gatewayId: string;
   /** After an `offline` status (MQTT last will), this long to come back before it alarms. */
   graceMs: number;
+  /** The gateway's own heartbeat interval (protocol GATEWAY_HEARTBEAT_INTERVAL_MS), when it sends one. */
+  heartbeatMs?: number;
 }
 
 /** What the tracker knew before this server started (store and open technical alarms). */
@@ -99,8 +101,8 @@ export class LivenessTracker {
       gateway?.devices.push(record);
     }
     for (const g of this.gateways.values()) {
-      // The gateway sends a batch only when one of its devices sent a heartbeat, so a healthy
-      // gateway may be quiet for its slowest device's window; only longer silence is an outage.
+      // Until a gateway shows it heartbeats on its own (gatewayHeartbeat), a healthy one may be
+      // quiet for its slowest device's window; only longer silence is an outage then.
       if (g.devices.length > 0) g.silenceMs = Math.max(...g.devices.map((d) => d.spec.windowMs)) + g.spec.graceMs;
     }
 
@@ -157,6 +159,17 @@ export class LivenessTracker {
   }
 
   /** A sign of life from a gateway: a heartbeat batch, an event it forwarded, an `online` status. */
+  /**
+   * The gateway's own heartbeat (a batch, empty or not). From the first one on, the gateway is
+   * judged by its heartbeat: two missed beats plus the grace is an outage (a network cut is
+   * noticed in about 90 s, not after the slowest device's window).
+   */
+  gatewayHeartbeat(siteId: string, gatewayId: string, now: number): LivenessEffect[] {
+    const g = this.gateways.get(key(siteId, gatewayId));
+    if (g?.spec.heartbeatMs !== undefined) g.silenceMs = 2 * g.spec.heartbeatMs + g.spec.graceMs;
+    return this.gatewayHeard(siteId, gatewayId, now);
+  }
+
   gatewayHeard(siteId: string, gatewayId: string, now: number): LivenessEffect[] {
     const g = this.gateways.get(key(siteId, gatewayId));
     if (!g) return [];

@@ -182,6 +182,19 @@ describe('supervision (alarm service + SQLite + console hub, fake clock)', () =>
     expect(await life.openKeys()).toEqual([]);
   });
 
+  it('a gateway that heartbeats on its own is missed after two beats plus the grace (90 s), not the devices\' window', async () => {
+    const life = await boot();
+    await life.gatewayStatus('online');
+    await life.heartbeats(ALL);
+    await life.gatewayHeartbeat();
+    await life.advance(89 * S);
+    expect(await life.openAlarms()).toEqual([]);
+    await life.advance(1 * S);
+    expect(await life.openKeys()).toEqual(['gateway-offline:demo-gw']);
+    await life.gatewayHeartbeat();
+    expect(await life.openKeys()).toEqual([]);
+  });
+
   it('a restart keeps last-seen: no alarm before the window has passed, the alarm when it has; a raised alarm still clears after a restart', async () => {
     const first = await boot();
     await first.heartbeats(ALL);

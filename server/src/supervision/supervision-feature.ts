@@ -1,3 +1,4 @@
+import { GATEWAY_HEARTBEAT_INTERVAL_MS } from '@trygg/protocol';
 import type { TimerHandle } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { TechnicalCause } from '../alarm/alarm-types';
@@ -60,7 +61,7 @@ export class SupervisionFeature implements Feature {
       return { siteId: site.id, deviceId: d.id, gatewayId: d.gatewayId, heartbeatMs, windowMs: heartbeatMs * this.settingsOf(site.id).missedHeartbeats };
     }));
     const gateways = directory.allSites().flatMap((site) =>
-      site.gateways.map((g) => ({ siteId: site.id, gatewayId: g.id, graceMs: this.settingsOf(site.id).gatewayGraceSeconds * 1000 })));
+      site.gateways.map((g) => ({ siteId: site.id, gatewayId: g.id, graceMs: this.settingsOf(site.id).gatewayGraceSeconds * 1000, heartbeatMs: GATEWAY_HEARTBEAT_INTERVAL_MS })));
     this.tracker = new LivenessTracker(devices, gateways, {
       startedAt: now, seen, gatewayStatus,
       silentDevices: subjects('device-offline').map((c) => ({ siteId: c.siteId, deviceId: c.subject })),
@@ -126,6 +127,10 @@ export class SupervisionFeature implements Feature {
           if (s.battery !== undefined) actions.push(...this.batteryReading(s.siteId, s.deviceId, s.battery));
         }
         this.apply(actions);
+      },
+      onGatewayHeartbeat: (siteId, gatewayId, at) => {
+        if (this.stopped) return;
+        this.apply(this.tracker.gatewayHeartbeat(siteId, gatewayId, at));
       },
       onGatewayStatus: (status) => {
         if (this.stopped) return;

@@ -59,6 +59,11 @@ export async function bootSupervision(dir: string, clock: FakeClock, config: Try
       for (const o of observers) await o.onHeartbeats?.(seen);
       await feature.settled();
     },
+    /** The gateway's own heartbeat (an empty batch), as ingest reports every batch. */
+    async gatewayHeartbeat(gatewayId = 'demo-gw', siteId = 'demo') {
+      for (const o of observers) await o.onGatewayHeartbeat?.(siteId, gatewayId, clock.now());
+      await feature.settled();
+    },
     async gatewayStatus(state: 'online' | 'offline', gatewayId = 'demo-gw', siteId = 'demo') {
       const record = { siteId, gatewayId, state, at: clock.now() };
       await store.setGatewayStatus(record);

@@ -51,7 +51,7 @@ export function AlarmCard(props: AlarmCardProps) {
   const place = !inRoom && a.address ? a.address : placeLabel(a);
 
   return (
-    <article class={`alarm-card state-${a.state}${a.drill ? ' drill' : ''}${a.duress ? ' duress' : ''}`} data-alarm-id={a.id} aria-labelledby={headingId}>
+    <article class={`alarm-card state-${a.state}${a.drill ? ' drill' : ''}${a.duress ? ' duress' : ''}`} data-alarm-id={a.id} data-device-id={a.deviceId} aria-labelledby={headingId}>
       <div class="alarm-main">
         <p class="alarm-meta">
           {a.drill && <span class="badge badge-drill">{t('popup.drill')}</span>}
