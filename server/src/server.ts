@@ -146,6 +146,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     const notifications = new NotificationCenter({
       directory, store: notificationStore, clock, logger: logger.child({ component: 'notify' }),
       secrets: secretsFromEnv(options.env ?? process.env), dataDir: options.dataDir,
+      peopleOnSite: (siteId) => new Set(hub.connectedUsers(siteId).flatMap((c) => (c.user ? [c.user.username] : []))).size,
       onPermanentFailure: async (n, error) => {
         // Chain steps are keyed `<alarmId>:<step>:<channel>:<recipient>` (dispatcher.ts).
         const step = n.alarmId && n.dedupeKey.startsWith(`${n.alarmId}:`) ? Number(n.dedupeKey.slice(n.alarmId.length + 1).split(':')[0]) : Number.NaN;

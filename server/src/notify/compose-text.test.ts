@@ -20,6 +20,11 @@ describe('composeSms', () => {
     ].join('\n'));
   });
 
+  it('tells the 112 operator how many staff are logged in on site', () => {
+    expect(composeSms({ ...subject, peopleOnSite: 3 }, 'alarm', 'nb')).toContain('Ansatte innlogget på stedet: 3');
+    expect(composeSms({ ...subject, peopleOnSite: 0 }, 'alarm', 'en')).toContain('Staff logged in on site: 0');
+  });
+
   it('English, and a portable alarm with person and position', () => {
     const portable = { ...subject, kind: 'man-down' as const, room: undefined, person: 'Kari Nordmann', location: { lat: 59.9127, lon: 10.7461, accuracyM: 12.4 } };
     expect(composeSms(portable, 'alarm', 'en')).toBe([

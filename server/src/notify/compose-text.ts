@@ -32,12 +32,14 @@ const WORDS = {
     room: 'rom', person: 'Person', position: 'Posisjon', raisedAt: 'Utløst', ref: 'Ref', thisIs: 'Dette er Trygg.',
     smsReply: 'Svar TRYGG OK hvis du er i sikkerhet.', voiceAck: 'Trykk 1 for å bekrefte.',
     voiceRollCall: 'Trykk 1 hvis du er i sikkerhet, 2 hvis du trenger hjelp.', at: 'klokken',
+    peopleOnSite: 'Ansatte innlogget på stedet',
   },
   en: {
     alarm: 'ALARM', restore: 'CLOSED', evacuation: 'EVACUATION', linkTest: 'Trygg link test', entrance: 'entrance', floor: 'floor',
     room: 'room', person: 'Person', position: 'Position', raisedAt: 'Raised', ref: 'Ref', thisIs: 'This is Trygg.',
     smsReply: 'Reply TRYGG OK if you are safe.', voiceAck: 'Press 1 to acknowledge.',
     voiceRollCall: 'Press 1 if you are safe, 2 if you need help.', at: 'at',
+    peopleOnSite: 'Staff logged in on site',
   },
 } as const;
 
@@ -105,6 +107,7 @@ function where(s: NotificationSubject, language: Language): string[] {
   const lines = [place];
   if (inside) lines.push(inside);
   if (s.person) lines.push(`${w.person}: ${s.person}`);
+  if (s.peopleOnSite !== undefined) lines.push(`${w.peopleOnSite}: ${s.peopleOnSite}`);
   const loc = s.location;
   if (loc?.lat !== undefined && loc.lon !== undefined) {
     const accuracy = loc.accuracyM !== undefined ? ` (±${Math.round(loc.accuracyM)} m)` : '';

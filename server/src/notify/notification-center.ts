@@ -43,6 +43,8 @@ export class NotificationCenter implements NotificationPort, Notifications {
     logger: Logger;
     secrets: Record<string, string>;
     dataDir?: string;
+    /** Staff logged in at the site's consoles now (what a 112 operator asks: how many people). */
+    peopleOnSite?: (siteId: string) => number;
     /** A notification failed for good: the chain must go on at once. */
     onPermanentFailure(n: StoredNotification, error: string): Promise<void>;
   }) {
@@ -109,7 +111,7 @@ export class NotificationCenter implements NotificationPort, Notifications {
 
   /** NotificationPort: a chain step (or the restore on close) as stored notifications. */
   send(alarm: Alarm, step: number | string, notifications: StepNotification[]): void {
-    const subject = subjectOf(alarm, this.deps.directory);
+    const subject = { ...subjectOf(alarm, this.deps.directory), ...(this.deps.peopleOnSite ? { peopleOnSite: this.deps.peopleOnSite(alarm.siteId) } : {}) };
     const requests: NotificationRequest[] = notifications.map((n) => ({
       alarmId: alarm.id, step, channel: n.channel, target: n.target, purpose: step === 'restore' ? 'restore' : 'alarm',
       subject: step === 'restore' ? { ...subject, state: alarm.state } : subject, recipient: n.recipient,

@@ -29,6 +29,8 @@ export interface NotificationSubject {
   person?: string;
   location?: DeviceLocation;
   raisedAt: string;
+  /** Staff logged in at the site's consoles when the message was composed (for the 112 operator). */
+  peopleOnSite?: number;
   /** Cancelled on the device with the duress PIN: the alarm is real and silent (ARC: duress code). */
   duress?: boolean;
   /** Technical alarms: what is wrong (device-offline, low-battery, tamper, gateway-offline ...). */
