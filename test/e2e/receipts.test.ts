@@ -7,7 +7,7 @@ import { encodePayload, topics, validateReceipt, type DeviceEvent, type Receipt 
 import { connectAsync } from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TestBroker } from '../../gateway/src/test-support/test-broker';
+import { TestBroker } from '../support/test-broker';
 import { ConsoleClient, eventually, login } from '../support/console-client';
 import { freePort } from '../support/free-port';
 import { writeTestOffice } from '../support/office-config';

@@ -14,7 +14,7 @@ import {
 import { systemClock } from '@trygg/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBroker } from '../../gateway/src/test-support/test-broker';
+import { TestBroker } from '../support/test-broker';
 import { ConsoleClient, eventually, login } from '../support/console-client';
 import { freePort } from '../support/free-port';
 import { writeTestOffice } from '../support/office-config';
