@@ -1,6 +1,6 @@
 /**
  * Data from the report "Tryggleik på NAV-kontora i Hordaland" (NAV Hordaland and Bergen
- * kommune, 2014; the text is in ../shared/seed/nav-hordaland-safety-report-2014.txt), in
+ * kommune, 2014; the text is in docs/seed/nav-hordaland-safety-report-2014.txt), in
  * Nynorsk as the report writes it, with English translations. Ids are stable: incident reports
  * and site registers store them; never rename one, add a new one.
  *
