@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { migrate, type Migration } from '../store/sqlite/migrate';
+import type Database from 'better-sqlite3';
+import { openDatabase, type Migration } from '../store/sqlite/migrate';
 import type {
   Answer, AnswerVia, DeliveryState, Evacuation, EvacuationChannel, EvacuationDelivery, EvacuationPerson, EvacuationTrigger,
 } from './evacuation-types';
@@ -86,17 +84,7 @@ export class EvacuationStore {
   private readonly stmt;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    try {
-      migrate(this.db, 'evacuation', evacuationMigrations);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
+    this.db = openDatabase(file, 'evacuation', evacuationMigrations);
     const db = this.db;
     this.stmt = {
       insert: db.prepare(`INSERT INTO evacuations (id, site_id, drill, state, started_via, started_at, started_by, device_id, message, texts)

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DeviceLocation } from '@trygg/protocol';
-import Database from 'better-sqlite3';
-import { migrate, type Migration } from '../store/sqlite/migrate';
+import type Database from 'better-sqlite3';
+import { openDatabase, type Migration } from '../store/sqlite/migrate';
 
 /** Migrations of module `lone-work` (see store/sqlite/migrate.ts). Never edit a released one. */
 export const loneWorkMigrations: Migration[] = [
@@ -118,17 +116,7 @@ export class LoneWorkStore {
   private readonly stmt;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    try {
-      migrate(this.db, 'lone-work', loneWorkMigrations);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
+    this.db = openDatabase(file, 'lone-work', loneWorkMigrations);
     const db = this.db;
     this.stmt = {
       insertPreAlarm: db.prepare(`INSERT INTO lone_work_pre_alarms (id, site_id, device_id, started_at, deadline, state, location)

@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { migrate, type Migration } from '../store/sqlite/migrate';
+import type Database from 'better-sqlite3';
+import { openDatabase, type Migration } from '../store/sqlite/migrate';
 import type { Consequence, Likelihood, MeasureKind, Text } from './report-catalogue';
 
 /** Migrations of module `risk` (see store/sqlite/migrate.ts). Never edit a released one. */
@@ -86,17 +84,7 @@ export class RiskDb {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    try {
-      migrate(this.db, 'risk', riskMigrations);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
+    this.db = openDatabase(file, 'risk', riskMigrations);
   }
 
   edits(siteId: string): Map<string, RegisterEdit> {

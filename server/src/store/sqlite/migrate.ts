@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import DatabaseConstructor from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { TryggError } from '../../errors';
 
@@ -30,4 +33,24 @@ export function migrate(db: Database.Database, module: string, migrations: Migra
       throw new TryggError('TRYGG_SRV_STORE_MIGRATION', [`${module} ${m.version} (${m.name})`], { cause: err });
     }
   }
+}
+
+/**
+ * Opens (creating its folder) a connection to the server's SQLite file for one part of the
+ * server, the way alarm data needs it: WAL, `synchronous=FULL`, a busy timeout, and that part's
+ * migrations applied. A failed migration closes the connection again.
+ */
+export function openDatabase(file: string, module: string, migrations: Migration[]): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new DatabaseConstructor(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  try {
+    migrate(db, module, migrations);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
 }
