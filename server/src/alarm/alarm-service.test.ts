@@ -192,6 +192,26 @@ describe('alarm service (engine + SQLite store + console hub, fake clock)', () =
     await life.store.close();
   });
 
+  it('a crash between storing an event and its feature handlers loses nothing: a restart hands it over again, once', async () => {
+    const first = boot(dir, clock);
+    // The commit happened, the process died before any handler ran (recordDeviceEvent is the commit).
+    await first.store.recordDeviceEvent({
+      eventId: 'interview-2-md1', siteId: 'demo', gatewayId: 'demo-gw', deviceId: 'interview-2', kind: 'man-down', seq: 1,
+      at: new Date(clock.now()).toISOString(), receivedAt: clock.now(), pendingDetail: { location: { lat: 60.39, lon: 5.32 } },
+    }, () => null);
+    await first.store.close();
+
+    const second = boot(dir, clock);
+    const seen: { eventId: string; location?: unknown }[] = [];
+    second.service.addDeviceEventHandler({ name: 'recorder', afterStored: async (event) => { seen.push({ eventId: event.eventId, location: event.location }); } });
+    await second.service.resume();
+    expect(seen).toEqual([{ eventId: 'interview-2-md1', location: { lat: 60.39, lon: 5.32 } }]);
+    await second.service.resume();
+    expect(seen).toHaveLength(1);
+    expect(await second.store.unhandledDeviceEvents(10)).toEqual([]);
+    await second.store.close();
+  });
+
   it('unknown devices are rejected with a reason and counted', async () => {
     const life = boot(dir, clock);
     const receipt = await life.service.handleDeviceEvent(press('ghost', 1, clock), clock.now());

@@ -6,7 +6,7 @@ import { resolveStepTargets } from '../dispatch/step-router';
 import { EscalationScheduler } from '../escalation/escalation-scheduler';
 import { TryggError } from '../errors';
 import type { Metrics } from '../metrics/metrics';
-import type { Store } from '../store/store';
+import type { DeviceEventRecord, Store } from '../store/store';
 import type { ConsoleHub } from '../ws/console-hub';
 import { decide } from './alarm-engine';
 import { snapshotChain } from './chain-snapshot';
@@ -124,7 +124,12 @@ export class AlarmService {
       logger.warn({ eventId: event.eventId, siteId: event.siteId, deviceId: event.deviceId }, 'event rejected: unknown device');
       return { v: 1, eventId: event.eventId, status: 'rejected', reason: 'unknown-device' };
     }
-    const record = { ...event, receivedAt };
+    const record: DeviceEventRecord = {
+      eventId: event.eventId, siteId: event.siteId, gatewayId: event.gatewayId, deviceId: event.deviceId, kind: event.kind, seq: event.seq,
+      at: event.at, receivedAt,
+      ...(this.handlers.length > 0 && (event.until !== undefined || event.location !== undefined || event.battery !== undefined)
+        ? { pendingDetail: { until: event.until, location: event.location, battery: event.battery } } : {}),
+    };
     const ctx = this.context();
     let claimed = false;
     const outcome = await store.recordDeviceEvent(record, (open): Decision | null => {
@@ -132,6 +137,7 @@ export class AlarmService {
       if (event.kind === 'press') {
         if (open) return decide(open, { type: 'press', sourceEventId: event.eventId }, ctx);
         claimed = this.handlers.some((h) => h.claimPress?.(event, device) ?? false);
+        record.claimed = claimed;
         if (claimed) return null;
         const room = directory.room(event.siteId, device.roomId ?? event.location?.roomId);
         const zoneId = room?.zoneId;
@@ -172,13 +178,45 @@ export class AlarmService {
       }
       this.carryOut(decision, receivedAt);
     }
+    await this.runHandlers(event, device, { alarmId: decision?.alarm.id, claimed });
+    return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
+  }
+
+  /**
+   * Runs the features' handlers for a stored event, then marks it handled. Until marked, a
+   * restarted server runs them again (resume), so a crash between the commit and a handler
+   * (a man-down pre-alarm, a fire input's evacuation) loses nothing; handlers are idempotent.
+   */
+  private async runHandlers(event: DeviceEvent, device: DeviceConfig, outcome: { alarmId?: string; claimed: boolean }): Promise<void> {
     for (const handler of this.handlers) {
       if (!handler.afterStored) continue;
       // A failing feature must not cost the receipt: the event is stored, the alarm is told.
-      await handler.afterStored(event, device, { alarmId: decision?.alarm.id, claimed })
-        .catch((err: unknown) => logger.error({ err, handler: handler.name, eventId: event.eventId }, 'device event handler failed'));
+      await handler.afterStored(event, device, outcome)
+        .catch((err: unknown) => this.deps.logger.error({ err, handler: handler.name, eventId: event.eventId }, 'device event handler failed'));
     }
-    return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
+    await this.deps.store.markDeviceEventHandled(event.eventId, this.deps.clock.now());
+  }
+
+  /** After a restart: hand the features every event a crash kept from them. */
+  private async resumeUnhandled(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const batch = await this.deps.store.unhandledDeviceEvents(500);
+      if (batch.length === 0) return count;
+      for (const r of batch) {
+        const device = this.deps.directory.device(r.siteId, r.deviceId);
+        const event = {
+          v: 1 as const, eventId: r.eventId, siteId: r.siteId, gatewayId: r.gatewayId, deviceId: r.deviceId,
+          kind: r.kind as DeviceEvent['kind'], seq: r.seq, at: r.at,
+          ...(r.pendingDetail?.until !== undefined ? { until: r.pendingDetail.until } : {}),
+          ...(r.pendingDetail?.location !== undefined ? { location: r.pendingDetail.location as DeviceEvent['location'] } : {}),
+          ...(r.pendingDetail?.battery !== undefined ? { battery: r.pendingDetail.battery } : {}),
+        };
+        if (device) await this.runHandlers(event, device, { alarmId: r.alarmId, claimed: r.claimed ?? false });
+        else await this.deps.store.markDeviceEventHandled(r.eventId, this.deps.clock.now());
+        count++;
+      }
+    }
   }
 
   /** Safety rule "covert duress": one handler seeing the duress PIN wins; then any refusal; else a plain cancel. */
@@ -254,6 +292,8 @@ export class AlarmService {
     const pending = await this.deps.store.alarmsWithPendingSteps();
     this.scheduler.resume(pending);
     if (pending.length > 0) this.deps.logger.info({ alarms: pending.length }, 'resumed open escalations');
+    const handled = await this.resumeUnhandled();
+    if (handled > 0) this.deps.logger.warn({ events: handled }, 'device events handed to their features again after a restart');
     return pending.length;
   }
 

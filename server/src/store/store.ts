@@ -9,6 +9,10 @@ import type { Alarm, AlarmEvent, Decision } from '../alarm/alarm-types';
  */
 export interface DeviceEventRecord {
   eventId: string;
+  /** Set by `decide` when a feature claimed the press (self-test, fire input): no alarm. */
+  claimed?: boolean;
+  /** What the event's handlers need if they must run again after a crash (never a PIN). */
+  pendingDetail?: { until?: string; location?: unknown; battery?: number };
   siteId: string;
   gatewayId: string;
   deviceId: string;
@@ -65,6 +69,10 @@ export interface Store {
    * resolves. A known eventId returns `duplicate` and changes nothing.
    */
   recordDeviceEvent(event: DeviceEventRecord, decide: (openAlarm: Alarm | undefined) => Decision | null): Promise<DeviceEventOutcome>;
+  /** The event's handlers have run: it will not be handed to them again. */
+  markDeviceEventHandled(eventId: string, at: number): Promise<void>;
+  /** Events stored but not yet handled (a crash came between): oldest first. */
+  unhandledDeviceEvents(limit: number): Promise<(DeviceEventRecord & { alarmId?: string })[]>;
   /**
    * Raises an alarm that no device event carries (technical, lone work, console, API). With a
    * `dedupeKey`, `decide` gets the open alarm holding that key, so one cause is one alarm.

@@ -80,4 +80,19 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'device events wait for their handlers',
+    sql: `
+      -- An event's feature handlers (self-test, man-down, check-in, fire input ...) run after the
+      -- commit; until they have, the event is "unhandled" and a restarted server runs them again,
+      -- so a crash between commit and handler loses nothing. pending_detail keeps what they need
+      -- (time, location, battery; never a PIN) only until then.
+      ALTER TABLE device_events ADD COLUMN handled_at INTEGER;
+      ALTER TABLE device_events ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE device_events ADD COLUMN pending_detail TEXT;
+      UPDATE device_events SET handled_at = received_at;
+      CREATE INDEX device_events_unhandled ON device_events (received_at) WHERE handled_at IS NULL;
+    `,
+  },
 ];

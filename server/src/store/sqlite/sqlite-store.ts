@@ -40,8 +40,11 @@ export class SqliteStore implements Store {
     this.statusDb.pragma('busy_timeout = 5000');
     this.stmt = {
       findEvent: this.db.prepare<[string], { alarm_id: string | null }>('SELECT alarm_id FROM device_events WHERE event_id = ?'),
-      insertEvent: this.db.prepare(`INSERT INTO device_events (event_id, site_id, gateway_id, device_id, kind, seq, at, received_at, alarm_id)
-        VALUES (@eventId, @siteId, @gatewayId, @deviceId, @kind, @seq, @at, @receivedAt, @alarmId)`),
+      insertEvent: this.db.prepare(`INSERT INTO device_events (event_id, site_id, gateway_id, device_id, kind, seq, at, received_at, alarm_id, claimed, pending_detail)
+        VALUES (@eventId, @siteId, @gatewayId, @deviceId, @kind, @seq, @at, @receivedAt, @alarmId, @claimed, @pendingDetail)`),
+      markHandled: this.db.prepare('UPDATE device_events SET handled_at = ?, pending_detail = NULL WHERE event_id = ?'),
+      unhandled: this.db.prepare<[number], { event_id: string; site_id: string; gateway_id: string; device_id: string; kind: string; seq: number; at: string; received_at: number; alarm_id: string | null; claimed: number; pending_detail: string | null }>(
+        'SELECT * FROM device_events WHERE handled_at IS NULL ORDER BY received_at LIMIT ?'),
       openForDevice: this.db.prepare<[string, string], { data: string }>(
         `SELECT data FROM alarms WHERE site_id = ? AND device_id = ? AND state IN (${OPEN_STATES_SQL})`),
       getAlarm: this.db.prepare<[string], { data: string }>('SELECT data FROM alarms WHERE id = ?'),
@@ -81,7 +84,11 @@ export class SqliteStore implements Store {
       const open = this.stmt.openForDevice.get(event.siteId, event.deviceId);
       const decision = decide(open ? parseAlarm(open.data) : undefined);
       if (decision) this.writeDecision(decision);
-      this.stmt.insertEvent.run({ ...event, alarmId: decision?.alarm.id ?? null });
+      this.stmt.insertEvent.run({
+        eventId: event.eventId, siteId: event.siteId, gatewayId: event.gatewayId, deviceId: event.deviceId, kind: event.kind, seq: event.seq,
+        at: event.at, receivedAt: event.receivedAt, alarmId: decision?.alarm.id ?? null, claimed: event.claimed ? 1 : 0,
+        pendingDetail: event.pendingDetail ? JSON.stringify(event.pendingDetail) : null,
+      });
       return { duplicate: false, decision };
     }).immediate();
   }
@@ -103,6 +110,18 @@ export class SqliteStore implements Store {
     const row = this.db.prepare(`SELECT data FROM alarms WHERE site_id = ? AND state IN (${OPEN_STATES_SQL})
       AND json_extract(data, '$.dedupeKey') = ?`).get(siteId, dedupeKey) as { data: string } | undefined;
     return row ? parseAlarm(row.data) : undefined;
+  }
+
+  async markDeviceEventHandled(eventId: string, at: number): Promise<void> {
+    this.stmt.markHandled.run(at, eventId);
+  }
+
+  async unhandledDeviceEvents(limit: number): Promise<(DeviceEventRecord & { alarmId?: string })[]> {
+    return this.stmt.unhandled.all(limit).map((r) => ({
+      eventId: r.event_id, siteId: r.site_id, gatewayId: r.gateway_id, deviceId: r.device_id, kind: r.kind, seq: r.seq, at: r.at,
+      receivedAt: r.received_at, claimed: r.claimed === 1, alarmId: r.alarm_id ?? undefined,
+      pendingDetail: r.pending_detail ? (JSON.parse(r.pending_detail) as DeviceEventRecord['pendingDetail']) : undefined,
+    }));
   }
 
   async updateAlarm(alarmId: string, decide: (alarm: Alarm) => Decision): Promise<Decision | undefined> {
