@@ -92,6 +92,20 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       return decision.alarm;
     }
 
+    describe('events waiting for their handlers', () => {
+      it('an event is unhandled until marked, with its claim and pending detail; marking clears the detail', async () => {
+        await store.recordDeviceEvent(deviceEvent('h-1', 'interview-1', { kind: 'checkin-start', pendingDetail: { until: '2026-01-05T10:00:00.000Z' } }), () => null);
+        await store.recordDeviceEvent(deviceEvent('h-2', 'interview-2', { claimed: true, receivedAt: T0 + 1 }), () => null);
+        const pending = await store.unhandledDeviceEvents(10);
+        expect(pending.map((e) => [e.eventId, e.claimed, e.pendingDetail])).toEqual([
+          ['h-1', false, { until: '2026-01-05T10:00:00.000Z' }],
+          ['h-2', true, undefined],
+        ]);
+        await store.markDeviceEventHandled('h-1', T0 + 5);
+        expect((await store.unhandledDeviceEvents(10)).map((e) => e.eventId)).toEqual(['h-2']);
+      });
+    });
+
     describe('recordDeviceEvent', () => {
       it('stores a new event with its decision, and returns duplicate with the alarm id the second time without deciding', async () => {
         let calls = 0;
