@@ -49,7 +49,7 @@ export interface ConsoleEvacuation {
   siteId: string;
   drill: boolean;
   startedAt: string;
-  /** The banner text, "ØVING / DRILL" first for drills. */
+  /** The banner text, "ØVELSE / DRILL" first for drills. */
   banner: { nb: string; en: string };
   assemblyPoint: { nb: string; en: string };
   state: 'running' | 'ended';

@@ -1,7 +1,9 @@
 // The REST endpoints the console uses, one function each (server/src/routes/api/*.ts).
 import { request } from './http';
 import type {
-  AlarmResource, ConfigVersion, CoverageRoom, DeviceStatus, SiteView, Station, TimelineEvent, User, UserView,
+  AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus,
+  Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist,
+  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, User, UserView,
 } from './types';
 
 /** Collections of a site that the manager pages edit, each item keyed by `id`. */
@@ -39,4 +41,58 @@ export const api = {
   alarms: (limit = 200) => request<{ alarms: AlarmResource[] }>('GET', `/api/v1/alarms?limit=${limit}`),
   alarm: (id: string) => request<{ alarm: AlarmResource; timeline: TimelineEvent[] }>('GET', `/api/v1/alarms/${enc(id)}`),
   coverage: () => request<{ rooms: CoverageRoom[] }>('GET', '/api/v1/coverage'),
+
+  // ---- safety work (docs/incidents-and-risk.md, docs/drills-meetings-banned-clients.md, docs/evacuation.md)
+  incidentCatalogue: () => request<IncidentCatalogue>('GET', '/api/v1/incidents/catalogue'),
+  incidents: (siteId?: string) => request<{ incidents: IncidentSummary[] }>('GET', `/api/v1/incidents?limit=500${siteId ? `&siteId=${enc(siteId)}` : ''}`),
+  incident: (id: string) => request<Incident>('GET', `/api/v1/incidents/${enc(id)}`),
+  createIncident: (siteId: string, input: IncidentInput) => request<Incident>('POST', '/api/v1/incidents', { siteId, ...input }),
+  updateIncident: (id: string, input: IncidentInput) => request<Incident>('PATCH', `/api/v1/incidents/${enc(id)}`, input),
+  moveIncident: (id: string, to: 'review' | 'close', note?: string) =>
+    request<Incident>('POST', `/api/v1/incidents/${enc(id)}/${to}`, note ? { note } : {}),
+  incidentAudit: (id: string) => request<{ entries: { at: string; username: string; action: string; via: string }[] }>('GET', `/api/v1/incidents/${enc(id)}/audit`),
+  reviewQueue: (siteId: string) =>
+    request<{ counts: Record<Exclude<IncidentStatus, 'closed'>, number>; incidents: IncidentSummary[] }>('GET', `/api/v1/sites/${enc(siteId)}/incidents/review-queue`),
+  /** A plain link: the browser downloads it with the session cookie. */
+  incidentExportHref: (siteId: string, format: 'csv' | 'json') => `/api/v1/sites/${enc(siteId)}/incidents/export?format=${format}`,
+
+  riskRegister: (siteId: string) => request<RiskRegister>('GET', `/api/v1/sites/${enc(siteId)}/risk-register`),
+  riskCatalogue: () => request<RiskCatalogue>('GET', '/api/v1/risk/catalogue'),
+  editRiskEvent: (siteId: string, eventId: string, body: { likelihood: number; consequence: number; note?: string }) =>
+    request<RiskEvent>('PUT', `/api/v1/sites/${enc(siteId)}/risk-register/events/${enc(eventId)}`, body),
+  resetRiskEvent: (siteId: string, eventId: string) => request<RiskEvent>('DELETE', `/api/v1/sites/${enc(siteId)}/risk-register/events/${enc(eventId)}`),
+  addMeasure: (siteId: string, body: { eventIds: string[]; templateId?: string; text?: string; kind?: RiskMeasure['kind']; owner?: string | null; status?: RiskMeasure['status'] }) =>
+    request<RiskMeasure>('POST', `/api/v1/sites/${enc(siteId)}/risk-measures`, body),
+  updateMeasure: (siteId: string, id: string, body: { owner?: string | null; status?: RiskMeasure['status'] }) =>
+    request<RiskMeasure>('PATCH', `/api/v1/sites/${enc(siteId)}/risk-measures/${enc(id)}`, body),
+  deleteMeasure: (siteId: string, id: string) => request<unknown>('DELETE', `/api/v1/sites/${enc(siteId)}/risk-measures/${enc(id)}`),
+
+  drills: (siteId: string) => request<{ drills: Drill[] }>('GET', `/api/v1/sites/${enc(siteId)}/drills`),
+  planDrill: (siteId: string, body: { roomId?: string; kind: DrillKind; at?: string; durationMinutes?: number; note?: string }) =>
+    request<{ drill: Drill }>('POST', `/api/v1/sites/${enc(siteId)}/drills`, body),
+  endDrill: (id: string) => request<{ drill: Drill }>('POST', `/api/v1/drills/${enc(id)}/end`, {}),
+  drillReport: (id: string) => request<DrillReport>('GET', `/api/v1/drills/${enc(id)}/report`),
+  statistics: (siteId: string) => request<{ months: MonthStatistics[] }>('GET', `/api/v1/sites/${enc(siteId)}/statistics`),
+
+  meetings: (active = false) => request<{ meetings: Meeting[] }>('GET', `/api/v1/meetings${active ? '?active=true' : ''}`),
+  meeting: (id: string) => request<{ meeting: Meeting; checklist?: MeetingChecklist }>('GET', `/api/v1/meetings/${enc(id)}`),
+  registerMeeting: (body: { siteId?: string; roomId: string; from?: string; to: string; reason: MeetingReason }) =>
+    request<{ meeting: Meeting; checklist: MeetingChecklist }>('POST', '/api/v1/meetings', body),
+  closeMeeting: (id: string) => request<{ meeting: Meeting }>('POST', `/api/v1/meetings/${enc(id)}/close`, {}),
+
+  checkBannedClient: (body: { siteId?: string; name: string; birthYear?: number; reason: string }) =>
+    request<BannedCheckResult>('POST', '/api/v1/banned-clients/check', body),
+  bannedClients: () => request<{ entries: BannedClientEntry[]; notice: Bilingual }>('GET', '/api/v1/banned-clients'),
+  addBannedClient: (entry: BannedClientInput) => request<{ entry: BannedClientEntry }>('POST', '/api/v1/banned-clients', entry),
+  updateBannedClient: (id: string, entry: BannedClientInput) => request<{ entry: BannedClientEntry }>('PUT', `/api/v1/banned-clients/${enc(id)}`, entry),
+  deleteBannedClient: (id: string) => request<unknown>('DELETE', `/api/v1/banned-clients/${enc(id)}`),
+  bannedClientsAudit: () => request<{ audit: BannedAuditEntry[]; retentionDays: number }>('GET', '/api/v1/banned-clients/audit?limit=500'),
+
+  evacuations: () => request<{ evacuations: RollCall['evacuation'][] }>('GET', '/api/v1/evacuations?limit=20'),
+  evacuation: (id: string) => request<RollCall>('GET', `/api/v1/evacuations/${enc(id)}`),
+  startEvacuation: (siteId: string, body: { drill: boolean; message?: string }) =>
+    request<RollCall & { created: boolean }>('POST', `/api/v1/sites/${enc(siteId)}/evacuations`, body),
+  endEvacuation: (id: string) => request<RollCall>('POST', `/api/v1/evacuations/${enc(id)}/end`, {}),
+  markSafe: (id: string, username: string, answer: 'safe' | 'needs-help') =>
+    request<unknown>('POST', `/api/v1/evacuations/${enc(id)}/people/${enc(username)}/answer`, { answer }),
 };

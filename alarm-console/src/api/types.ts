@@ -40,6 +40,8 @@ export interface ConsoleAlarm {
   pressCount: number;
   responders: string[];
   acknowledgedBy?: string;
+  /** A responder marked arrival (ISO time). */
+  onSceneAt?: string;
   duress?: boolean;
   location?: DeviceLocation;
   technical?: { cause: string; subject: string };
@@ -55,13 +57,17 @@ export type ServerMessage =
   | { type: 'clear'; alarmId: string; state: AlarmStateName }
   | { type: 'panic-ack'; alarmId: string }
   | { type: 'error'; code: string; message: string }
+  | { type: 'evacuation'; evacuation: ConsoleEvacuation }
+  | { type: 'evacuation-ended'; id: string }
+  | { type: 'roll-call'; evacuationId: string; counts: RollCallCounts }
   | { type: 'pong' };
 
 export type ClientMessage =
   | { type: 'hello'; stationId: string }
-  | { type: 'acknowledge' | 'respond'; alarmId: string }
+  | { type: 'acknowledge' | 'respond' | 'on-scene'; alarmId: string }
   | { type: 'resolve'; alarmId: string; outcome: ResolveOutcome }
   | { type: 'panic' }
+  | { type: 'safe'; evacuationId: string }
   | { type: 'ping' };
 
 export interface User {
@@ -195,4 +201,272 @@ export interface CoverageRoom {
   reachableStations: string[];
   respondersOnline: number;
   reachesNobody: boolean;
+}
+
+// ---- safety work: incidents, risk register, drills, meetings, banned clients, evacuation -------
+// (server/src/incidents, server/src/risk, server/src/safety-work, server/src/evacuation)
+
+/** Texts of the report's catalogue: Nynorsk as the report writes them, with English. */
+export interface NnEn { nn: string; en: string }
+export type IncidentStatus = 'new' | 'reviewed' | 'closed';
+export type FollowUpStatus = 'open' | 'in-progress' | 'done';
+export type RiskLevel = 'red' | 'yellow' | 'green';
+
+export interface IncidentCatalogue {
+  categories: { id: string; group: 'threats' | 'violence'; name: NnEn; riskEventId: string | null }[];
+  consequenceScale: { value: number; name: NnEn }[];
+  causeFactors: { id: string; name: NnEn; triggerLikelihood?: number }[];
+}
+
+export interface FollowUpAction { id?: string; text: string | null; owner: string | null; due: string | null; status: FollowUpStatus }
+
+/** A line of a list or the review queue: no narrative, names or case number. */
+export interface IncidentSummary {
+  id: string;
+  siteId: string;
+  source: 'alarm' | 'manual';
+  status: IncidentStatus;
+  occurredAt: string;
+  roomId: string | null;
+  roomName: string | null;
+  category: string | null;
+  categoryName: NnEn | null;
+  consequence: number | null;
+  reportedToPolice: { reported: boolean };
+  alarmId: string | null;
+  openActions: number;
+  overdueActions: number;
+  createdAt: string;
+  reviewedAt: string | null;
+  closedAt: string | null;
+  erasedAt: string | null;
+}
+
+export interface IncidentAlarmPart {
+  id: string;
+  kind: string;
+  outcome: string;
+  deviceId?: string;
+  raisedAt: string;
+  acknowledgedAt?: string;
+  resolvedAt?: string;
+  secondsToAcknowledge?: number;
+  responders: { username?: string; name?: string; at: string }[];
+  timeline: { seq: number; at: string; type: string; actor?: { type: string; username?: string; name?: string; deviceId?: string }; outcome?: string; step?: number }[];
+  person?: string;
+  address?: string;
+}
+
+export interface Incident extends Omit<IncidentSummary, 'reportedToPolice' | 'alarmId' | 'openActions' | 'overdueActions'> {
+  consequenceName: NnEn | null;
+  causeFactors: string[];
+  reportedToPolice: { reported: boolean; caseNumber: string | null };
+  narrative: string | null;
+  reporter: { username: string; name: string | null } | null;
+  involved: string[];
+  alarm: IncidentAlarmPart | null;
+  actions: FollowUpAction[];
+  reviewedBy: string | null;
+  reviewNote: string | null;
+  closedBy: string | null;
+}
+
+export interface IncidentInput {
+  occurredAt?: string;
+  roomId?: string | null;
+  category?: string;
+  consequence?: number;
+  causeFactors?: string[];
+  reportedToPolice?: { reported: boolean; caseNumber: string | null };
+  narrative?: string | null;
+  involved?: string[];
+  actions?: FollowUpAction[];
+}
+
+export type MeasureStatus = 'proposed' | 'planned' | 'in-progress' | 'done' | 'rejected';
+export interface RiskMeasure {
+  id: string;
+  eventIds: string[];
+  kind: 'preventive' | 'damage-limiting';
+  templateId?: string;
+  text: NnEn;
+  owner?: string;
+  status: MeasureStatus;
+  due?: string;
+}
+
+export interface RiskEvent {
+  id: string;
+  group: 'threats' | 'violence';
+  name: NnEn;
+  likelihood: number;
+  consequence: number;
+  level: RiskLevel;
+  source: 'report' | 'site';
+  report: { likelihood: number; consequence: number; level: RiskLevel; word: string };
+  edit?: { note?: string; updatedBy: string; updatedAt: string };
+  observed: { count12m: number; likelihood: number; level: RiskLevel; differs: boolean };
+  measures: RiskMeasure[];
+  needsMeasures: boolean;
+}
+
+export interface RiskRegister {
+  siteId: string;
+  asOf: string;
+  rule: { description: NnEn; levels: Record<RiskLevel, NnEn>; matrix: RiskLevel[][]; observed: { description: NnEn } };
+  events: RiskEvent[];
+  observedUnmapped12m: number;
+}
+
+export interface RiskCatalogue {
+  measures: { id: string; kind: 'preventive' | 'damage-limiting'; text: NnEn }[];
+  likelihoodScale: { value: number; name: NnEn }[];
+  consequenceScale: { value: number; name: NnEn }[];
+}
+
+export type DrillKind = 'panic' | 'personal' | 'man-down' | 'no-checkin';
+export interface Drill {
+  id: string;
+  siteId: string;
+  roomId?: string;
+  kind: DrillKind;
+  state: 'planned' | 'running' | 'finished' | 'cancelled';
+  note?: string;
+  plannedAt?: string;
+  startedAt?: string;
+  endsAt?: string;
+  durationMinutes: number;
+  endedAt?: string;
+  endedBy?: string;
+  createdBy: string;
+  alarmIds: string[];
+}
+
+export interface ResponseSummary {
+  secondsToFirstNotification: number | null;
+  secondsToAcknowledge: number | null;
+  secondsToResponding: number | null;
+  secondsToOnScene: number | null;
+  secondsToClose: number | null;
+  responders: number;
+}
+export type SummaryMetric = Exclude<keyof ResponseSummary, 'responders'>;
+
+export interface DrillAlarmTimes {
+  alarmId: string;
+  kind: string;
+  roomId?: string;
+  state: string;
+  raisedAt: string;
+  steps: { step: number; at: string; seconds: number; stations: string[]; online: string[]; external: string[]; skipped?: string; repeat?: number }[];
+  acknowledged?: { at: string; seconds: number; by: string };
+  responders: { username: string; name: string; at: string; seconds: number }[];
+  onScene?: { at: string; seconds: number; by: string };
+  closed?: { at: string; seconds: number; how: 'resolved' | 'cancelled'; outcome?: string; by: string };
+}
+
+export interface DrillReport {
+  drill: Drill;
+  alarms: DrillAlarmTimes[];
+  summary: ResponseSummary;
+  respondedBy: string[];
+  comparison: {
+    earlier: { drillId: string; startedAt: string; summary: ResponseSummary }[];
+    average: Record<SummaryMetric, number | null>;
+    difference: Record<SummaryMetric, number | null>;
+  };
+}
+
+export interface Durations { count: number; median: number | null; mean: number | null; max: number | null }
+export interface MonthStatistics {
+  month: string;
+  alarms: number;
+  byKind: Record<string, number>;
+  secondsToAcknowledge: Durations;
+  secondsToResponding: Durations;
+  onScene: number;
+  secondsToOnScene: Durations;
+  falseAlarms: number;
+  falseAlarmRate: number | null;
+  drillAlarms: number;
+  deviceTests: { devices: number; tested: number; coverage: number | null } | null;
+}
+
+export type MeetingReason = 'assessed-dangerous' | 'earlier-threats-or-violence' | 'difficult-decision' | 'banned-client-appointment' | 'other';
+export interface Meeting {
+  id: string;
+  siteId: string;
+  roomId: string;
+  roomName: string;
+  owner: string;
+  reason: MeetingReason;
+  state: 'planned' | 'active' | 'missed' | 'closed';
+  from: string;
+  to: string;
+  closedAt?: string;
+  closedBy?: string;
+  missedAt?: string;
+  alarmId?: string;
+  standby?: Bilingual;
+}
+export interface MeetingChecklist { source: string; items: ({ id: string } & Bilingual)[] }
+
+export interface BannedClientEntry {
+  id: string;
+  name: string;
+  birthYear?: number;
+  birthDate?: string;
+  sites: string[];
+  decision: { date: string; decidedBy: string; legalBasis: string };
+  from: string;
+  to: string;
+}
+export type BannedClientInput = Omit<BannedClientEntry, 'id'>;
+export interface BannedCheckResult { match: boolean; appliesHere: boolean; until?: string; notice: Bilingual }
+export interface BannedAuditEntry {
+  id: number;
+  at: string;
+  username: string;
+  role: string;
+  siteId?: string;
+  action: string;
+  reason?: string;
+  entryId?: string;
+  matched?: boolean;
+  appliesHere?: boolean;
+}
+
+/** An evacuation as a console shows it (the `evacuation` message). */
+export interface ConsoleEvacuation {
+  id: string;
+  siteId: string;
+  drill: boolean;
+  startedAt: string;
+  banner: Bilingual;
+  assemblyPoint: Bilingual;
+  state: 'running' | 'ended';
+  safe?: boolean;
+}
+export type RollCallState = 'safe' | 'needs-help' | 'unanswered' | 'unreached';
+export interface RollCallCounts { total: number; safe: number; needsHelp: number; unanswered: number; unreached: number }
+export interface Evacuation {
+  id: string;
+  siteId: string;
+  drill: boolean;
+  state: 'running' | 'ended';
+  trigger: string;
+  startedAt: string;
+  startedBy: string;
+  message?: string;
+  alarmId?: string;
+  assemblyPoint: Bilingual;
+  banner: Bilingual;
+  endedAt?: string;
+  endedBy?: string;
+}
+export interface RollCall {
+  evacuation: Evacuation;
+  people: { username: string; name: string; state: RollCallState; safeAt?: string; needsHelpAt?: string; via?: string; channels: { channel: string; state: string; detail?: string }[] }[];
+  parties: { target: string; channel: string; state: string }[];
+  counts: RollCallCounts;
 }

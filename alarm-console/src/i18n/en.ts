@@ -38,6 +38,7 @@ export const en: Record<keyof typeof nb, string> = {
 
   'station.heading': 'Choose your station',
   'station.intro': 'Choose the PC you are sitting at. Alarms from your own room and zone are not shown here, so nobody in the room notices the alarm.',
+  'station.introPassive': 'Choose the PC you sit at. As an employee you get no alarms here, but evacuation notices (with “I’m safe”) and the discreet panic button.',
   'station.label': 'Station',
   'station.choose': 'Choose …',
   'station.optionWithSite': '{name} ({site})',
@@ -50,6 +51,7 @@ export const en: Record<keyof typeof nb, string> = {
 
   'status.label': 'Status',
   'status.notArmed': 'Not armed – this PC receives no alarms',
+  'status.connectedPassive': 'Connected – evacuation notices',
   'status.connecting': 'Connecting …',
   'status.connected': 'Connected – ready for alarms',
   'status.reconnecting': 'Connection lost – retrying in {seconds} s',
@@ -58,6 +60,8 @@ export const en: Record<keyof typeof nb, string> = {
   'armed.heading': 'The console is armed',
   'armed.headingNotConnected': 'The console is not connected',
   'armed.notConnected': 'This PC receives no alarms right now. It reconnects by itself and fetches every open alarm when it is back.',
+  'armed.headingPassive': 'Evacuation notices are on',
+  'armed.passive': 'Keep this page open: an evacuation shows here with “I’m safe”. This PC gets no other alarms.',
   'armed.station': 'Station: {station}',
   'armed.keepOpen': 'Keep this page open. Alarms appear over the whole window, with sound.',
   'armed.noAlarms': 'No open alarms.',
@@ -108,6 +112,8 @@ export const en: Record<keyof typeof nb, string> = {
   'popup.acknowledgedBy': 'Acknowledged by {name}',
   'popup.respond': 'I’m coming',
   'popup.responded': 'You are on your way',
+  'popup.onScene': 'I’m on scene',
+  'popup.onSceneAt': 'On scene at {clock}',
   'popup.acknowledge': 'Acknowledge',
   'popup.acknowledged': 'Acknowledged',
   'popup.outcome': 'Outcome',
@@ -386,4 +392,25 @@ export const en: Record<keyof typeof nb, string> = {
   'form.choose': 'Choose …',
   'form.none': '(none)',
   'form.rejected': 'The change was not saved:',
+
+  // safety work shown outside its pages (nav, banners, errors); the pages' own texts are in en-safety.ts
+  'nav.safety': 'Safety work',
+
+  'station.safetyWork': 'Under “Safety work” you can write incident reports, register meetings with elevated risk and check banned clients.',
+
+  'error.badRequest': 'The server refused the request: {message}',
+  'error.reasonRequired': 'Say why you are looking this up (at least 3 characters).',
+  'error.incidentIncomplete': 'The report needs a category and a consequence before it can be marked as reviewed.',
+  'error.incidentLocked': 'The report can no longer be changed (reviewed, closed or erased after the retention period).',
+  'error.incidentTransition': 'The status cannot change that way. Reload the page.',
+
+  'meeting.standbyHeading': 'Stand by',
+  'meeting.showAll': 'Show the meetings',
+
+  'evacuation.openRollCall': 'Open the roll call',
+  'evacuation.bannerLabel': 'Evacuation',
+  'evacuation.assemblyPoint': 'Assembly point: {place}',
+  'evacuation.imSafe': 'I’m safe',
+  'evacuation.youAreSafe': 'You are registered as safe.',
+  'evacuation.countsLine': 'Safe: {safe} of {total} · need help: {help}',
 };

@@ -4,10 +4,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { enSafety } from './en-safety';
 import { DEFAULT_LANGUAGE, LANGUAGES, dictionaries, pick, pickLines, setLanguage, t } from './i18n';
+import { nbSafety } from './nb-safety';
 
 type Dict = Record<string, string>;
-const dicts = dictionaries as unknown as Record<string, Dict>;
+const core = dictionaries as unknown as Record<string, Dict>;
+// The safety-work pages' texts load with those pages (nb-safety.ts, en-safety.ts); checked together.
+const dicts: Record<string, Dict> = { nb: { ...core.nb!, ...nbSafety }, en: { ...core.en!, ...enSafety } };
 const nb = dicts.nb!;
 const en = dicts.en!;
 
@@ -32,7 +36,15 @@ describe('console dictionaries', () => {
   it('offers bokmål (default) and English', () => {
     expect(LANGUAGES).toEqual(['nb', 'en']);
     expect(DEFAULT_LANGUAGE).toBe('nb');
-    expect(Object.keys(dicts).sort()).toEqual(['en', 'nb']);
+    expect(Object.keys(core).sort()).toEqual(['en', 'nb']);
+  });
+
+  it('the console outside the safety-work pages uses only the texts that are always loaded', () => {
+    const safetyDir = join(srcDir, 'views', 'safety');
+    const outside = used.filter(({ f }) => !join(srcDir, f).startsWith(safetyDir));
+    expect(outside.filter(({ k }) => !(k in core.nb!)).map(({ f, k }) => `${f}: ${k}`)).toEqual([]);
+    expect(Object.keys(nbSafety).filter((k) => k in core.nb!)).toEqual([]);
+    expect(Object.keys(enSafety).sort()).toEqual(Object.keys(nbSafety).sort());
   });
 
   it('nb and en have exactly the same keys', () => {

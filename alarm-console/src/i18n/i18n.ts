@@ -4,14 +4,25 @@
 import type { Bilingual, Language } from '../api/types';
 import { en } from './en';
 import { nb } from './nb';
+import type { nbSafety } from './nb-safety';
 
 export type { Language };
 export const LANGUAGES: readonly Language[] = ['nb', 'en'];
 export const DEFAULT_LANGUAGE: Language = 'nb';
 const STORAGE_KEY = 'trygg.console.lang';
 
-export type MessageKey = keyof typeof nb;
-export const dictionaries: Record<Language, Record<MessageKey, string>> = { nb, en };
+/** Texts of the console itself (always loaded). */
+export type CoreKey = keyof typeof nb;
+/** Texts of the safety-work pages: they arrive with those pages' chunk (addMessages). */
+export type SafetyKey = keyof typeof nbSafety;
+export type MessageKey = CoreKey | SafetyKey;
+export const dictionaries: Record<Language, Record<CoreKey, string>> = { nb, en };
+const added: Record<Language, Partial<Record<MessageKey, string>>> = { nb: {}, en: {} };
+
+/** Adds the texts of a lazily loaded part of the console (the safety-work pages). */
+export function addMessages(more: Record<Language, Record<string, string>>): void {
+  for (const lang of LANGUAGES) Object.assign(added[lang], more[lang]);
+}
 
 /** BCP 47 locales for dates, times and numbers. */
 const LOCALES: Record<Language, string> = { nb: 'nb-NO', en: 'en-GB' };
@@ -65,7 +76,8 @@ export function onLanguageChange(fn: (lang: Language) => void): () => void {
  * language falls back to bokmål, then to the key itself (the test keeps that from happening).
  */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[current][key] ?? dictionaries[DEFAULT_LANGUAGE][key] ?? key;
+  const text = (dictionaries[current] as Partial<Record<MessageKey, string>>)[key] ?? added[current][key]
+    ?? (dictionaries[DEFAULT_LANGUAGE] as Partial<Record<MessageKey, string>>)[key] ?? added[DEFAULT_LANGUAGE][key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -36,6 +36,7 @@ export const nb = {
 
   'station.heading': 'Velg arbeidsstasjon',
   'station.intro': 'Velg PC-en du sitter ved. Alarmer fra rommet og sonen din vises ikke her, slik at ingen i rommet merker alarmen.',
+  'station.introPassive': 'Velg PC-en du sitter ved. Som ansatt får du ikke alarmer her, men varsel om evakuering (med «Jeg er i sikkerhet») og den diskrete alarmknappen.',
   'station.label': 'Arbeidsstasjon',
   'station.choose': 'Velg …',
   'station.optionWithSite': '{name} ({site})',
@@ -48,6 +49,7 @@ export const nb = {
 
   'status.label': 'Status',
   'status.notArmed': 'Ikke aktivert – denne PC-en får ingen alarmer',
+  'status.connectedPassive': 'Tilkoblet – evakueringsvarsler',
   'status.connecting': 'Kobler til …',
   'status.connected': 'Tilkoblet – klar for alarmer',
   'status.reconnecting': 'Mistet forbindelsen – prøver igjen om {seconds} s',
@@ -56,6 +58,8 @@ export const nb = {
   'armed.heading': 'Alarmmottaket er aktivt',
   'armed.headingNotConnected': 'Alarmmottaket er ikke tilkoblet',
   'armed.notConnected': 'Denne PC-en får ingen alarmer akkurat nå. Den kobler til igjen av seg selv, og henter alle åpne alarmer når den er tilbake.',
+  'armed.headingPassive': 'Evakueringsvarsler er aktive',
+  'armed.passive': 'La denne siden være åpen: en evakuering vises her med «Jeg er i sikkerhet». Du får ikke andre alarmer på denne PC-en.',
   'armed.station': 'Arbeidsstasjon: {station}',
   'armed.keepOpen': 'La denne siden være åpen. Alarmer dukker opp over hele vinduet, med lyd.',
   'armed.noAlarms': 'Ingen åpne alarmer.',
@@ -106,6 +110,8 @@ export const nb = {
   'popup.acknowledgedBy': 'Kvittert av {name}',
   'popup.respond': 'Jeg kommer',
   'popup.responded': 'Du er meldt på vei',
+  'popup.onScene': 'Jeg er fremme',
+  'popup.onSceneAt': 'Fremme kl. {clock}',
   'popup.acknowledge': 'Kvitter',
   'popup.acknowledged': 'Kvittert',
   'popup.outcome': 'Utfall',
@@ -384,4 +390,25 @@ export const nb = {
   'form.choose': 'Velg …',
   'form.none': '(ingen)',
   'form.rejected': 'Endringen ble ikke lagret:',
+
+  // safety work shown outside its pages (nav, banners, errors); the pages' own texts are in nb-safety.ts
+  'nav.safety': 'Sikkerhetsarbeid',
+
+  'station.safetyWork': 'Under «Sikkerhetsarbeid» kan du skrive avviksmeldinger, registrere møter med forhøyet risiko og sjekke utestengte brukere.',
+
+  'error.badRequest': 'Serveren avviste forespørselen: {message}',
+  'error.reasonRequired': 'Oppgi hvorfor du slår opp (minst 3 tegn).',
+  'error.incidentIncomplete': 'Avviksmeldingen trenger kategori og konsekvens før den kan markeres som gjennomgått.',
+  'error.incidentLocked': 'Avviksmeldingen kan ikke endres lenger (gjennomgått, lukket eller slettet etter lagringstiden).',
+  'error.incidentTransition': 'Statusen kan ikke endres slik. Last siden på nytt.',
+
+  'meeting.standbyHeading': 'Vær i beredskap',
+  'meeting.showAll': 'Vis møtene',
+
+  'evacuation.openRollCall': 'Åpne oppropet',
+  'evacuation.bannerLabel': 'Evakuering',
+  'evacuation.assemblyPoint': 'Møteplass: {place}',
+  'evacuation.imSafe': 'Jeg er i sikkerhet',
+  'evacuation.youAreSafe': 'Du er registrert som i sikkerhet.',
+  'evacuation.countsLine': 'I sikkerhet: {safe} av {total} · trenger hjelp: {help}',
 };

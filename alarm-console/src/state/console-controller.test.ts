@@ -214,3 +214,39 @@ describe('ConsoleController', () => {
     expect(controller.armed).toBe(true);
   });
 });
+
+describe('ConsoleController: evacuation banner and roll call', () => {
+  const evacuation = { id: 'ev-1', siteId: 'demo', drill: true, startedAt: '2025-03-04T09:20:00Z', banner: { nb: 'ØVELSE – gå ut', en: 'DRILL – get out' }, assemblyPoint: { nb: 'P-plassen', en: 'The car park' }, state: 'running' };
+
+  it('shows the banner with one note, answers "I\'m safe", and clears it when the evacuation ends', () => {
+    const { controller, conn, siren } = setup();
+    conn.receive({ type: 'evacuation', evacuation });
+    expect(controller.state.value.evacuations.map((e) => e.id)).toEqual(['ev-1']);
+    expect(siren.beeps).toBe(1);
+    expect(siren.playing).toBe(false); // a banner, not the alarm tone
+    expect(controller.safe('ev-1')).toBe(true);
+    expect(conn.sent).toContainEqual({ type: 'safe', evacuationId: 'ev-1' });
+    conn.receive({ type: 'evacuation', evacuation: { ...evacuation, safe: true } });
+    expect(controller.state.value.evacuations[0]!.safe).toBe(true);
+    expect(siren.beeps).toBe(1); // the same evacuation again: no new note
+    conn.receive({ type: 'roll-call', evacuationId: 'ev-1', counts: { total: 3, safe: 1, needsHelp: 0, unanswered: 2, unreached: 0 } });
+    expect(controller.state.value.rollCall['ev-1']!.safe).toBe(1);
+    conn.receive({ type: 'evacuation-ended', id: 'ev-1' });
+    expect(controller.state.value.evacuations).toEqual([]);
+    expect(controller.state.value.rollCall).toEqual({});
+  });
+
+  it('after a reconnect keeps only the evacuations the server sends again', () => {
+    const { controller, conn, siren } = setup();
+    conn.receive({ type: 'evacuation', evacuation });
+    conn.set('reconnecting');
+    conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 0 });
+    expect(controller.state.value.evacuations).toEqual([]); // ended while we were away
+    conn.receive({ type: 'evacuation', evacuation });
+    expect(controller.state.value.evacuations).toHaveLength(1);
+    expect(siren.beeps).toBe(1);
+    controller.disarm();
+    expect(controller.state.value.evacuations).toEqual([]);
+    expect(controller.safe('ev-1')).toBe(false);
+  });
+});

@@ -1,7 +1,7 @@
 // The colleague's console: station, arming, the WebSocket, the open alarms, sound, desktop
 // notifications and the discreet panic button. No DOM here (the views render `state`); every
 // browser facility comes in through `ConsoleDeps`, so console-controller.test.ts drives it in Node.
-import type { ClientMessage, ConsoleAlarm, ResolveOutcome, ServerMessage, Station } from '../api/types';
+import type { ClientMessage, ConsoleAlarm, ConsoleEvacuation, ResolveOutcome, RollCallCounts, ServerMessage, Station } from '../api/types';
 import { AlarmBoard, type BoardChange } from './alarm-board';
 import type { ConnectionState } from './connection';
 import { Observable } from './observable';
@@ -14,7 +14,8 @@ export const PANIC_HIDE_MS = 15_000;
 export const PANIC_QUEUE_MS = 5 * 60_000;
 const STATION_KEY = 'trygg.console.station';
 
-export type AlarmAction = 'respond' | 'acknowledge' | 'resolve';
+/** `on-scene`: the responder has arrived (time to "on scene" in statistics and drill reports). */
+export type AlarmAction = 'respond' | 'acknowledge' | 'on-scene' | 'resolve';
 export type NotificationPermissionState = 'granted' | 'denied' | 'default' | 'unsupported';
 
 export interface ConnectionLike {
@@ -73,6 +74,10 @@ export interface ConsoleState {
   stopped: 'session-ended' | 'unknown-station' | 'forbidden' | null;
   /** Panic presses the server confirmed. Never shown: the station that pressed must look unchanged. */
   panicConfirmed: number;
+  /** Running evacuations of this console's site: the banner, and "I'm safe" until answered. */
+  evacuations: ConsoleEvacuation[];
+  /** Roll-call counts pushed to security contacts and above, by evacuation id. */
+  rollCall: Record<string, RollCallCounts>;
 }
 
 export class ConsoleController {
@@ -85,6 +90,7 @@ export class ConsoleController {
   #panicHideUntil = 0;
   #panicQueuedAt: number | null = null;
   #errorSeq = 0;
+  #evacuationsHeard = new Set<string>();
   #checkingSession = false;
   readonly #now: () => number;
   readonly #timers: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
@@ -95,6 +101,7 @@ export class ConsoleController {
     this.state = new Observable<ConsoleState>({
       station: null, connection: 'idle', retryAt: 0, alarms: [], soundUnlocked: false,
       notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0,
+      evacuations: [], rollCall: {},
     });
   }
 
@@ -142,7 +149,7 @@ export class ConsoleController {
     this.#notifications.clear();
     this.#panicQueuedAt = null;
     this.deps.siren.stop();
-    this.state.update({ station: null, connection: 'idle', alarms: [] });
+    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {} });
   }
 
   forgetStation(): void {
@@ -167,6 +174,12 @@ export class ConsoleController {
     this.#panicQueuedAt = this.#now(); // sent on the next welcome
     this.#conn.retryNow();
     return true;
+  }
+
+  /** "I'm safe" during an evacuation (roll call); false when not connected. */
+  safe(evacuationId: string): boolean {
+    if (!this.#conn) return false;
+    return this.#conn.send({ type: 'safe', evacuationId } satisfies ClientMessage);
   }
 
   testSound(): void {
@@ -215,7 +228,27 @@ export class ConsoleController {
         this.#publishAlarms({ added: [], updated: [], removed: [] });
         this.state.update({ panicConfirmed: this.state.value.panicConfirmed + 1 });
         return;
+      case 'evacuation': {
+        const e = m.evacuation;
+        if (!e || typeof e.id !== 'string') return;
+        const others = this.state.value.evacuations.filter((x) => x.id !== e.id);
+        this.state.update({ evacuations: e.state === 'running' ? [e, ...others] : others });
+        // One note the first time this console hears of it (not again after a reconnect).
+        if (e.state === 'running' && !this.#evacuationsHeard.has(e.id)) this.deps.siren.beep();
+        this.#evacuationsHeard.add(e.id);
+        return;
+      }
+      case 'evacuation-ended': {
+        const { [m.id]: _gone, ...rollCall } = this.state.value.rollCall;
+        this.state.update({ evacuations: this.state.value.evacuations.filter((x) => x.id !== m.id), rollCall });
+        return;
+      }
+      case 'roll-call':
+        if (typeof m.evacuationId === 'string' && m.counts) this.state.update({ rollCall: { ...this.state.value.rollCall, [m.evacuationId]: m.counts } });
+        return;
       case 'welcome':
+        // The server sends the banner of every running evacuation right after `welcome`.
+        this.state.update({ evacuations: [] });
         this.#timers.clearTimeout(this.#syncTimer);
         this.#syncTimer = this.#timers.setTimeout(() => this.#publishAlarms(this.board.finishSync()), SYNC_TIMEOUT_MS);
         if (this.#panicQueuedAt !== null) {

@@ -9,12 +9,28 @@ export function atLeast(role: Role | undefined, needed: Role): boolean {
 }
 
 export const can = {
-  /** Receive alarms on a console station (hello needs responder or above). */
+  /**
+   * Arm a console at a station. Employees get a passive one: evacuation banners ("I'm safe") and
+   * the discreet panic button, but no alarm pop-ups (the server's hub marks them `passive`).
+   */
+  armConsole: (role: Role | undefined) => atLeast(role, 'employee'),
+  /** Receive alarms on a console station (pop-ups, acknowledge, respond, resolve). */
   receiveAlarms: (role: Role | undefined) => atLeast(role, 'responder'),
   /** Alarm history, device status, coverage: security contact and above. */
   supervise: (role: Role | undefined) => atLeast(role, 'security'),
   /** Configuration pages, users, import/export, change history. */
   configure: (role: Role | undefined) => atLeast(role, 'manager'),
+  /** Safety work every user has: write incident reports (own), register meetings, check a banned client. */
+  report: (role: Role | undefined) => atLeast(role, 'employee'),
+  /** See the standby notice of active elevated-risk meetings. */
+  standBy: (role: Role | undefined) => atLeast(role, 'responder'),
+  /**
+   * Review and close incident reports, export them, edit the risk register and its measures,
+   * plan drills and read statistics, keep the banned-clients register, start an evacuation.
+   */
+  followUp: (role: Role | undefined) => atLeast(role, 'security'),
+  /** Audit trails: who read an incident report, who looked up a banned client. */
+  readAudit: (role: Role | undefined) => atLeast(role, 'manager'),
   /** Create and delete whole sites. */
   manageSites: (role: Role | undefined) => atLeast(role, 'admin'),
 };

@@ -12,7 +12,20 @@ export type Route =
   | { page: 'collection'; collection: 'zones' | 'rooms' | 'devices' | 'stations' | 'groups' | 'chains' | 'actionCards' }
   | { page: 'users' }
   | { page: 'config' }
-  | { page: 'history' };
+  | { page: 'history' }
+  | { page: 'incidents' }
+  | { page: 'incident'; id: string }
+  | { page: 'review' }
+  | { page: 'risk' }
+  | { page: 'drills' }
+  | { page: 'drill'; id: string }
+  | { page: 'statistics' }
+  | { page: 'meetings' }
+  | { page: 'banned' }
+  | { page: 'evacuation'; id?: string };
+
+/** The safety-work pages (incidents, risk, drills, meetings, banned clients, evacuation). */
+export const SAFETY_PAGES: readonly Route['page'][] = ['incidents', 'incident', 'review', 'risk', 'drills', 'drill', 'statistics', 'meetings', 'banned', 'evacuation'];
 
 const COLLECTIONS = ['zones', 'rooms', 'devices', 'stations', 'groups', 'chains', 'actionCards'] as const;
 
@@ -23,6 +36,14 @@ export function parseRoute(hash: string): Route {
     case 'alarms': return b ? { page: 'alarm', id: b } : { page: 'alarms' };
     case 'devices': return { page: 'devices' };
     case 'coverage': return { page: 'coverage' };
+    case 'incidents': return b ? { page: 'incident', id: b } : { page: 'incidents' };
+    case 'review': return { page: 'review' };
+    case 'risk': return { page: 'risk' };
+    case 'drills': return b ? { page: 'drill', id: b } : { page: 'drills' };
+    case 'statistics': return { page: 'statistics' };
+    case 'meetings': return { page: 'meetings' };
+    case 'banned-clients': return { page: 'banned' };
+    case 'evacuation': return b ? { page: 'evacuation', id: b } : { page: 'evacuation' };
     case 'manage':
       if (b === 'site') return { page: 'site' };
       if (b === 'users') return { page: 'users' };
@@ -42,6 +63,16 @@ export function routeHref(route: Route): string {
     case 'devices': return '#/devices';
     case 'coverage': return '#/coverage';
     case 'collection': return `#/manage/${route.collection}`;
+    case 'incidents': return '#/incidents';
+    case 'incident': return `#/incidents/${encodeURIComponent(route.id)}`;
+    case 'review': return '#/review';
+    case 'risk': return '#/risk';
+    case 'drills': return '#/drills';
+    case 'drill': return `#/drills/${encodeURIComponent(route.id)}`;
+    case 'statistics': return '#/statistics';
+    case 'meetings': return '#/meetings';
+    case 'banned': return '#/banned-clients';
+    case 'evacuation': return route.id ? `#/evacuation/${encodeURIComponent(route.id)}` : '#/evacuation';
     default: return `#/manage/${route.page}`;
   }
 }

@@ -11,11 +11,13 @@ import type { AlarmAction, ConsoleController } from '../state/console-controller
 import { useObservable } from '../state/observable';
 import { isPanicShortcut } from '../state/panic-shortcut';
 import { can } from '../state/roles';
-import { routeHref, useRoute, type Route } from '../state/route';
+import { routeHref, SAFETY_PAGES, useRoute, type Route } from '../state/route';
 import { AlarmOverlay } from './console/alarm-overlay';
 import { ArmedView } from './console/armed-view';
 import { ConnectionPill, type ConnectionView } from './console/connection-status';
+import { EvacuationBanner } from './console/evacuation-banner';
 import { PanicButton } from './console/panic-button';
+import { StandbyNotice } from './console/standby-notice';
 import { StationView } from './console/station-view';
 import { TechnicalBanner } from './console/technical-banner';
 import { LoginView } from './login-view';
@@ -67,6 +69,17 @@ export function App(props: { session: AppSession; controller: ConsoleController 
     }
   }, 15_000, [user?.username]);
 
+  // Meetings with elevated risk going on now: responders stand by (optional, like coverage).
+  const meetings = usePoll(async () => {
+    if (!user || !can.standBy(user.role)) return null;
+    try {
+      return (await api.meetings(true)).meetings;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
+      throw err;
+    }
+  }, 30_000, [user?.username]);
+
   useEffect(() => {
     session.onEnded = () => controller.disarm();
   }, []);
@@ -109,10 +122,13 @@ export function App(props: { session: AppSession; controller: ConsoleController 
     document.title = overlayOpen ? t('document.alarmTitle', { count: panicAlarms.length }) : t('app.title');
   });
 
-  const connection: ConnectionView = { armed: controller.armed, state: cs.connection, retryAt: cs.retryAt, now };
+  const connection: ConnectionView = { armed: controller.armed, state: cs.connection, retryAt: cs.retryAt, now, passive: !can.receiveAlarms(user?.role) };
   const onAction = (id: string, action: AlarmAction, outcome?: ResolveOutcome) => controller.act(id, action, outcome);
   const error = errorShown && errorShown.until > now ? errorShown.text : null;
   const uncovered = (coverage.data ?? []).filter((r) => r.reachesNobody);
+  const evacuationBanner = (
+    <EvacuationBanner evacuations={cs.evacuations} rollCall={cs.rollCall} leader={can.followUp(user?.role)} onSafe={(id) => controller.safe(id)} />
+  );
 
   const page = () => {
     if (app.phase === 'loading') return <p class="quiet">{t('app.loading')}</p>;
@@ -126,10 +142,11 @@ export function App(props: { session: AppSession; controller: ConsoleController 
       case 'devices': return can.supervise(user.role) ? <DeviceStatusPage session={session} /> : <Forbidden />;
       case 'coverage': return can.supervise(user.role) ? <CoveragePage session={session} coverage={coverage} /> : <Forbidden />;
       case 'console': break;
-      default: return can.configure(user.role) ? <ManagerPages session={session} route={route} /> : <Forbidden />;
+      default:
+        if (SAFETY_PAGES.includes(route.page)) return <LazySafetyPages session={session} route={route} />; return can.configure(user.role) ? <ManagerPages session={session} route={route} /> : <Forbidden />;
     }
     if (cs.station && controller.armed) {
-      return <ArmedView controller={controller} state={cs} site={session.site(cs.station.siteId)} coverage={coverage.data}
+      return <ArmedView controller={controller} state={cs} site={session.site(cs.station.siteId)} coverage={coverage.data} passive={!can.receiveAlarms(user.role)}
         onChangeStation={() => controller.disarm()} />;
     }
     const reason = cs.stopped === 'unknown-station' ? t('station.unknown') : cs.stopped === 'forbidden' ? t('station.roleTooLow') : null;
@@ -140,13 +157,14 @@ export function App(props: { session: AppSession; controller: ConsoleController 
     <>
       <header class="topbar" inert={overlayOpen}>
         <a class="brand" href="#/">{t('app.title')}</a>
-        {user && can.receiveAlarms(user.role) && <ConnectionPill view={connection} />}
+        {user && can.armConsole(user.role) && <ConnectionPill view={connection} />}
         {user && (
           <nav aria-label={t('nav.label')}>
             <NavLink route={{ page: 'console' }} current={route} label={t('nav.console')} />
             {can.supervise(user.role) && <NavLink route={{ page: 'alarms' }} current={route} label={t('nav.alarms')} match={(r) => r.page === 'alarms' || r.page === 'alarm'} />}
             {can.supervise(user.role) && <NavLink route={{ page: 'devices' }} current={route} label={t('nav.devices')} />}
             {can.supervise(user.role) && <NavLink route={{ page: 'coverage' }} current={route} label={t('nav.coverage')} />}
+            <NavLink route={{ page: 'incidents' }} current={route} label={t('nav.safety')} match={(r) => SAFETY_PAGES.includes(r.page)} />
             {can.configure(user.role) && <NavLink route={{ page: 'site' }} current={route} label={t('nav.manage')}
               match={(r) => ['site', 'collection', 'users', 'config', 'history'].includes(r.page)} />}
           </nav>
@@ -170,16 +188,42 @@ export function App(props: { session: AppSession; controller: ConsoleController 
           {t('coverage.banner', { count: uncovered.length })} <a href="#/coverage">{t('coverage.show')}</a>
         </p>
       )}
+      {!overlayOpen && evacuationBanner}
       <TechnicalBanner alarms={technicalAlarms} sites={app.sites} onAction={onAction} />
+      {user && <StandbyNotice meetings={meetings.data ?? []} />}
       {!overlayOpen && error && <p class="notice" role="alert">{error}</p>}
       <main id="main" inert={overlayOpen}>{page()}</main>
       {controller.armed && <PanicButton onPanic={() => controller.panic()} confirmed={cs.panicConfirmed} />}
       {overlayOpen && (
         <AlarmOverlay alarms={panicAlarms} sites={app.sites} userName={user?.name} connection={connection}
-          error={error} errorSeq={cs.error?.seq ?? 0} onAction={onAction} />
+          error={error} errorSeq={cs.error?.seq ?? 0} onAction={onAction}>
+          {evacuationBanner}
+        </AlarmOverlay>
       )}
     </>
   );
+}
+
+type SafetyModule = typeof import('./safety/safety-pages');
+let safetyModule: Promise<SafetyModule> | null = null;
+
+/**
+ * The safety-work pages are a chunk of their own, loaded when first opened: the colleague's
+ * console (pop-up, banners) stays as small as before for the desks that never open them.
+ */
+function LazySafetyPages(props: { session: AppSession; route: Route }) {
+  const [mod, setMod] = useState<SafetyModule | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
+  useEffect(() => {
+    safetyModule ??= import('./safety/safety-pages');
+    safetyModule.then(setMod, (err: unknown) => {
+      safetyModule = null; // try again on the next visit
+      setFailed(err);
+    });
+  }, []);
+  if (failed) return <p class="notice" role="alert">{t('error.network')}</p>;
+  if (!mod) return <p class="quiet">{t('app.loading')}</p>;
+  return <mod.SafetyPages session={props.session} route={props.route} />;
 }
 
 function Forbidden() {

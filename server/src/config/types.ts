@@ -193,7 +193,7 @@ export interface Bilingual {
 /**
  * UMS-style evacuation of a site. Templates may use `{site}`, `{address}`, `{assemblyPoint}` and
  * `{message}` (the free text given when the evacuation is started); the defaults are in
- * evacuation/evacuation-templates.ts. "ØVING / DRILL" and the reply instruction are added by Trygg.
+ * evacuation/evacuation-templates.ts. "ØVELSE / DRILL" and the reply instruction are added by Trygg.
  */
 export const EVACUATION_PLACEHOLDERS = ['site', 'address', 'assemblyPoint', 'message'] as const;
 

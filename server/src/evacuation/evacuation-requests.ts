@@ -27,7 +27,7 @@ export function evacuationRequests(
   return requests;
 }
 
-/** What every channel is about: drills are flagged here, and each notifier marks them its own way (CAP Exercise, DC-09 test codes, "ØVING / DRILL"). */
+/** What every channel is about: drills are flagged here, and each notifier marks them its own way (CAP Exercise, DC-09 test codes, "ØVELSE / DRILL"). */
 export function subjectOf(e: Evacuation, site: SiteConfig | undefined): NotificationSubject {
   return {
     ...(e.alarmId ? { alarmId: e.alarmId } : {}),

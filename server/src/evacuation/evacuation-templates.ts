@@ -5,7 +5,7 @@ import type { EvacuationTexts } from './evacuation-types';
 /**
  * The standard evacuation messages (UMS style), bokmål and English, filled from the site's
  * templates. Pure. What the notifiers add themselves is left out here so it is never doubled:
- * SMS and voice put "ØVING / DRILL" first and the reply instruction last (compose-text.ts:
+ * SMS and voice put "ØVELSE / DRILL" first and the reply instruction last (compose-text.ts:
  * "Svar TRYGG OK hvis du er i sikkerhet." / "Trykk 1 hvis du er i sikkerhet ..."); e-mail and
  * CAP mark drills themselves. Only the console banner gets its drill mark here (consoleBanner).
  */

@@ -220,15 +220,15 @@ describe('evacuation', () => {
     expect(back.of('evacuation-ended')).toHaveLength(1);
   });
 
-  it('a drill says ØVING / DRILL first everywhere, sends CAP "Exercise" to the guards and nothing to the police', async () => {
+  it('a drill says ØVELSE / DRILL first everywhere, sends CAP "Exercise" to the guards and nothing to the police', async () => {
     const back = await office.console('backoffice', 'kollega');
     const { body, cookie } = await startEvacuation({ drill: true });
     const { id, alarmId } = body.evacuation;
     await allSent(4, 4, 3, 1);
 
-    expect(banners(back.messages)[0]).toMatchObject({ evacuation: { drill: true, banner: { nb: expect.stringMatching(/^ØVING \/ DRILL: EVAKUERING/), en: expect.stringMatching(/^ØVING \/ DRILL: EVACUATION/) } } });
-    for (const m of [...office.sms.delivered(), ...office.voice.delivered()]) expect(m.text).toMatch(/^(Dette er Trygg\. |This is Trygg\. )?ØVING \/ DRILL/);
-    for (const m of ends.mail) expect(m.text).toMatch(/^ØVING \/ DRILL/);
+    expect(banners(back.messages)[0]).toMatchObject({ evacuation: { drill: true, banner: { nb: expect.stringMatching(/^ØVELSE \/ DRILL: EVAKUERING/), en: expect.stringMatching(/^ØVELSE \/ DRILL: EVACUATION/) } } });
+    for (const m of [...office.sms.delivered(), ...office.voice.delivered()]) expect(m.text).toMatch(/^(Dette er Trygg\. |This is Trygg\. )?ØVELSE \/ DRILL/);
+    for (const m of ends.mail) expect(m.text).toMatch(/^ØVELSE \/ DRILL/);
     expect(ends.cap.map((c) => c.path)).toEqual(['/guards']);
     expect(ends.cap[0]!.body).toContain('<status>Exercise</status>');
     expect(await office.store.getAlarm(alarmId)).toMatchObject({ kind: 'evacuation', drill: true });

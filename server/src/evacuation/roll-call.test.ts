@@ -55,7 +55,7 @@ describe('evacuation texts', () => {
   it('without settings: the emergency plan\'s assembly point; drills are marked first on the banner', () => {
     const texts = evacuationTexts(site());
     expect(texts.banner.nb).toContain('møteplassen i beredskapsplanen');
-    expect(consoleBanner(texts, true).nb).toMatch(/^ØVING \/ DRILL: EVAKUERING/);
+    expect(consoleBanner(texts, true).nb).toMatch(/^ØVELSE \/ DRILL: EVAKUERING/);
     expect(consoleBanner(texts, false)).toBe(texts.banner);
   });
 

@@ -40,8 +40,8 @@ describe('composeSms', () => {
   it('marks drills first, in both languages, also on free text', () => {
     const drill = { ...subject, drill: true };
     expect(composeSms(drill, 'alarm', 'nb').split('\n')[0]).toBe(DRILL_MARK);
-    expect(composeSms(drill, 'alarm', 'en').split('\n')[0]).toBe('ØVING / DRILL');
-    expect(composeVoice(drill, 'alarm', 'en')).toMatch(/^This is Trygg\. ØVING \/ DRILL\. Panic alarm\./);
+    expect(composeSms(drill, 'alarm', 'en').split('\n')[0]).toBe('ØVELSE / DRILL');
+    expect(composeVoice(drill, 'alarm', 'en')).toMatch(/^This is Trygg\. ØVELSE \/ DRILL\. Panic alarm\./);
     const evac = { ...drill, kind: 'evacuation' as const, text: { nb: 'Forlat bygget via nærmeste nødutgang.', en: 'Leave the building.' } };
     expect(composeSms(evac, 'evacuation', 'nb')).toBe(`${DRILL_MARK}\nForlat bygget via nærmeste nødutgang.\nSvar TRYGG OK hvis du er i sikkerhet.\nRef a-17`);
   });

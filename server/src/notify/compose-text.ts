@@ -5,10 +5,10 @@ import type { NotificationPurpose, NotificationSubject } from './notifier';
  * SMS and voice text, bokmål and English. Written for whoever must act on it — a guard, a
  * colleague, a 112 operator: what happened, exactly where (address, entrance, floor, room, or a
  * position for a portable alarm), who, and when, in the site's time zone. Drills are marked
- * "ØVING / DRILL" first, in both languages, so nobody dispatches a patrol to an exercise.
+ * "ØVELSE / DRILL" first, in both languages, so nobody dispatches a patrol to an exercise.
  */
 export type Language = 'nb' | 'en';
-export const DRILL_MARK = 'ØVING / DRILL';
+export const DRILL_MARK = 'ØVELSE / DRILL';
 
 const KIND: Record<Language, Record<AlarmKind, string>> = {
   nb: {

@@ -82,12 +82,19 @@ export function AlarmCard(props: AlarmCardProps) {
           {a.responders.length > 0 ? t('popup.responders', { names: a.responders.join(', ') }) : t('popup.noResponders')}
         </p>
         {a.acknowledgedBy && <p class="alarm-acked">{t('popup.acknowledgedBy', { name: a.acknowledgedBy })}</p>}
+        {a.onSceneAt && <p class="alarm-acked" data-testid="on-scene">{t('popup.onSceneAt', { clock: formatClock(a.onSceneAt, tz) })}</p>}
 
         <div class="alarm-actions">
           <button type="button" class="primary" data-action="respond" aria-disabled={iResponded || pending.includes('respond')}
             onClick={() => !iResponded && !pending.includes('respond') && send('respond')}>
             {iResponded ? t('popup.responded') : t('popup.respond')}
           </button>
+          {iResponded && !a.onSceneAt && (
+            <button type="button" class="secondary" data-action="on-scene" aria-disabled={pending.includes('on-scene')}
+              onClick={() => !pending.includes('on-scene') && send('on-scene')}>
+              {t('popup.onScene')}
+            </button>
+          )}
           <button type="button" class="secondary" data-action="acknowledge" aria-disabled={a.state !== 'raised' || pending.includes('acknowledge')}
             onClick={() => a.state === 'raised' && !pending.includes('acknowledge') && send('acknowledge')}>
             {a.state === 'raised' ? t('popup.acknowledge') : t('popup.acknowledged')}

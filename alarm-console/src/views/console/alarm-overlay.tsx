@@ -1,5 +1,6 @@
 // The full-window pop-up over everything, one card per open alarm, newest first. Escape never
 // dismisses it: an alarm is gone only when the server clears it.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ConsoleAlarm, ResolveOutcome, SiteView } from '../../api/types';
 import { t } from '../../i18n/i18n';
@@ -15,6 +16,8 @@ export interface AlarmOverlayProps {
   error: string | null;
   errorSeq: number;
   onAction: (alarmId: string, action: AlarmAction, outcome?: ResolveOutcome) => boolean;
+  /** Shown under the heading (the evacuation banner: never hidden behind an alarm). */
+  children?: ComponentChildren;
 }
 
 export function AlarmOverlay(props: AlarmOverlayProps) {
@@ -47,6 +50,7 @@ export function AlarmOverlay(props: AlarmOverlayProps) {
         {alarms.length > 1 && <p class="overlay-count">{t('overlay.count', { count: alarms.length })}</p>}
         <ConnectionPill view={props.connection} class="overlay-conn" />
       </div>
+      {props.children}
       {props.error && <p class="overlay-error" role="alert">{props.error}</p>}
       <div class="alarm-list">
         {alarms.map((a) => (

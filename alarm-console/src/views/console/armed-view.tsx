@@ -11,6 +11,8 @@ export function ArmedView(props: {
   state: ConsoleState;
   site: SiteView | undefined;
   coverage: CoverageRoom[] | null;
+  /** An employee's console: evacuation banners and the discreet panic button, no alarm pop-ups. */
+  passive?: boolean;
   onChangeStation: () => void;
 }) {
   const { controller, state, site } = props;
@@ -19,7 +21,9 @@ export function ArmedView(props: {
   const technical = state.alarms.filter((a) => a.kind === 'technical').length;
   return (
     <section class="view narrow" aria-labelledby="armed-heading">
-      <h1 id="armed-heading">{state.connection === 'connected' ? t('armed.heading') : t('armed.headingNotConnected')}</h1>
+      <h1 id="armed-heading">
+        {state.connection !== 'connected' ? t('armed.headingNotConnected') : props.passive ? t('armed.headingPassive') : t('armed.heading')}
+      </h1>
       <p class="station-name">{t('armed.station', { station: station.name })}</p>
       {state.connection !== 'connected' && <p class="warning" role="alert">{t('armed.notConnected')}</p>}
       {!state.soundUnlocked && <p class="warning">{t('armed.soundOff')}</p>}
@@ -33,7 +37,7 @@ export function ArmedView(props: {
             : t('armed.coverage', { count: area.respondersOnline })}
         </p>
       )}
-      <p>{t('armed.keepOpen')}</p>
+      <p>{props.passive ? t('armed.passive') : t('armed.keepOpen')}</p>
       <p class="quiet">{state.alarms.length - technical > 0 ? t('armed.openAlarms', { count: state.alarms.length - technical }) : t('armed.noAlarms')}</p>
       <details class="panic-help">
         <summary>{t('armed.panicHelpTitle')}</summary>

@@ -5,6 +5,7 @@ import type { Station, User } from '../../api/types';
 import { t } from '../../i18n/i18n';
 import type { ConsoleController } from '../../state/console-controller';
 import { can } from '../../state/roles';
+import { routeHref } from '../../state/route';
 import { ErrorNotice, Loading } from '../parts/form';
 import { usePoll } from '../parts/hooks';
 
@@ -22,14 +23,7 @@ export function StationView(props: { user: User; controller: ConsoleController; 
     select.current?.focus();
   }, [stations.data]);
 
-  if (!can.receiveAlarms(user.role)) {
-    return (
-      <section class="view" aria-labelledby="station-heading">
-        <h1 id="station-heading">{t('station.heading')}</h1>
-        <p class="warning">{t('station.roleTooLow')}</p>
-      </section>
-    );
-  }
+  const passive = !can.receiveAlarms(user.role);
 
   const arm = () => {
     const station: Station | undefined = list.find((s) => s.id === chosen);
@@ -45,7 +39,8 @@ export function StationView(props: { user: User; controller: ConsoleController; 
     <section class="view narrow" aria-labelledby="station-heading">
       <h1 id="station-heading">{t('station.heading')}</h1>
       {props.reason && <p class="notice" role="alert">{props.reason}</p>}
-      <p>{t('station.intro')}</p>
+      <p>{passive ? t('station.introPassive') : t('station.intro')}</p>
+      {passive && <p>{t('station.safetyWork')} <a href={routeHref({ page: 'incidents' })}>{t('nav.safety')}</a></p>}
       {stations.loading && <Loading />}
       <ErrorNotice error={stations.error} onRetry={stations.reload} />
       {!stations.loading && !stations.error && list.length === 0 && <p class="warning">{t('station.none')}</p>}

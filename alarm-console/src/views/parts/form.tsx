@@ -37,6 +37,14 @@ export function Problems(props: { problems: string[]; heading?: string }) {
 export function errorText(err: unknown): string {
   if (!(err instanceof ApiError)) return t('error.unexpected');
   if (err.network) return t('error.network');
+  switch (err.code) {
+    case 'TRYGG_SRV_REASON_REQUIRED': return t('error.reasonRequired');
+    case 'TRYGG_SRV_INCIDENT_INCOMPLETE': return t('error.incidentIncomplete');
+    case 'TRYGG_SRV_INCIDENT_LOCKED': return t('error.incidentLocked');
+    case 'TRYGG_SRV_INCIDENT_TRANSITION': return t('error.incidentTransition');
+    case 'TRYGG_SRV_BAD_REQUEST': return t('error.badRequest', { message: err.message });
+    default: break;
+  }
   switch (err.status) {
     case 401: return t('login.sessionExpired');
     case 403: return t('error.forbidden');

@@ -72,7 +72,7 @@ function actorText(e: TimelineEvent): string {
   return t('timeline.bySystem');
 }
 
-function eventText(e: TimelineEvent, stationName: (id: string) => string): string {
+export function eventText(e: TimelineEvent, stationName: (id: string) => string): string {
   const stations = (ids: string[] | undefined) => (ids && ids.length ? ids.map(stationName).join(', ') : '–');
   const step = (e.step ?? 0) + 1;
   switch (e.type) {

@@ -89,12 +89,14 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
 
   app.get('/api/v1/config/history', { preHandler: manager }, async () => ({ versions: config.history() }));
 
-  app.get('/api/v1/sites', { preHandler: responder }, async (request) => {
+  // Everyone of a site reads its layout (rooms, floors, time zone) for their own forms; no secrets are in it.
+  const employee = requireUser(sessions, 'employee');
+  app.get('/api/v1/sites', { preHandler: employee }, async (request) => {
     const user = currentUser(request);
     return { sites: directory.allSites().filter((s) => directory.userMayAccessSite(user, s.id)).map(siteView) };
   });
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: responder }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: employee }, async (request) => {
     mustManage(currentUser(request), request.params.siteId);
     return { site: siteView(directory.site(request.params.siteId)!) };
   });

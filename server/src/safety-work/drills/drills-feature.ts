@@ -45,7 +45,7 @@ export interface DrillReport {
 /**
  * Drills (øving): planned or started now for a site or one room. A drill raises its alarm
  * through the alarm service with `drill: true`, so it runs the real chain end to end — consoles
- * show ØVING, guards get test codes, the police are never told (dispatch/step-router.ts). While a
+ * show ØVELSE, guards get test codes, the police are never told (dispatch/step-router.ts). While a
  * room's drill runs, presses of that room's devices are drills too (AlarmService drill override).
  * Reports give response times per step from the alarm timeline, compared with earlier drills.
  */
@@ -212,7 +212,7 @@ export class DrillsFeature implements Feature, DeviceEventHandler {
       try {
         const { alarm } = await alarms.raise({
           siteId: drill.siteId, kind: drill.kind, drill: true, ...(drill.roomId ? { roomId: drill.roomId } : {}),
-          dedupeKey: `drill:${id}`, detail: { note: `ØVING / DRILL${drill.note ? `: ${drill.note}` : ''}` },
+          dedupeKey: `drill:${id}`, detail: { note: `ØVELSE / DRILL${drill.note ? `: ${drill.note}` : ''}` },
         });
         store.link(id, alarm.id, 'started', clock.now());
       } catch (err) {

@@ -84,8 +84,8 @@ describe.runIf(HAVE_XMLLINT)('CAP 1.2 alerts validate against the OASIS schema',
     const xml = buildCapAlert(notification({}, { drill: true, kind: 'technical', room: undefined }));
     await expectValidCap(xml);
     expect(await capValue(xml, 'status')).toBe('Exercise');
-    expect(await capValue(xml, 'note')).toMatch(/^ØVING \/ DRILL/);
-    expect(await capValue(xml, 'headline', 'nb-NO')).toBe('ØVING / DRILL: Teknisk alarm – Trygg AS Oslo');
+    expect(await capValue(xml, 'note')).toMatch(/^ØVELSE \/ DRILL/);
+    expect(await capValue(xml, 'headline', 'nb-NO')).toBe('ØVELSE / DRILL: Teknisk alarm – Trygg AS Oslo');
     expect(await capValue(xml, 'severity', 'en-US')).toBe('Severe');
     expect(xml).not.toContain('<circle>');
   });

@@ -117,7 +117,7 @@ describe('EmailNotifier against a real SMTP server', () => {
     expect(mail.text).toContain('Rom: Møterom 3, 2. etasje');
     // 15:00 UTC is 16:00 in Oslo in November.
     expect(mail.text).toContain('Tid: 26.11.2026 kl. 16:00:00 (Europe/Oslo, UTC+1)');
-    expect(mail.text).not.toMatch(/ØVING/);
+    expect(mail.text).not.toMatch(/ØVELSE/);
   });
 
   it('writes English for English recipients, in the site time zone, and marks drills', async () => {
@@ -128,8 +128,8 @@ describe('EmailNotifier against a real SMTP server', () => {
     );
     expect((await notifier.send(n, new AbortController().signal)).ok).toBe(true);
     const { mail } = smtp.received[0]!;
-    expect(mail.subject).toBe('ØVING / DRILL: Man-down alarm (fall/no movement) – Trygg NY, Møterom 3, floor 2');
-    expect(mail.text).toMatch(/^ØVING \/ DRILL – This is a drill\./);
+    expect(mail.subject).toBe('ØVELSE / DRILL: Man-down alarm (fall/no movement) – Trygg NY, Møterom 3, floor 2');
+    expect(mail.text).toMatch(/^ØVELSE \/ DRILL – This is a drill\./);
     expect(mail.text).toContain('Person: Ola');
     expect(mail.text).toContain('Time: 2026-11-26 at 10:00:00 (America/New_York, UTC-5)');
   });

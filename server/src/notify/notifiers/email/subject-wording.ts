@@ -94,7 +94,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
-/** One-line headline: "ØVING / DRILL: Overfallsalarm – Trygg AS, Møterom 3, 2. etasje". */
+/** One-line headline: "ØVELSE / DRILL: Overfallsalarm – Trygg AS, Møterom 3, 2. etasje". */
 export function headline(n: Notification, lang: Language): string {
   const s = n.subject;
   const l = LABELS[lang];
