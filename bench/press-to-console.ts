@@ -10,7 +10,7 @@
  * The server runs as its own process, exactly as `npm start` runs it (embedded broker and
  * gateway, SQLite with synchronous=FULL in a temp dir); load and measurement run here.
  *
- * BENCH_ONLY=ingest,silence,transports,arc,browser,press runs only the parts named; the last line,
+ * BENCH_ONLY=ingest,silence,transports,arc,evacuation,browser,press runs only the parts named; the last line,
  * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,12 +25,13 @@ import { ConsoleClient } from '../test/support/console-client';
 import { freePort } from '../test/support/free-port';
 import { TryggProcess } from '../test/support/trygg-process';
 import { measureArcEscalation } from './arc-escalation';
+import { measureEvacuationFanout } from './evacuation-fanout';
 import { browserPopupFigure } from './browser-popup';
 import { rawBrokerHop } from './broker-hop';
 import { deviceFigures, type DevicePart } from './device-figures';
 import { formatRow as row, summarize } from './percentiles';
 
-const PARTS = ['ingest', 'silence', 'transports', 'arc', 'browser', 'press'] as const;
+const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'browser', 'press'] as const;
 type Part = (typeof PARTS)[number];
 
 const HEARTBEAT_DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
@@ -102,6 +103,10 @@ async function main(): Promise<void> {
   const parts = chosenParts();
   const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser'));
   if (deviceParts.size > 0) await deviceFigures(deviceParts, (line) => console.log(line));
+  if (parts.has('evacuation')) {
+    const f = await measureEvacuationFanout();
+    console.log(`evacuation fan-out: ${f.people} people x (SMS + voice) through the fake provider: all stored ${f.storedMs.toFixed(0)} ms, all delivered ${f.deliveredMs.toFixed(0)} ms; sent twice: ${f.duplicates}`);
+  }
   if (parts.has('arc')) {
     const f = await measureArcEscalation();
     console.log(`escalation to the guards (demo office, TRYGG_DEMO_FAST): DC-09 frame ${f.measuredS.toFixed(2)} s after the press, configured ${f.configuredS} s (ratio ${(f.measuredS / f.configuredS).toFixed(3)}); nobody online: ${(f.nobodyOnlineS * 1000).toFixed(0)} ms`);
