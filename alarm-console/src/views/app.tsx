@@ -90,10 +90,14 @@ export function App(props: { session: AppSession; controller: ConsoleController 
   // again, so its floor plan marker and time zone are right. Also every few minutes.
   useEffect(() => {
     const unknown = cs.alarms.some((a) => a.roomId && !session.site(a.siteId)?.rooms.some((r) => r.id === a.roomId));
-    if (unknown && Date.now() - sitesReloadedAt.current > 5000) {
+    if (!unknown) return;
+    // At most one reload every 5 s; a reload held back by that is made when the 5 s are up.
+    const wait = Math.max(0, sitesReloadedAt.current + 5000 - Date.now());
+    const timer = setTimeout(() => {
       sitesReloadedAt.current = Date.now();
       void session.reloadSites();
-    }
+    }, wait);
+    return () => clearTimeout(timer);
   }, [cs.alarms]);
   useEffect(() => {
     const timer = setInterval(() => void session.reloadSites(), SITES_REFRESH_MS);

@@ -68,6 +68,9 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
     await expect(card.locator('.alarm-place').textContent()).resolves.toBe('Samtalerom 3, 1. etasje');
     await expect(card.locator('.action-card').textContent()).resolves.toContain('Overfall eller trussel');
     await expect(card.locator('.action-card').textContent()).resolves.toContain('Storgata 1, 5015 Bergen');
+    // The console learns the new room's place on the plan from the site it re-reads; on a busy
+    // machine that can land just after the pop-up.
+    await card.locator('.floor-plan-marker').waitFor({ timeout: 10_000 });
     expect(await card.locator('.floor-plan-marker').count()).toBe(1);
     // The whole window, on top: the overlay covers the viewport.
     const box = await backoffice.page.locator('.overlay').boundingBox();
@@ -176,6 +179,9 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
     await sim.press('interview-4');
     const card = overlayCard(backoffice, 'Samtalerom 4');
     await card.waitFor({ timeout: 10_000 });
+    // The console learns the new room's place on the plan from the site it re-reads; on a busy
+    // machine that can land just after the pop-up.
+    await card.locator('.floor-plan-marker').waitFor({ timeout: 10_000 });
     expect(await card.locator('.floor-plan-marker').count()).toBe(1);
     await expect(card.locator('.action-card h3').textContent()).resolves.toContain('Samtalerom 4: gå inn bakfra');
     await expect(card.locator('.action-steps li').allTextContents()).resolves.toEqual(['Bruk døren fra bakkontoret.', 'Ta med en kollega.']);
