@@ -3,7 +3,6 @@ import { api } from '../api/client';
 import { ApiError, setUnauthenticatedHandler } from '../api/http';
 import type { SiteView, User } from '../api/types';
 import { Observable } from './observable';
-import { can } from './roles';
 
 export interface AppState {
   phase: 'loading' | 'login' | 'ready';
