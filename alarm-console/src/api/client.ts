@@ -20,6 +20,8 @@ export const api = {
   sites: () => request<{ sites: SiteView[] }>('GET', '/api/v1/sites'),
   site: (siteId: string) => request<{ site: SiteView }>('GET', `/api/v1/sites/${enc(siteId)}`),
   updateSite: (siteId: string, fields: Partial<SiteView>) => request<{ site: SiteView }>('PUT', `/api/v1/sites/${enc(siteId)}`, fields),
+  createSite: (fields: { id: string; name: string; timezone?: string }) => request<{ site: SiteView }>('POST', '/api/v1/sites', fields),
+  deleteSite: (siteId: string) => request<unknown>('DELETE', `/api/v1/sites/${enc(siteId)}`),
 
   addItem: (siteId: string, collection: Collection, item: object) =>
     request<{ item: unknown }>('POST', `/api/v1/sites/${enc(siteId)}/${collection}`, item),

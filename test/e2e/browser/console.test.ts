@@ -5,7 +5,7 @@ import type { DeviceCommand } from '@trygg/protocol';
 import { connectSimulator, type DeviceSimulator } from '@trygg/firmware-sim';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../support/console-client';
+import { eventually, login } from '../../support/console-client';
 import { freePort } from '../../support/free-port';
 import { TryggProcess } from '../../support/trygg-process';
 import {
@@ -199,6 +199,25 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
     await page.click('tr[data-item-id="standard"] button:first-child');
     await page.screenshot({ path: screenshotPath('manager-chain.png'), fullPage: true });
     await manager.context.close();
+  });
+
+  it('an admin creates a site from an id and a name on the site page, and deletes it again', async () => {
+    const admin = await openConsole(browser, trygg.baseUrl, { username: 'admin' });
+    const { page } = admin;
+    try {
+      await page.click('nav a[href="#/manage/site"]');
+      await page.fill('#site-new-id', 'nabokontoret');
+      await page.fill('#site-new-name', 'Nabokontoret');
+      await page.click('#site-admin-heading ~ form button[type="submit"]');
+      await page.locator('#site-heading', { hasText: 'Nabokontoret' }).waitFor();
+      await page.click('#site-admin-heading ~ form button.danger');
+      await page.locator('#site-heading', { hasText: 'Nabokontoret' }).waitFor({ state: 'detached' });
+      const cookie = await login(trygg.baseUrl, 'admin');
+      const sites = (await (await fetch(`${trygg.baseUrl}/api/v1/sites`, { headers: { cookie } })).json()) as { sites: { id: string }[] };
+      expect(sites.sites.map((x) => x.id)).toEqual(['demo']);
+    } finally {
+      await admin.context.close();
+    }
   });
 
   it('a security contact reads the alarm history with its timeline and response times, and live device status', async () => {

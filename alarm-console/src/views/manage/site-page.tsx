@@ -86,6 +86,56 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
         </ul>
       )}
       <p class="hint">{t('site.floorPlansHint')}</p>
+      {session.state.value.user?.role === 'admin' && <SiteAdmin session={session} site={site} />}
+    </section>
+  );
+}
+
+interface SiteAction { (): Promise<unknown> }
+
+/** Admins create a site from an id and a name, and delete one; the server fills in a first zone and chain. */
+function SiteAdmin(props: { session: AppSession; site: SiteView }) {
+  const { session, site } = props;
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [problems, setProblems] = useState<string[]>([]);
+  const [status, setStatus] = useState('');
+  const run = async (action: SiteAction, done: string) => {
+    try {
+      await action();
+      await session.reloadSites();
+      setProblems([]);
+      setStatus(done);
+    } catch (err) {
+      setStatus('');
+      setProblems(err instanceof ApiError && err.problems.length ? err.problems : [errorText(err)]);
+    }
+  };
+  return (
+    <section aria-labelledby="site-admin-heading">
+      <h3 id="site-admin-heading">{t('site.admin')}</h3>
+      <form class="editor" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          await api.createSite({ id, name, timezone: site.timezone });
+          session.selectSite(id);
+        }, t('site.created', { id }));
+      }}>
+        <Problems problems={problems} />
+        <Field id="site-new-id" label={t('site.newId')} required>
+          <input id="site-new-id" value={id} onInput={(e) => setId((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <Field id="site-new-name" label={t('site.newName')} hint={t('site.createHint')} required>
+          <input id="site-new-name" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
+        </Field>
+        <div class="row">
+          <button type="submit" class="primary">{t('site.create')}</button>
+          <button type="button" class="danger" onClick={() => {
+            if (confirm(t('site.confirmDelete', { name: site.name }))) void run(() => api.deleteSite(site.id), t('site.deleted', { id: site.id }));
+          }}>{t('site.delete')}</button>
+          <p class="status" role="status">{status}</p>
+        </div>
+      </form>
     </section>
   );
 }

@@ -88,6 +88,18 @@ describe('configuration API', () => {
     expect(running.directory.device('demo', 'interview-1')).toMatchObject({ name: 'Ny knapp', duressPinHash: pin });
   });
 
+  it('an admin creates a site from an id and a name and deletes it again; a manager may not', async () => {
+    const admin = await cookieFor(app, 'admin');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/sites', headers: { cookie: manager }, payload: { id: 'nabo', name: 'Nabokontoret' } })).statusCode).toBe(403);
+    const created = await app.inject({ method: 'POST', url: '/api/v1/sites', headers: { cookie: admin }, payload: { id: 'nabo', name: 'Nabokontoret', timezone: 'Europe/Oslo' } });
+    expect(created.statusCode).toBe(201);
+    expect(running.directory.chainFor('nabo', 'main').steps[0]!.targets).toEqual([{ zone: 'main' }]);
+    const station = await app.inject({ method: 'POST', url: '/api/v1/sites/nabo/stations', headers: { cookie: admin }, payload: { id: 'nabo-pc', name: 'Nabo-PC', zoneId: 'main' } });
+    expect(station.statusCode).toBe(201);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/sites/nabo', headers: { cookie: admin } })).statusCode).toBe(200);
+    expect(running.directory.site('nabo')).toBeUndefined();
+  });
+
   it('roles: a responder cannot edit; a manager cannot create an admin; action cards can be added to a site without any', async () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/sites/demo/rooms', headers: { cookie: kollega }, payload: { id: 'x', name: 'X', zoneId: 'front' } })).statusCode).toBe(403);
     const admin = await app.inject({ method: 'POST', url: '/api/v1/users', headers: { cookie: manager }, payload: { username: 'eve', name: 'Eve', role: 'admin', sites: ['demo'], password: 'long-enough-pw' } });

@@ -103,7 +103,16 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
 
   app.post<{ Body: Record<string, unknown> }>('/api/v1/sites', { preHandler: requireUser(sessions, 'admin') }, async (request, reply) => {
     const user = currentUser(request);
-    const site = request.body as unknown as SiteConfig;
+    // A new site may be just an id and a name: it starts with one zone and a chain to it, and
+    // the manager builds the rest in the console.
+    const body = request.body as Partial<SiteConfig> & { id: string; name: string };
+    const site: SiteConfig = {
+      zones: [{ id: 'main', name: 'Hovedsone' }],
+      rooms: [], gateways: [], devices: [], stations: [], groups: [],
+      chains: [{ id: 'standard', name: 'Standard', steps: [{ afterSeconds: 0, targets: [{ zone: 'main' }], until: 'acknowledged' }] }],
+      defaultChain: 'standard',
+      ...body,
+    };
     try {
       config.change((draft) => { draft.sites.push(site); }, actorOf(user), `created site ${String(site.id)}`);
       return reply.code(201).send({ site: siteView(directory.site(site.id)!) });
