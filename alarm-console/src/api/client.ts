@@ -3,8 +3,7 @@ import { request } from './http';
 import type {
   AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus,
   Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist,
-  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, User, UserView,
-} from './types';
+  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, User, UserView, SentItem } from './types';
 
 /** Collections of a site that the manager pages edit, each item keyed by `id`. */
 export type Collection = 'zones' | 'rooms' | 'devices' | 'stations' | 'groups' | 'chains' | 'actionCards';
@@ -41,7 +40,7 @@ export const api = {
 
   devices: () => request<{ devices: DeviceStatus[] }>('GET', '/api/v1/devices'),
   alarms: (limit = 200) => request<{ alarms: AlarmResource[] }>('GET', `/api/v1/alarms?limit=${limit}`),
-  alarm: (id: string) => request<{ alarm: AlarmResource; timeline: TimelineEvent[] }>('GET', `/api/v1/alarms/${enc(id)}`),
+  alarm: (id: string) => request<{ alarm: AlarmResource; timeline: TimelineEvent[]; sent?: SentItem[] }>('GET', `/api/v1/alarms/${enc(id)}`),
   coverage: () => request<{ rooms: CoverageRoom[] }>('GET', '/api/v1/coverage'),
 
   // ---- safety work (docs/incidents-and-risk.md, docs/drills-meetings-banned-clients.md, docs/evacuation.md)

@@ -166,6 +166,18 @@ export interface DeviceStatus {
   battery: number | null;
 }
 
+/** A message sent beyond the consoles for an alarm (guards, police, people's phones) and how it went. */
+export interface SentItem {
+  channel: string;
+  target: string;
+  party: 'guards' | 'police' | 'other' | null;
+  purpose: string;
+  recipient: string;
+  state: 'pending' | 'sending' | 'delivered' | 'failed';
+  attempts: number;
+  updatedAt: string;
+}
+
 export interface AlarmResource extends ConsoleAlarm {
   acknowledgedAt?: string;
   closedAt?: string;

@@ -7,6 +7,7 @@ import type { AlarmAction } from '../../state/console-controller';
 import { formatClock, formatCoordinates, formatDuration, kindLabel, placeLabel, stateLabel } from '../../state/format';
 import { useNow } from '../parts/hooks';
 import { ActionCard } from './action-card';
+import { SentSoFar } from './sent-so-far';
 import { FloorPlan, floorPlanFor } from './floor-plan';
 
 export interface AlarmCardProps {
@@ -116,6 +117,7 @@ export function AlarmCard(props: AlarmCardProps) {
           </div>
         </div>
         <p class="alarm-message" role="status">{message}</p>
+        <SentSoFar alarmId={a.id} />
       </div>
       {(a.actionCard || plan) && (
         <div class="alarm-side">
