@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 // Shared pieces of the browser tests: Debian's Chromium through playwright-core (no browser
 // download), the built console, an office with floor plans and action cards, a console page that
 // logs in and arms, and a TCP proxy that can cut a console's connection on purpose.
@@ -12,7 +13,13 @@ import { writeTestOffice } from '../../support/office-config';
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CHROMIUM = process.env.TRYGG_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-export const SCREENSHOTS = resolve(ROOT, 'docs/screenshots');
+/**
+ * The browser tests take the README's screenshots. They land in docs/screenshots only when asked
+ * (`TRYGG_UPDATE_SCREENSHOTS=1 npm test`), so an ordinary test run leaves the checkout clean.
+ */
+export const SCREENSHOTS = process.env.TRYGG_UPDATE_SCREENSHOTS === '1'
+  ? resolve(ROOT, 'docs/screenshots')
+  : resolve(tmpdir(), 'trygg-screenshots');
 
 /** The server serves alarm-console/dist; `npm test` builds it first (pretest), a lone vitest run may not have. */
 export function ensureConsoleBuilt(): void {
