@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { GatewayOptions, GatewayStats } from '@trygg/gateway';
+import { stopChild } from './stop-child';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -64,12 +65,6 @@ export class GatewayProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await gone;
-    clearTimeout(timer);
+    await stopChild(this.child);
   }
 }

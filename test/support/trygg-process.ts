@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { stopChild } from './stop-child';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -80,13 +81,7 @@ export class TryggProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await gone;
-    clearTimeout(timer);
+    await stopChild(this.child);
   }
 
   logLines(msg: string): Record<string, unknown>[] {

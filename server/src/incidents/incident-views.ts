@@ -7,8 +7,8 @@ import type { CsvValue } from './csv';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const today = (now: number) => new Date(now).toISOString().slice(0, 10);
 
-/** The whole report, as GET /api/v1/incidents/:id answers (every answer of it is logged as a read). */
-export function incidentResource(i: Incident, directory: OfficeDirectory) {
+/** What every view of a report shows: where, when, what kind, how it stands (no personal data). */
+function incidentHead(i: Incident, directory: OfficeDirectory) {
   return {
     id: i.id,
     siteId: i.siteId,
@@ -20,6 +20,13 @@ export function incidentResource(i: Incident, directory: OfficeDirectory) {
     category: i.category,
     categoryName: category(i.category)?.name ?? null,
     consequence: i.consequence,
+  };
+}
+
+/** The whole report, as GET /api/v1/incidents/:id answers (every answer of it is logged as a read). */
+export function incidentResource(i: Incident, directory: OfficeDirectory) {
+  return {
+    ...incidentHead(i, directory),
     consequenceName: CONSEQUENCE_SCALE.find((c) => c.value === i.consequence)?.name ?? null,
     causeFactors: i.causeFactors,
     reportedToPolice: { reported: i.policeReported, caseNumber: i.policeCaseNumber },
@@ -44,16 +51,7 @@ export function incidentResource(i: Incident, directory: OfficeDirectory) {
 export function incidentSummary(i: Incident, directory: OfficeDirectory, now: number) {
   const open = i.actions.filter((a) => a.status !== 'done');
   return {
-    id: i.id,
-    siteId: i.siteId,
-    source: i.source,
-    status: i.status,
-    occurredAt: iso(i.occurredAt),
-    roomId: i.roomId,
-    roomName: directory.room(i.siteId, i.roomId ?? undefined)?.name ?? null,
-    category: i.category,
-    categoryName: category(i.category)?.name ?? null,
-    consequence: i.consequence,
+    ...incidentHead(i, directory),
     reportedToPolice: { reported: i.policeReported },
     alarmId: i.alarm?.id ?? null,
     openActions: open.length,

@@ -1,5 +1,5 @@
-import { disableNagle } from '@trygg/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import { connectDeviceBroker } from '../device-broker-client';
+import type { MqttClient } from 'mqtt';
 import {
   decodePayload,
   encodePayload,
@@ -40,17 +40,7 @@ export class MqttDeviceTransport implements DeviceTransport {
 
   async start(): Promise<void> {
     const { siteId, gatewayId, logger } = this.ctx;
-    const client = mqtt.connect(this.config.url, {
-      clientId: this.config.clientId ?? `trygg-gw-${siteId}-${gatewayId}-dev`,
-      username: this.config.username,
-      password: this.config.password,
-      clean: false,
-      reconnectPeriod: this.config.reconnectPeriodMs ?? 500,
-      connectTimeout: 5_000,
-      keepalive: 30,
-      resubscribe: false,
-    });
-    disableNagle(client);
+    const client = connectDeviceBroker(this.config, { clientId: `trygg-gw-${siteId}-${gatewayId}-dev`, reconnectPeriodMs: 500 });
     this.client = client;
     client.on('connect', (connack) => void this.onConnect(client, connack.sessionPresent));
     client.on('close', () => this.setUp(false));

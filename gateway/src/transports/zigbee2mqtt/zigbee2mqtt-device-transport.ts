@@ -1,5 +1,6 @@
-import { disableNagle, type DeviceCommand, type DeviceMessage } from '@trygg/protocol';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import { connectDeviceBroker } from '../device-broker-client';
+import type { DeviceCommand, DeviceMessage } from '@trygg/protocol';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import { zigbeeConverterFor, findZigbeeConverter, type ZigbeeConverter } from '../../converters/zigbee/zigbee-converters';
 import { GatewayError } from '../../errors';
 import type { DeviceTransport, TransportContext } from '../device-transport';
@@ -79,19 +80,10 @@ export class Zigbee2MqttDeviceTransport implements DeviceTransport {
 
   async start(): Promise<void> {
     const { siteId, gatewayId, logger } = this.ctx;
-    const client = mqtt.connect(this.config.url, {
-      clientId: this.config.clientId ?? `trygg-gw-${siteId}-${gatewayId}-z2m`,
-      username: this.config.username,
-      password: this.config.password,
-      clean: false,
-      reconnectPeriod: this.config.reconnectPeriodMs ?? 1000,
+    const client = connectDeviceBroker(this.config, { clientId: `trygg-gw-${siteId}-${gatewayId}-z2m`, reconnectPeriodMs: 1000 }, {
       // An external broker that refuses us (restarting, auth backend not ready) is retried too.
       reconnectOnConnackError: true,
-      connectTimeout: 5_000,
-      keepalive: 30,
-      resubscribe: false,
     });
-    disableNagle(client);
     this.client = client;
     client.on('connect', (connack) => void this.onConnect(client, connack.sessionPresent));
     client.on('close', () => {
