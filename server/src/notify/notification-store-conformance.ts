@@ -108,5 +108,18 @@ export function describeNotificationStoreConformance(name: string, make: () => P
       expect(await store.unreportedFailures()).toEqual([]);
       expect(await store.get('a')).toMatchObject({ failureReportedAt: T0 + 2 });
     });
+
+    it('records a delivery receipt against any of the provider references, and failed stays failed', async () => {
+      await store.enqueue([newNotification('a'), newNotification('b')]);
+      await store.claim('a', T0 + 1);
+      await store.markDelivered('a', 1, { providerRef: 'm-1', providerRefs: ['m-1', 'm-2'], detail: '2 parts' }, T0 + 2);
+      expect(await store.recordHandsetReport('sms', 'm-9', { state: 'delivered', detail: 'DELIVRD', at: T0 + 3 })).toBeUndefined();
+      expect(await store.recordHandsetReport('voice', 'm-1', { state: 'delivered', detail: 'DELIVRD', at: T0 + 3 })).toBeUndefined();
+      expect(await store.recordHandsetReport('sms', 'm-2', { state: 'failed', detail: 'UNDELIV err:001', at: T0 + 4 })).toMatchObject({ id: 'a' });
+      expect(await store.recordHandsetReport('sms', 'm-1', { state: 'delivered', detail: 'DELIVRD', at: T0 + 5 })).toMatchObject({ id: 'a' });
+      store = await ut.reopen();
+      expect(await store.get('a')).toMatchObject({ state: 'delivered', providerRef: 'm-1', handset: { state: 'failed', detail: 'UNDELIV err:001', at: T0 + 4 } });
+      expect((await store.get('b'))?.handset).toBeUndefined();
+    });
   });
 }

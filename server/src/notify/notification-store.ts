@@ -40,10 +40,23 @@ export interface StoredNotification extends Omit<Notification, 'attempt'> {
   lastError?: string;
   /** The provider's id for the delivered message (its delivery receipt). */
   providerRef?: string;
+  /** What the provider later reported from the handset (an SMS delivery receipt), if anything. */
+  handset?: HandsetReport;
   /** Epoch ms when `onPermanentFailure` was told about a failed notification (escalated). */
   failureReportedAt?: number;
   /** Epoch ms. */
   updatedAt: number;
+}
+
+/**
+ * A provider's delivery receipt: 'delivered' reached the phone; 'failed' did not (expired,
+ * undeliverable). A message in several parts is failed if any part failed.
+ */
+export interface HandsetReport {
+  state: 'delivered' | 'failed' | 'pending';
+  detail: string;
+  /** Epoch ms. */
+  at: number;
 }
 
 export type AttemptOutcome = 'delivered' | 'recoverable' | 'permanent' | 'interrupted';
@@ -86,7 +99,13 @@ export interface NotificationStore {
    */
   claim(id: string, now: number, options?: { reclaim?: boolean }): Promise<StoredNotification | undefined>;
   /** The following three finish attempt `attempt`; they do nothing (false) if it is not the current one. */
-  markDelivered(id: string, attempt: number, receipt: { providerRef?: string; detail?: string }, now: number): Promise<boolean>;
+  markDelivered(id: string, attempt: number, receipt: { providerRef?: string; providerRefs?: string[]; detail?: string }, now: number): Promise<boolean>;
+  /**
+   * A delivery receipt for provider reference `providerRef` of `channel`: recorded on the
+   * notification that got that reference. Returns the notification, or undefined if no
+   * notification has that reference. 'failed' is never overwritten by a later 'delivered'.
+   */
+  recordHandsetReport(channel: string, providerRef: string, report: HandsetReport): Promise<StoredNotification | undefined>;
   markRetry(id: string, attempt: number, error: string, nextAttemptAt: number, now: number): Promise<boolean>;
   markFailed(id: string, attempt: number, error: string, recoverable: boolean, now: number): Promise<boolean>;
   /** Records that the permanent failure was escalated. */

@@ -66,7 +66,11 @@ export interface Notification {
 }
 
 export type SendResult =
-  | { ok: true; providerRef?: string; detail?: string }
+  /**
+   * `providerRefs`: every id the provider gave (a long SMS is several messages), so a later
+   * delivery receipt for any of them finds the notification.
+   */
+  | { ok: true; providerRef?: string; providerRefs?: string[]; detail?: string }
   /** `recoverable`: whether a retry can help (timeouts, 5xx, NAK) or not (4xx, bad number). */
   | { ok: false; recoverable: boolean; error: string };
 
@@ -74,5 +78,11 @@ export interface Notifier {
   readonly channel: string;
   /** Must not throw: every failure is a SendResult, and its text holds no secret. */
   send(notification: Notification, signal: AbortSignal): Promise<SendResult>;
+  /**
+   * How long one send() may take when the notifier runs its own attempts inside it (SIA DC-09:
+   * rounds over primary and secondary receivers). The pipeline allows the larger of this and its
+   * per-attempt timeout, so it does not abort a failover half-way.
+   */
+  attemptBudgetMs?(notification: Notification): number | undefined;
   close?(): Promise<void>;
 }

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, type Migration } from '../store/sqlite/migrate';
 import type {
-  AttemptOutcome, DeliveryAttempt, EnqueueResult, NewNotification, NotificationState, NotificationStore, StoredNotification,
+  AttemptOutcome, DeliveryAttempt, EnqueueResult, HandsetReport, NewNotification, NotificationState, NotificationStore,
+  StoredNotification,
 } from './notification-store';
 
 /** Migrations of module `notify` (see store/sqlite/migrate.ts). Never edit a released one. */
@@ -46,6 +47,20 @@ export const notifyMigrations: Migration[] = [
         PRIMARY KEY (notification_id, attempt)
       );`,
   },
+  {
+    version: 2,
+    name: 'provider references and handset reports (SMS delivery receipts)',
+    sql: `
+      CREATE TABLE notification_provider_refs (
+        channel         TEXT NOT NULL,
+        provider_ref    TEXT NOT NULL,
+        notification_id TEXT NOT NULL REFERENCES notifications (id),
+        PRIMARY KEY (channel, provider_ref)
+      );
+      ALTER TABLE notifications ADD COLUMN handset_state TEXT CHECK (handset_state IN ('delivered', 'failed', 'pending'));
+      ALTER TABLE notifications ADD COLUMN handset_detail TEXT;
+      ALTER TABLE notifications ADD COLUMN handset_at INTEGER;`,
+  },
 ];
 
 interface Row {
@@ -53,6 +68,7 @@ interface Row {
   recipient_id: string; subject: string; recipient: string; state: NotificationState; attempts: number;
   next_attempt_at: number | null; last_error: string | null; provider_ref: string | null;
   failure_reported_at: number | null; created_at: string; updated_at: number;
+  handset_state: HandsetReport['state'] | null; handset_detail: string | null; handset_at: number | null;
 }
 
 interface AttemptRow {
@@ -117,6 +133,11 @@ export class SqliteNotificationStore implements NotificationStore {
       interruptAll: db.prepare(`UPDATE notification_attempts SET outcome = 'interrupted', finished_at = ?
         WHERE outcome IS NULL AND notification_id IN (SELECT id FROM notifications WHERE state = 'sending')`),
       resetSending: db.prepare(`UPDATE notifications SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE state = 'sending'`),
+      addRef: db.prepare('INSERT OR IGNORE INTO notification_provider_refs (channel, provider_ref, notification_id) VALUES (?, ?, ?)'),
+      byRef: db.prepare<[string, string], Row>(`SELECT n.* FROM notification_provider_refs r JOIN notifications n ON n.id = r.notification_id
+        WHERE r.channel = ? AND r.provider_ref = ?`),
+      handset: db.prepare(`UPDATE notifications SET handset_state = @state, handset_detail = @detail, handset_at = @at
+        WHERE id = @id AND (handset_state IS NULL OR handset_state != 'failed')`),
       attempts: db.prepare<[string], AttemptRow>('SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt'),
     };
   }
@@ -159,8 +180,25 @@ export class SqliteNotificationStore implements NotificationStore {
     }).immediate();
   }
 
-  async markDelivered(id: string, attempt: number, receipt: { providerRef?: string; detail?: string }, now: number): Promise<boolean> {
-    return this.finish(id, attempt, now, 'delivered', null, null, 'delivered', receipt.providerRef ?? null, receipt.detail ?? null);
+  async markDelivered(id: string, attempt: number, receipt: { providerRef?: string; providerRefs?: string[]; detail?: string }, now: number): Promise<boolean> {
+    return this.db.transaction((): boolean => {
+      const done = this.finish(id, attempt, now, 'delivered', null, null, 'delivered', receipt.providerRef ?? null, receipt.detail ?? null);
+      if (done) {
+        const channel = this.stmt.byId.get(id)!.channel;
+        const refs = new Set([...(receipt.providerRefs ?? []), ...(receipt.providerRef ? [receipt.providerRef] : [])]);
+        for (const ref of refs) this.stmt.addRef.run(channel, ref, id);
+      }
+      return done;
+    }).immediate();
+  }
+
+  async recordHandsetReport(channel: string, providerRef: string, report: HandsetReport): Promise<StoredNotification | undefined> {
+    return this.db.transaction((): StoredNotification | undefined => {
+      const row = this.stmt.byRef.get(channel, providerRef);
+      if (!row) return undefined;
+      this.stmt.handset.run({ id: row.id, state: report.state, detail: report.detail, at: report.at });
+      return fromRow(this.stmt.byId.get(row.id)!);
+    }).immediate();
   }
 
   async markRetry(id: string, attempt: number, error: string, nextAttemptAt: number, now: number): Promise<boolean> {
@@ -175,6 +213,7 @@ export class SqliteNotificationStore implements NotificationStore {
     id: string, attempt: number, now: number, state: NotificationState, nextAttemptAt: number | null, error: string | null,
     outcome: AttemptOutcome, providerRef: string | null, detail: string | null,
   ): boolean {
+    // Nested in markDelivered's transaction, better-sqlite3 makes this a savepoint.
     return this.db.transaction((): boolean => {
       const changed = this.stmt.finish.run({ id, attempt, now, state, nextAttemptAt, error, providerRef }).changes === 1;
       if (changed) this.stmt.closeAttempt.run({ id, attempt, now, outcome, error, providerRef, detail });
@@ -224,5 +263,6 @@ function fromRow(r: Row): StoredNotification {
     ...(r.last_error !== null && { lastError: r.last_error }),
     ...(r.provider_ref !== null && { providerRef: r.provider_ref }),
     ...(r.failure_reported_at !== null && { failureReportedAt: r.failure_reported_at }),
+    ...(r.handset_state !== null && { handset: { state: r.handset_state, detail: r.handset_detail ?? '', at: r.handset_at ?? 0 } }),
   };
 }

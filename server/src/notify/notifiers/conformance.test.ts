@@ -2,6 +2,7 @@ import { describeNotifierConformance, type NotifierFactory } from '../notifier-c
 import { capUnderTest } from './cap/cap-under-test';
 import { emailUnderTest } from './email/email-under-test';
 import { siaDc09UnderTest } from './sia-dc09/sia-dc09-under-test';
+import { smppUnderTest } from './smpp/smpp-under-test';
 import { FakeProvider } from './fake-provider/fake-provider';
 import { FarEndHttp } from './far-end-http';
 import { HttpProviderNotifier } from './http-provider/http-provider';
@@ -64,6 +65,7 @@ const notifiers: [string, NotifierFactory][] = [
   ['email', emailUnderTest(SECRET)],
   ['cap', capUnderTest(SECRET)],
   ['sia-dc09', siaDc09UnderTest()],
+  ['smpp', ({ logger }) => smppUnderTest({ logger, secret: SECRET })],
 ];
 
 for (const [name, factory] of notifiers) describeNotifierConformance(name, factory);

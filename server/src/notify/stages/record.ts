@@ -16,8 +16,8 @@ export function recordStage(deps: { store: NotificationStore; clock: Clock }): S
       const now = deps.clock.now();
       let written = true;
       if (outcome.kind === 'delivered') {
-        const { providerRef, detail } = outcome.result;
-        written = await deps.store.markDelivered(outcome.notification.id, outcome.notification.attempts, { providerRef, detail }, now);
+        const { providerRef, providerRefs, detail } = outcome.result;
+        written = await deps.store.markDelivered(outcome.notification.id, outcome.notification.attempts, { providerRef, providerRefs, detail }, now);
       } else if (outcome.kind === 'retry') {
         written = await deps.store.markRetry(outcome.notification.id, outcome.notification.attempts, outcome.error, outcome.at, now);
       } else if (outcome.kind === 'failed') {
