@@ -219,5 +219,20 @@ describe('alarm engine', () => {
       expect(alarm.nextStepDueAt).toBeNull();
       expect(run(alarm, { type: 'escalate' }, withLoud(T0 + 500_000)).events).toEqual([]);
     });
+
+    it('an alarm that reached nobody, then acknowledged (a console came later): loud repeats stop, the on-scene check runs', () => {
+      // Found by the property test (alarm-lifecycle.property.test.ts): with every step skipped,
+      // the loud step went on repeating after the acknowledgement and the on-scene check never ran.
+      const nobody = (now: number): DecideContext => ({ now, resolveStep: () => ({ stations: ['backoffice'], online: [] }) });
+      let alarm = run(null, { type: 'raise', origin: loudOrigin }, nobody(T0)).alarm;
+      expect(alarm.lastNotifiedStep).toBe(-1);
+      expect(alarm.nextStepDueAt).toBe(T0 + 60_000); // the loud step's repeat while nobody owns it
+      alarm = run(alarm, { type: 'acknowledge', actor: kari }, nobody(T0 + 10_000)).alarm;
+      expect(alarm.nextStepDueAt).toBe(T0 + 10_000 + 120_000);
+      expect(run(alarm, { type: 'escalate' }, nobody(T0 + 60_000)).events).toEqual([]);
+      const again = run(alarm, { type: 'escalate' }, nobody(T0 + 130_000));
+      expect(again.events.map((e) => e.type)).toEqual(['re-escalated', 'step-skipped']);
+      expect(again.effects).toContainEqual({ type: 'reached-nobody' });
+    });
   });
 });

@@ -118,7 +118,8 @@ function runSteps(batch: Batch, first: number, ctx: DecideContext): void {
 
 function escalate(batch: Batch, alarm: Alarm, ctx: DecideContext): void {
   const steps = alarm.chain.steps;
-  const waitedFor = steps[alarm.lastNotifiedStep];
+  // As in nextDeadline: an alarm that reached nobody waits on the last step that fired.
+  const waitedFor = steps[alarm.lastNotifiedStep] ?? steps[alarm.lastStep];
   const untilReached = waitedFor !== undefined && reached(alarm.state, (waitedFor.until ?? 'acknowledged') as UntilStateRank);
   if (!untilReached && alarm.lastStep + 1 < steps.length) return runSteps(batch, alarm.lastStep + 1, ctx);
   if (!untilReached && steps[alarm.lastStep]?.repeatSeconds) return fireAgain(batch, alarm.lastStep, ctx);

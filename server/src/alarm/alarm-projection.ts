@@ -98,7 +98,9 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
 export function nextDeadline(alarm: Alarm): number | null {
   if (!isOpen(alarm.state) || alarm.lastStep < 0 || alarm.lastStepAt === undefined) return null;
   const steps = alarm.chain.steps;
-  const waitedFor = steps[alarm.lastNotifiedStep];
+  // Nobody was ever reached (every step skipped): the step we wait on is the last one that fired,
+  // so acknowledging still stops the loud step's repeats and starts the on-scene check.
+  const waitedFor = steps[alarm.lastNotifiedStep] ?? steps[alarm.lastStep];
   const untilReached = waitedFor !== undefined && reached(alarm.state, (waitedFor.until ?? 'acknowledged') as UntilStateRank);
   if (!untilReached) {
     const following = steps[alarm.lastStep + 1];
