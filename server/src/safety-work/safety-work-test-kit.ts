@@ -35,7 +35,7 @@ export function safetyConfig(): TryggConfig {
   const demo = config.sites[0]!;
   config.notifiers = [
     { id: 'guards', channel: 'sms', party: 'guards', to: { phone: '+4790000001', name: 'Vektartenesta' } },
-    { id: 'police', channel: 'sms', party: 'police', to: { phone: '+4711200000', name: 'Politiet' } },
+    { id: 'police', channel: 'sms', party: 'police', to: { phone: '+4722225555', name: 'Politiet' } },
   ];
   demo.chains = [
     { id: 'standard', name: 'Kollegaer, vektarar og politi', steps: [

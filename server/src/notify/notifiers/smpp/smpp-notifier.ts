@@ -32,6 +32,8 @@ export interface SmppSettings {
   enquireLinkMs?: number;
   responseTimeoutMs?: number;
   window?: number;
+  /** Text language for recipients without one; default nb. */
+  language?: Language;
 }
 
 export type DeliveryReportListener = (report: DeliveryReceipt & { channel: string; at: number }) => void;
@@ -87,7 +89,7 @@ export class SmppNotifier implements Notifier {
       if (!phone) return { ok: false, recoverable: false, error: `${label}: recipient ${n.recipient.id} has no phone number` };
       const number = normalisePhone(phone);
       if (!number.ok) return { ok: false, recoverable: false, error: `${label}: ${number.error}` };
-      const language: Language = n.recipient.language ?? 'nb';
+      const language: Language = n.recipient.language ?? this.settings.language ?? 'nb';
       const encoded = encodeSms(composeSms(n.subject, n.purpose, language), this.reference++);
       const ids: string[] = [];
       for (const part of encoded.parts) {
