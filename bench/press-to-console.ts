@@ -12,6 +12,8 @@
  *
  * BENCH_ONLY=ingest,silence,transports,arc,evacuation,browser,press runs only the parts named; the last line,
  * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
+ * `soak` (bench/soak.ts, an hour by default) runs only when named (BENCH_ONLY=soak), after every
+ * other part; its last line is `soak: minutes <m> devices <n> server-growth <x>% ...`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +32,12 @@ import { browserPopupFigure } from './browser-popup';
 import { rawBrokerHop } from './broker-hop';
 import { deviceFigures, type DevicePart } from './device-figures';
 import { formatRow as row, summarize } from './percentiles';
+import { soak } from './soak';
 
-const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'browser', 'press'] as const;
+const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'browser', 'press', 'soak'] as const;
 type Part = (typeof PARTS)[number];
+/** Parts that run only when BENCH_ONLY names them (the soak takes an hour). */
+const ON_REQUEST: readonly Part[] = ['soak'];
 
 const HEARTBEAT_DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const HEARTBEAT_INTERVAL_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 1000);
@@ -58,7 +63,7 @@ function benchOffice(dir: string): string {
 
 function chosenParts(): Set<Part> {
   const raw = process.env.BENCH_ONLY?.trim();
-  if (!raw) return new Set(PARTS);
+  if (!raw) return new Set(PARTS.filter((p) => !ON_REQUEST.includes(p)));
   const named = raw.split(',').map((p) => p.trim()).filter(Boolean);
   const unknown = named.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
@@ -101,7 +106,7 @@ async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[
 
 async function main(): Promise<void> {
   const parts = chosenParts();
-  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser'));
+  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser' && p !== 'soak'));
   if (deviceParts.size > 0) await deviceFigures(deviceParts, (line) => console.log(line));
   if (parts.has('evacuation')) {
     const f = await measureEvacuationFanout();
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
   }
   if (parts.has('browser')) await browserPopupFigure((line) => console.log(line));
   if (parts.has('press')) await pressFigure();
+  if (parts.has('soak')) await soak((line) => console.log(line));
 }
 
 async function pressFigure(): Promise<void> {

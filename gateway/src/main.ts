@@ -9,6 +9,7 @@ import { startGateway, type Gateway } from './gateway';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { DeviceTransportConfig } from './transports/transport-factories';
+import { transportSettingsProblems } from './transports/transport-settings';
 
 function readTransports(file: string): DeviceTransportConfig[] {
   let data: unknown;
@@ -19,6 +20,9 @@ function readTransports(file: string): DeviceTransportConfig[] {
   }
   const transports = (data as { transports?: unknown } | null)?.transports;
   if (!Array.isArray(transports)) throw new GatewayError('TRYGG_GW_CONFIG', `GATEWAY_CONFIG ${file}: transports: must be a list`);
+  // Every transport's own settings schema and checks, all problems at once (transport-settings.ts).
+  const problems = transportSettingsProblems(transports);
+  if (problems.length > 0) throw new GatewayError('TRYGG_GW_CONFIG', `GATEWAY_CONFIG ${file}: ${problems.join('; ')}`);
   return transports as DeviceTransportConfig[];
 }
 

@@ -26,6 +26,8 @@ import { secretsFromEnv } from './notify/notifier-factory';
 import { SqliteNotificationStore } from './notify/sqlite-notification-store';
 import { startArcLinkSupervision } from './notify/arc-link-watch';
 import { ConfigVersionStore } from './config-admin/config-version-store';
+import { runtimeCheck } from './config-admin/config-dry-run';
+import { raiseConfigFallbackAlarm, reportConfigFallback } from './config-admin/config-fallback';
 import type { FeatureContext, FeatureFactory } from './features/feature';
 import { featureFactories } from './features/index';
 
@@ -90,14 +92,19 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
   const versions = new ConfigVersionStore(join(options.dataDir, 'trygg.db'));
   const cleanups: (() => Promise<void>)[] = [() => store.close(), async () => versions.close()];
   let directory: OfficeDirectory;
+  // "Valid" means "builds": notifiers and transports are built once in a dry run, with the server's secrets.
+  const check = runtimeCheck({ clock, secrets: secretsFromEnv(options.env ?? process.env) });
+  let boot: ReturnType<typeof ConfigService.bootstrap>;
   try {
-    directory = new OfficeDirectory(ConfigService.bootstrap(versions, options.config, options.configSource ?? 'configuration file', clock, logger), options.configOverlay);
+    boot = ConfigService.bootstrap(versions, options.config, options.configSource ?? 'configuration file', clock, logger, check);
+    if (boot.fallback) reportConfigFallback(boot.fallback, logger, metrics.registry);
+    directory = new OfficeDirectory(boot.config, options.configOverlay);
     if (options.configOverlay) validateConfig(directory.config, 'configuration with demo settings');
   } catch (err) {
     for (const fn of cleanups.reverse()) await fn();
     throw err;
   }
-  const configService = new ConfigService(versions, directory, clock, logger.child({ component: 'config' }));
+  const configService = new ConfigService(versions, directory, clock, logger.child({ component: 'config' }), check);
   const closeAll = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
   };
@@ -176,6 +183,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     }
     ingest.start(alarms);
     await alarms.resume();
+    if (boot.fallback) await raiseConfigFallbackAlarm(boot.fallback, alarms, directory, logger.child({ component: 'config' }));
 
     const app = await buildApp({
       logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
@@ -206,6 +214,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       // Stopped first (cleanups run in reverse), while the broker is still there for its offline status.
       cleanups.push(() => gateway.stop());
     }
+    configService.markStarted(boot.version);
     logger.info({ httpPort, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: directory.config.sites.map((s) => s.id) }, 'trygg started');
     return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, directory, alarms, hub, gateways, close: closeAll };
   } catch (err) {

@@ -17,6 +17,8 @@ send({ type: 'ready', pid: process.pid });
 
 process.on('message', (message: { type?: string }) => {
   if (message?.type === 'stats') send({ type: 'stats', stats: gateway.stats, outboxDepth: gateway.outboxDepth() });
+  // For the soak bench: the gateway's own heap, which /proc cannot tell apart from the rest of its RSS.
+  if (message?.type === 'memory') send({ type: 'memory', memory: process.memoryUsage() });
 });
 let stopping = false;
 const stop = () => {

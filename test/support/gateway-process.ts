@@ -64,6 +64,21 @@ export class GatewayProcess {
     });
   }
 
+  /** The gateway process's `process.memoryUsage()` (heap included), asked over IPC. */
+  memory(): Promise<NodeJS.MemoryUsage> {
+    const child = this.child;
+    if (!child?.connected) return Promise.reject(new Error('gateway process is not running'));
+    return new Promise((ok) => {
+      const onMessage = (m: { type?: string; memory: NodeJS.MemoryUsage }) => {
+        if (m?.type !== 'memory') return;
+        child.off('message', onMessage);
+        ok(m.memory);
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'memory' });
+    });
+  }
+
   async stop(): Promise<void> {
     await stopChild(this.child);
   }

@@ -31,7 +31,9 @@ export interface AlarmOrigin {
   detail?: AlarmDetail;
 }
 
-export type TechnicalCause = 'device-offline' | 'low-battery' | 'tamper' | 'gateway-offline' | 'arc-link-down' | 'delivery-failed';
+export type TechnicalCause = 'device-offline' | 'low-battery' | 'tamper' | 'gateway-offline' | 'arc-link-down' | 'delivery-failed'
+  /** The newest stored configuration failed at start; an older one runs (config-admin/config-fallback.ts). */
+  | 'config-fallback';
 
 export interface AlarmDetail {
   technical?: { cause: TechnicalCause; subject: string };

@@ -1,4 +1,6 @@
+import { transportSettingsSchema } from '@trygg/gateway';
 import { ID_PATTERN } from '@trygg/protocol';
+import { notifierSettings, notifierSettingsRules } from '../notify/notifier-settings';
 
 /** JSON Schema of the configuration file; see config/types.ts for the meaning of each field. */
 const id = { type: 'string', pattern: ID_PATTERN } as const;
@@ -94,7 +96,13 @@ export const configSchema = {
     broker: {
       type: 'object',
       additionalProperties: false,
-      properties: { allowAnonymous: { type: 'boolean' } },
+      properties: {
+        allowAnonymous: { type: 'boolean' },
+        devicePublishLimit: {
+          type: 'object', additionalProperties: false, required: ['perSecond', 'burst'],
+          properties: { perSecond: { type: 'integer', minimum: 0, maximum: 1_000_000 }, burst: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
+        },
+      },
     },
     supervision,
     sites: {
@@ -179,10 +187,9 @@ export const configSchema = {
               type: 'object', additionalProperties: false, required: ['id', 'username', 'passwordHash'],
               properties: {
                 id, username, passwordHash,
-                transports: {
-                  type: 'array', maxItems: 20,
-                  items: { type: 'object', required: ['kind'], properties: { kind: { enum: ['serial', 'hid', 'zigbee2mqtt'] } } },
-                },
+                // Each transport's own settings schema (gateway/src/transports/transport-settings.ts);
+                // MQTT is not listed: every gateway runs it on the server's broker.
+                transports: { type: 'array', maxItems: 20, items: transportSettingsSchema(['serial', 'hid', 'zigbee2mqtt']) },
               },
             },
           },
@@ -233,8 +240,10 @@ export const configSchema = {
       type: 'array',
       items: {
         type: 'object', additionalProperties: false, required: ['id', 'channel'],
+        // `settings` must match the schema its channel exports (notify/notifier-settings.ts).
+        allOf: notifierSettingsRules(),
         properties: {
-          id, channel: { type: 'string', pattern: '^[a-z0-9-]{1,32}$' },
+          id, channel: { enum: Object.keys(notifierSettings) },
           party: { enum: ['guards', 'police', 'other'] },
           to: {
             type: 'object', additionalProperties: false,

@@ -17,7 +17,8 @@ export class ConfigError extends TryggError {
 
 /** Validates parsed configuration data: schema first (all problems), then cross-references. */
 export function validateConfig(data: unknown, source = 'configuration'): TryggConfig {
-  if (!validateSchema(data)) throw new ConfigError(source, formatSchemaErrors(validateSchema.errors));
+  // `if` errors only say that a `then` (a notifier's or transport's settings schema) failed; that failure is listed itself.
+  if (!validateSchema(data)) throw new ConfigError(source, formatSchemaErrors(validateSchema.errors?.filter((e) => e.keyword !== 'if')));
   const problems = checkConfigReferences(data);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return data;

@@ -9,10 +9,10 @@ const hash = 'scrypt$16384$8$1$YGupddiFMddJGZO5BmxT3A==$TLEOS0N7vwCtqLQecxdXaba6
 const config = validateConfig({
   version: 1,
   notifiers: [
-    { id: 'guards', channel: 'sia-dc09', party: 'guards' },
+    { id: 'guards', channel: 'sia-dc09', party: 'guards', settings: { primary: { host: '127.0.0.1', port: 7000, protocol: 'tcp' }, account: '1234' } },
     { id: 'police', channel: 'sms', party: 'police', to: { phone: '+4711200000', name: 'Politiet' } },
     { id: 'sms', channel: 'sms' },
-    { id: 'mail', channel: 'email' },
+    { id: 'mail', channel: 'email', settings: { host: '127.0.0.1', port: 2525, from: 'trygg@example.no' } },
   ],
   sites: [
     {

@@ -6,7 +6,8 @@ import type { OfficeDirectory } from '../config/office-directory';
 import { NotificationDispatcher, type DispatchReceipt, type NotificationRequest } from './dispatcher';
 import type { NotificationStore, StoredNotification } from './notification-store';
 import type { Notifier, NotificationSubject } from './notifier';
-import { buildNotifier, TargetRouter, type BuildContext } from './notifier-factory';
+import { buildNotifier, type BuildContext } from './notifier-factory';
+import { NotifierSet, type NotifierSetChange } from './notifier-set';
 import { FakeProvider } from './notifiers/fake-provider/fake-provider';
 import { SiaDc09Notifier } from './notifiers/sia-dc09/sia-dc09-notifier';
 import type { ProviderReply } from './provider-reply';
@@ -32,7 +33,8 @@ const DC09_CONDITIONS: Record<string, 'device-offline' | 'low-battery' | 'tamper
  */
 export class NotificationCenter implements NotificationPort, Notifications {
   private readonly dispatcher: NotificationDispatcher;
-  private readonly notifiers = new Map<string, Notifier>();
+  private readonly notifiers: NotifierSet;
+  private readonly changeListeners: ((change: NotifierSetChange) => void)[] = [];
   private readonly replyListeners: ((reply: ProviderReply) => void)[] = [];
   private readonly outcomeListeners: OutcomeListener[] = [];
 
@@ -52,16 +54,16 @@ export class NotificationCenter implements NotificationPort, Notifications {
       clock: deps.clock, logger: deps.logger, secrets: deps.secrets, dataDir: deps.dataDir,
       classify: (n) => ({ duress: n.subject.duress, condition: n.subject.technical ? DC09_CONDITIONS[n.subject.technical.cause] : undefined }),
     };
-    const byChannel = new Map<string, Map<string, Notifier>>();
-    for (const config of deps.directory.config.notifiers ?? []) {
-      const notifier = buildNotifier(config, build);
-      this.notifiers.set(config.id, notifier);
+    this.notifiers = new NotifierSet((config) => buildNotifier(config, build), deps.logger, (_id, notifier) => {
       if (notifier instanceof FakeProvider) notifier.onReply((reply) => this.reply(reply));
-      let targets = byChannel.get(notifier.channel);
-      if (!targets) byChannel.set(notifier.channel, (targets = new Map()));
-      targets.set(config.id, notifier);
-    }
-    const routers = new Map<string, Notifier>([...byChannel].map(([channel, targets]) => [channel, new TargetRouter(channel, targets)]));
+    });
+    this.notifiers.apply(deps.directory.config.notifiers ?? [], { throwOnFailure: true });
+    // A configuration change applies to the next notification without a restart (notifier-set.ts).
+    deps.directory.onReplace(() => {
+      const change = this.notifiers.apply(deps.directory.config.notifiers ?? []);
+      for (const l of this.changeListeners) l(change);
+    });
+    const routers = this.notifiers.routers;
     this.dispatcher = new NotificationDispatcher({
       store: deps.store, notifiers: routers, clock: deps.clock, logger: deps.logger,
       retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 8 },
@@ -81,7 +83,12 @@ export class NotificationCenter implements NotificationPort, Notifications {
 
   /** ARC receivers are watched with NULL messages (the feature wires their link supervisor). */
   arcNotifiers(): SiaDc09Notifier[] {
-    return [...this.notifiers.values()].filter((n): n is SiaDc09Notifier => n instanceof SiaDc09Notifier);
+    return this.notifiers.all().filter((n): n is SiaDc09Notifier => n instanceof SiaDc09Notifier);
+  }
+
+  /** After a configuration change rebuilt notifiers (link supervision follows the new ones). */
+  onNotifiersChanged(listener: (change: NotifierSetChange) => void): void {
+    this.changeListeners.push(listener);
   }
 
   async start(): Promise<void> {
@@ -90,7 +97,7 @@ export class NotificationCenter implements NotificationPort, Notifications {
 
   async stop(): Promise<void> {
     await this.dispatcher.stop();
-    for (const n of this.notifiers.values()) await n.close?.();
+    await this.notifiers.close();
   }
 
   dispatch(requests: NotificationRequest[]): Promise<DispatchReceipt[]> {

@@ -86,3 +86,8 @@ export class TargetRouter implements Notifier {
     for (const n of this.byTarget.values()) await n.close?.();
   }
 }
+
+/** The channels buildNotifier knows; notifier-settings.ts must give each a settings schema (notifier-settings.test.ts). */
+export function notifierChannels(): string[] {
+  return Object.keys(factories);
+}
