@@ -23,14 +23,14 @@ const INVALID_PREFIX = errorCatalogue.TRYGG_SRV_CONFIG_INVALID.message.replace('
  * runs. So a configuration that passes is one the server will start with.
  *
  * Notifier constructors must not connect or start timers (the dry run would leave them behind);
- * connections begin on the first send or in a start method.
+ * connections begin on the first send, or the factory honours `BuildContext.dryRun`.
  */
 export function runtimeProblems(config: TryggConfig, ctx: DryRunContext): string[] {
   const problems: string[] = [];
   const logger = pino({ level: 'silent' });
   (config.notifiers ?? []).forEach((n, i) => {
     try {
-      const notifier = buildNotifier(n, { clock: ctx.clock, logger, secrets: ctx.secrets });
+      const notifier = buildNotifier(n, { clock: ctx.clock, logger, secrets: ctx.secrets, dryRun: true });
       notifier.close?.().catch(() => undefined);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -18,6 +18,11 @@ export interface BuildContext {
   secrets: Record<string, string>;
   dataDir?: string;
   classify?: SiaDc09NotifierOptions['classify'];
+  /**
+   * Built only to check its settings, then closed (config-admin/config-dry-run.ts, on every save
+   * and start): a notifier must then open no connection and start no timer.
+   */
+  dryRun?: boolean;
 }
 
 /** Secrets come from the environment, never from the configuration file. */
