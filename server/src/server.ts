@@ -22,6 +22,7 @@ import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
 import { ConfigService } from './config-admin/config-service';
 import { NotificationCenter } from './notify/notification-center';
+import { countArcFrames } from './notify/arc-metrics';
 import { secretsFromEnv } from './notify/notifier-factory';
 import { SqliteNotificationStore } from './notify/sqlite-notification-store';
 import { startArcLinkSupervision } from './notify/arc-link-watch';
@@ -165,6 +166,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
         });
       },
     });
+    countArcFrames(notifications, metrics.registry);
     await notifications.start();
     cleanups.push(() => notifications.stop());
     alarms.setNotificationPort(notifications);

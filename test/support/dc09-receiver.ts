@@ -9,7 +9,9 @@
  *
  *   npx tsx test/support/dc09-receiver.ts --port 7000 [--key <hex>] [--host 0.0.0.0]
  *
- * prints one line per received message.
+ * prints one line per received message. `--style pysiaalarm` answers as the open-source receiver
+ * behind a widely used home-automation platform's SIA integration does (see `style` below), and
+ * `--key-ascii` takes the key as 16/24/32 ASCII characters, as that receiver does.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -61,6 +63,16 @@ export interface Dc09ReceiverOptions {
   window?: { behindS: number; aheadS: number };
   /** The standard requires the window check for encrypted messages; also apply it to plain ones. */
   checkPlainTimestamps?: boolean;
+  /**
+   * How answers are written. 'standard' (default): as DC-09 says. 'pysiaalarm': as that receiver
+   * writes them (read from its create_response, not copied): a missing receiver number echoed as
+   * the literal `None` (`"ACK"0001NoneL0#1234[]`), the length as four hex digits, an unknown
+   * account answered with a bare `"NAK"` (no framing at all), a CRC mismatch with an empty frame
+   * `<LF><CR>`, an encrypted ACK zero-filled instead of padded with `|`.
+   */
+  style?: 'standard' | 'pysiaalarm';
+  /** How `key` / `keys` are written: hex digits (default) or 16/24/32 ASCII characters. */
+  keyFormat?: 'hex' | 'ascii';
   /** Test hook: decide the answer (or silence) instead of the standard's rules. */
   respond?: (frame: ReceivedFrame, standardAnswer: Dc09Answer) => Dc09Answer | 'silent' | undefined;
   /** Called with every frame after it was answered. */
@@ -123,9 +135,25 @@ function unseal(hex: string, key: Buffer): string | null {
   return bar >= 0 && bar < close ? plain.slice(bar + 1) : plain.slice(close);
 }
 
-function keyBytes(hex: string): Buffer {
-  if (!/^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{48}|[0-9A-Fa-f]{64})$/.test(hex)) throw new Error('a key is 32, 48 or 64 hex digits');
-  return Buffer.from(hex, 'hex');
+function keyBytes(text: string, format: 'hex' | 'ascii' = 'hex'): Buffer {
+  if (format === 'ascii') {
+    if (![16, 24, 32].includes(text.length) || !/^[\x20-\x7e]+$/.test(text)) throw new Error('an ASCII key is 16, 24 or 32 printable characters');
+    return Buffer.from(text, 'latin1');
+  }
+  if (!/^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{48}|[0-9A-Fa-f]{64})$/.test(text)) throw new Error('a key is 32, 48 or 64 hex digits');
+  return Buffer.from(text, 'hex');
+}
+
+/** pysiaalarm's framing: CRC, then the length as four hex digits (the standard's 0LLL, for short answers the same). */
+function pysiaFrame(content: string): Buffer {
+  return Buffer.from(`\n${crc16(content)}${content.length.toString(16).toUpperCase().padStart(4, '0')}${content}\r`, 'latin1');
+}
+
+/** pysiaalarm's encryption of an answer: the plaintext zero-filled on the left to whole blocks, no `|`. */
+function zeroFillSeal(body: string, key: Buffer): string {
+  const size = body.length + 16 - (body.length % 16);
+  const c = aes(key, true);
+  return Buffer.concat([c.update(Buffer.from(body.padStart(size, '0'), 'latin1')), c.final()]).toString('hex').toUpperCase();
 }
 
 export class Dc09Receiver {
@@ -139,8 +167,8 @@ export class Dc09Receiver {
   private readonly defaultKey?: Buffer;
 
   constructor(private readonly options: Dc09ReceiverOptions = {}) {
-    for (const [acct, hex] of Object.entries(options.keys ?? {})) this.keys.set(acct.toUpperCase(), keyBytes(hex));
-    if (options.key) this.defaultKey = keyBytes(options.key);
+    for (const [acct, key] of Object.entries(options.keys ?? {})) this.keys.set(acct.toUpperCase(), keyBytes(key, options.keyFormat));
+    if (options.key) this.defaultKey = keyBytes(options.key, options.keyFormat);
   }
 
   get port(): number {
@@ -293,6 +321,7 @@ export class Dc09Receiver {
   }
 
   private answer(kind: Dc09Answer, f: ReceivedFrame, now: number): Buffer {
+    if (this.options.style === 'pysiaalarm') return this.pysiaAnswer(kind, f, now);
     // NAK: sequence 0000, never encrypted, carries the receiver's time so the sender can adjust.
     if (kind === 'NAK' || f.sequence === undefined) return frameText(`"NAK"0000R0L0A0[]${stamp(now)}`);
     const head = `${f.sequence}${f.receiver !== undefined ? `R${f.receiver}` : ''}L${f.line}#${f.account}`;
@@ -300,6 +329,20 @@ export class Dc09Receiver {
     // ACK to an encrypted message is encrypted and timestamped; DUH never is.
     if (kind === 'ACK' && f.encrypted && key) return frameText(`"*ACK"${head}[${seal(`]${stamp(now)}`, key)}`);
     return frameText(`"${kind}"${head}[]`);
+  }
+
+  /** The answers as pysiaalarm writes them (see `style`). */
+  private pysiaAnswer(kind: Dc09Answer, f: ReceivedFrame, now: number): Buffer {
+    if (f.reason === 'CRC mismatch') return Buffer.from('\n\r', 'latin1');
+    // No account to answer for: just the token, no framing at all.
+    if (f.reason?.startsWith('unknown account')) return Buffer.from('"NAK"', 'latin1');
+    const receiver = f.receiver !== undefined ? `R${f.receiver}` : 'None';
+    const line = f.line !== undefined ? `L${f.line}` : 'None';
+    if (kind === 'NAK' || f.sequence === undefined) return pysiaFrame(`"NAK"0000${receiver}${line}A0[]${stamp(now)}`);
+    const head = `${f.sequence}${receiver}${line}#${f.account}`;
+    const key = this.keys.get(f.account!) ?? this.defaultKey;
+    if (kind === 'ACK' && f.encrypted && key) return pysiaFrame(`"*ACK"${head}[${zeroFillSeal(`]${stamp(now)}`, key)}`);
+    return pysiaFrame(`"${kind}"${head}[]`);
   }
 }
 
@@ -346,10 +389,12 @@ async function main(): Promise<void> {
     host: arg('host') ?? '127.0.0.1',
     port,
     ...(arg('key') ? { key: arg('key')! } : {}),
+    ...(process.argv.includes('--key-ascii') ? { keyFormat: 'ascii' as const } : {}),
+    ...(arg('style') === 'pysiaalarm' ? { style: 'pysiaalarm' as const } : {}),
     onFrame: (f) => console.log(describeFrame(f)),
   });
   await receiver.start();
-  console.log(`SIA DC-09 receiver on ${arg('host') ?? '127.0.0.1'}:${receiver.port} (TCP and UDP)${arg('key') ? ', AES' : ''}; Ctrl-C to stop`);
+  console.log(`SIA DC-09 receiver on ${arg('host') ?? '127.0.0.1'}:${receiver.port} (TCP and UDP)${arg('key') ? ', AES' : ''}${arg('style') === 'pysiaalarm' ? ', answering as pysiaalarm' : ''}; Ctrl-C to stop`);
   const stop = () => void receiver.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -23,6 +23,17 @@ export function parseDc09Key(hex: string): Buffer | null {
   return Buffer.from(hex, 'hex');
 }
 
+/**
+ * Parses a key given as 16, 24 or 32 printable ASCII characters (AES-128/192/256), each
+ * character one key byte — how many receivers and panels take it (`AAAAAAAAAAAAAAAA` is hex
+ * `41414141414141414141414141414141`); null otherwise. Never guessed from the text: the caller
+ * says which form a key is in.
+ */
+export function parseDc09AsciiKey(text: string): Buffer | null {
+  if (![16, 24, 32].includes(text.length) || !/^[\x20-\x7e]+$/.test(text)) return null;
+  return Buffer.from(text, 'latin1');
+}
+
 function cipherName(key: Buffer): string {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new Error('DC-09 key must be 16, 24 or 32 bytes');
   return `aes-${key.length * 8}-cbc`;

@@ -6,3 +6,4 @@ export * from './frame';
 export * from './contact-id';
 export * from './sia-dcs';
 export * from './event-codes';
+export * from './answer';

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { NewNotification, NotificationStore, StoredNotification } from './notification-store';
 import type { Notifier, NotificationPurpose, NotificationSubject, Recipient, SendResult } from './notifier';
 import { dedupStage } from './stages/dedup';
+import { orderStage } from './stages/order';
 import { rateLimitStage, type RateLimitOptions } from './stages/rate-limit';
 import { recordStage } from './stages/record';
 import { backoffDelay, DEFAULT_ATTEMPT_TIMEOUT_MS, retryStage, type RetryPolicy } from './stages/retry';
@@ -63,7 +64,7 @@ export interface DispatcherOptions {
 }
 
 /**
- * Sends notifications through `dedup -> rate-limit -> retry -> record` (stages/). Every
+ * Sends notifications through `dedup -> order -> rate-limit -> retry -> record` (stages/). Every
  * notification is committed to the store before its first attempt; each attempt is claimed in the
  * store before the notifier is called; outcomes are recorded; recoverable failures are retried on
  * the clock with exponential backoff and jitter; a permanent failure escalates through
@@ -75,6 +76,8 @@ export class NotificationDispatcher {
   private readonly timers = new Map<string, TimerHandle>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
+  /** Notifications waiting for an earlier one (key) for the same alarm and party to finish. */
+  private readonly waiters = new Map<string, Set<string>>();
   private readonly reportTimers = new Map<string, TimerHandle>();
   private readonly repairs = new Map<string, number>();
   private readonly reports = new Set<Promise<void>>();
@@ -86,6 +89,7 @@ export class NotificationDispatcher {
     const { store, clock } = options;
     this.stage = pipeline('notify', [
       dedupStage({ store, clock }),
+      orderStage({ store }),
       ...(options.rateLimit ? [rateLimitStage({ clock, ...options.rateLimit })] : []),
       retryStage({
         store, clock, notifiers: options.notifiers, policy: options.retry,
@@ -177,6 +181,7 @@ export class NotificationDispatcher {
     const task = this.deliver(id).finally(() => {
       this.running.delete(id);
       if (this.rerun.delete(id)) this.run(id);
+      this.wake(id);
     });
     this.running.set(id, task);
   }
@@ -222,9 +227,27 @@ export class NotificationDispatcher {
         logger.debug({ notificationId: id, reason: outcome.reason, at: outcome.at }, 'notification deferred');
         this.arm(id, outcome.at);
         return;
+      case 'waiting': {
+        logger.debug({ notificationId: id, after: outcome.after, reason: outcome.reason }, 'notification waits for an earlier one');
+        let set = this.waiters.get(outcome.after);
+        if (!set) this.waiters.set(outcome.after, (set = new Set()));
+        set.add(id);
+        // Woken when the earlier one's run ends (wake()); the timer only guards against a wake
+        // that cannot come (the earlier one is not scheduled in this process).
+        this.arm(id, this.options.clock.now() + WAIT_RECHECK_MS);
+        return;
+      }
       case 'skipped':
         logger.debug({ notificationId: id, reason: outcome.reason }, 'notification run skipped');
     }
+  }
+
+  /** A run of `id` ended: whatever waited for it checks again (it goes, or waits on). */
+  private wake(id: string): void {
+    const set = this.waiters.get(id);
+    if (!set) return;
+    this.waiters.delete(id);
+    for (const waiting of set) this.run(waiting);
   }
 
   private arm(id: string, at: number): void {
@@ -268,6 +291,9 @@ export class NotificationDispatcher {
     }
   }
 }
+
+/** How often a message waiting for an earlier one checks again, if no wake-up came first. */
+const WAIT_RECHECK_MS = 5000;
 
 /** What is logged about a notification: ids and routing, never contact details or secrets. */
 function logFields(n: StoredNotification) {

@@ -85,6 +85,24 @@ export function describeNotificationStoreConformance(name: string, make: () => P
       expect(await store.listByAlarm('nope')).toEqual([]);
     });
 
+    it('finds the earlier unfinished message for the same alarm and party (ordering)', async () => {
+      const party = { recipient: { id: 'party:guards' }, channel: 'sia-dc09', target: 'guards' };
+      await store.enqueue([
+        newNotification('alarm', { ...party, dedupeKey: 'k1' }),
+        newNotification('other-party', { ...party, recipient: { id: 'party:police' }, dedupeKey: 'k2' }),
+        newNotification('other-alarm', { ...party, alarmId: 'alarm-2', dedupeKey: 'k3' }),
+        newNotification('restore', { ...party, purpose: 'restore', dedupeKey: 'k4' }),
+      ]);
+      const restore = (await store.get('restore'))!;
+      expect((await store.earlierUnfinished(restore))?.id).toBe('alarm');
+      expect(await store.earlierUnfinished((await store.get('alarm'))!)).toBeUndefined();
+      expect(await store.earlierUnfinished((await store.get('other-party'))!)).toBeUndefined();
+      await store.claim('alarm', T0);
+      expect((await store.earlierUnfinished(restore))?.state).toBe('sending');
+      await store.markFailed('alarm', 1, 'gave up', true, T0 + 1);
+      expect(await store.earlierUnfinished(restore)).toBeUndefined();
+    });
+
     it('recovers rows left sending by a crash, and reclaims one on request', async () => {
       await store.enqueue([newNotification('a'), newNotification('b'), newNotification('c')]);
       await store.claim('a', T0);

@@ -88,6 +88,12 @@ export interface NotificationStore {
   get(id: string): Promise<StoredNotification | undefined>;
   /** Everything sent or being sent for an alarm, oldest first (the console's "already notified"). */
   listByAlarm(alarmId: string): Promise<StoredNotification[]>;
+  /**
+   * The oldest notification stored before `n` for the same alarm, channel, target and recipient
+   * that is not finished yet (pending or sending): `n` must wait for it (messages for one alarm
+   * to one party go in order). Undefined when there is none, or `n` has no alarm.
+   */
+  earlierUnfinished(n: Pick<StoredNotification, 'id' | 'alarmId' | 'channel' | 'target' | 'recipient'>): Promise<StoredNotification | undefined>;
   /** Pending notifications due at or before `now`, soonest first. */
   due(now: number, limit?: number): Promise<StoredNotification[]>;
   /** All pending notifications, soonest first. */

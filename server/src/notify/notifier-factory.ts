@@ -87,6 +87,10 @@ export class TargetRouter implements Notifier {
     return notifier.send(notification, signal);
   }
 
+  attemptBudgetMs(notification: Notification): number | undefined {
+    return this.byTarget.get(notification.target)?.attemptBudgetMs?.(notification);
+  }
+
   async close(): Promise<void> {
     for (const n of this.byTarget.values()) await n.close?.();
   }

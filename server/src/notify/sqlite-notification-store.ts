@@ -113,6 +113,10 @@ export class SqliteNotificationStore implements NotificationStore {
       byId: db.prepare<[string], Row>('SELECT * FROM notifications WHERE id = ?'),
       byKey: db.prepare<[string], Row>('SELECT * FROM notifications WHERE dedupe_key = ?'),
       byAlarm: db.prepare<[string], Row>('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY created_at, rowid'),
+      earlierUnfinished: db.prepare<[string, string, string, string, string], Row>(
+        `SELECT * FROM notifications WHERE alarm_id = ? AND channel = ? AND target = ? AND recipient_id = ?
+           AND state IN ('pending', 'sending') AND rowid < (SELECT rowid FROM notifications WHERE id = ?)
+         ORDER BY rowid LIMIT 1`),
       due: db.prepare<[number, number], Row>(
         `SELECT * FROM notifications WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?`),
       pending: db.prepare<[], Row>(`SELECT * FROM notifications WHERE state = 'pending' ORDER BY next_attempt_at, rowid`),
@@ -155,6 +159,12 @@ export class SqliteNotificationStore implements NotificationStore {
 
   async get(id: string): Promise<StoredNotification | undefined> {
     const row = this.stmt.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  async earlierUnfinished(n: Pick<StoredNotification, 'id' | 'alarmId' | 'channel' | 'target' | 'recipient'>): Promise<StoredNotification | undefined> {
+    if (n.alarmId === undefined) return undefined;
+    const row = this.stmt.earlierUnfinished.get(n.alarmId, n.channel, n.target, n.recipient.id, n.id);
     return row && fromRow(row);
   }
 

@@ -24,7 +24,7 @@ export function recordStage(deps: { store: NotificationStore; clock: Clock }): S
         written = await deps.store.markFailed(outcome.notification.id, outcome.notification.attempts, outcome.error, outcome.recoverable, now);
       }
       if (!written) return { done: { kind: 'skipped', reason: 'attempt superseded' } };
-      if (outcome.kind === 'skipped' || outcome.kind === 'deferred') return { done: outcome };
+      if (outcome.kind === 'skipped' || outcome.kind === 'deferred' || outcome.kind === 'waiting') return { done: outcome };
       // Callbacks get the row as now stored (state, provider ref, error).
       const notification = (await deps.store.get(delivery.id)) ?? outcome.notification;
       return { done: { ...outcome, notification } };

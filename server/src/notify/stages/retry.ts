@@ -47,8 +47,11 @@ export function retryStage(deps: {
       const n = await deps.store.claim(delivery.id, deps.clock.now(), { reclaim: stale });
       if (!n) return { done: { kind: 'skipped', reason: 'claimed elsewhere or finished' } };
       const notifier = deps.notifiers.get(n.channel);
+      const notification = toNotification(n);
+      // A notifier that fails over inside one send (DC-09 primary -> secondary) gets its whole plan.
+      const timeoutMs = Math.max(deps.timeoutMs, notifier?.attemptBudgetMs?.(notification) ?? 0);
       const result: SendResult = notifier
-        ? await sendWithTimeout(notifier, toNotification(n), deps.timeoutMs, deps.clock, deps.shutdown)
+        ? await sendWithTimeout(notifier, notification, timeoutMs, deps.clock, deps.shutdown)
         : { ok: false, recoverable: false, error: `no notifier for channel "${n.channel}"` };
       if (result.ok) return { next: { ...delivery, notification: n, outcome: { kind: 'delivered', notification: n, result } } };
       if (result.recoverable && n.attempts < deps.policy.maxAttempts) {

@@ -4,7 +4,8 @@ import type { SendResult } from '../notifier';
 /**
  * The delivery pipeline as small composable stages (STYLE.md: Alertmanager's
  * `wait -> dedup -> retry -> record`). One run of the pipeline is one chance to deliver one
- * stored notification: `dedup` (is it still to be sent?) -> `rate-limit` (wait for a slot) ->
+ * stored notification: `dedup` (is it still to be sent?) -> `order` (has the earlier message for
+ * the same alarm and party finished?) -> `rate-limit` (wait for a slot) ->
  * `retry` (claim, send with a timeout, classify) -> `record` (write the outcome). A stage either
  * passes the delivery on or ends the run with an outcome; `pipeline()` is itself a stage.
  */
@@ -17,7 +18,9 @@ export type Outcome =
   /** Nothing to do: already delivered, failed, being sent, or unknown. */
   | { kind: 'skipped'; reason: string }
   /** Not attempted now (no attempt counted): run again at `at`. */
-  | { kind: 'deferred'; at: number; reason: string };
+  | { kind: 'deferred'; at: number; reason: string }
+  /** Not attempted now: an earlier message for the same alarm and party (`after`) goes first; run again when it finished. */
+  | { kind: 'waiting'; after: string; reason: string };
 
 export interface Delivery {
   id: string;

@@ -32,7 +32,7 @@ describe('ARC target configuration', () => {
     ]));
     const bad = validateArcTargets({ oslo: { primary, account: '1234', key, line: '1', prefix: '2' } });
     expect(bad).toEqual({ ok: false, errors: [
-      'arc.oslo.key: must be 32, 48 or 64 hex digits (AES-128/192/256)',
+      'arc.oslo.key: must be 32, 48 or 64 hex digits (AES-128/192/256); a key of 16, 24 or 32 characters needs keyFormat: ascii',
       "arc.oslo.prefix: is the standard's name for line; give one or the other",
     ] });
     expect(JSON.stringify(bad)).not.toContain(key);
@@ -42,6 +42,27 @@ describe('ARC target configuration', () => {
     } catch (e) {
       expect(String(e)).not.toContain(key);
     }
+  });
+
+  it('AES keys as installers write them: 16/24/32 ASCII characters with keyFormat ascii, never guessed', () => {
+    for (const ascii of ['AAAAAAAAAAAAAAAA', 'Tr\\ygg-demo key 24 chars', 'x'.repeat(32)]) {
+      expect(validateArcTargets({ oslo: { primary, account: '1234', key: ascii, keyFormat: 'ascii' } }).ok).toBe(true);
+      expect(resolveArcTarget('oslo', { primary: primary as never, account: '1234', key: ascii, keyFormat: 'ascii' }).key).toEqual(Buffer.from(ascii, 'latin1'));
+    }
+    // The same key both ways: 16 characters, or their 32 hex digits.
+    expect(resolveArcTarget('oslo', { primary: primary as never, account: '1234', key: '41'.repeat(16) }).key)
+      .toEqual(resolveArcTarget('oslo', { primary: primary as never, account: '1234', key: 'A'.repeat(16), keyFormat: 'ascii' }).key);
+    // 32 hex digits are also 32 characters: which one is meant is said, not guessed.
+    expect(resolveArcTarget('oslo', { primary: primary as never, account: '1234', key: '0'.repeat(32), keyFormat: 'ascii' }).key).toHaveLength(32);
+    expect(resolveArcTarget('oslo', { primary: primary as never, account: '1234', key: '0'.repeat(32) }).key).toHaveLength(16);
+    const bad = validateArcTargets({ oslo: { primary, account: '1234', key: 'seventeen chars!!', keyFormat: 'ascii' }, bergen: { primary, account: '1234', keyFormat: 'hex' } });
+    expect(bad).toEqual({ ok: false, errors: [
+      'arc.oslo.key: must be 16, 24 or 32 printable ASCII characters (AES-128/192/256) with keyFormat ascii',
+      'arc.bergen.keyFormat: given without a key',
+    ] });
+    expect(JSON.stringify(bad)).not.toContain('seventeen');
+    expect(validateArcTargets({ oslo: { primary, account: '1234', key: 'A'.repeat(16) } })).toMatchObject({ ok: false, errors: [expect.stringContaining('needs keyFormat: ascii')] });
+    expect(validateArcTargets({ oslo: { primary, account: '1234', key: 'A'.repeat(16), keyFormat: 'base64' } }).ok).toBe(false);
   });
 
   it('TRYGG_DEMO_ARC=<host>:<port> is a plain TCP target for account 1234', () => {

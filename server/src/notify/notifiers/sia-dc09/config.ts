@@ -3,7 +3,7 @@
  * named by `Notification.target`. Validated by one JSON Schema (every problem as `path: message`),
  * then cross-checked. Secrets: `key` is never echoed in a problem, an error or a log line.
  */
-import { createAjv, formatSchemaErrors, parseDc09Key } from '@trygg/protocol';
+import { createAjv, formatSchemaErrors, parseDc09Key, parseDc09AsciiKey } from '@trygg/protocol';
 
 export type ArcProtocol = 'tcp' | 'udp';
 export type ArcReceiverRole = 'primary' | 'secondary';
@@ -26,8 +26,14 @@ export interface ArcTargetConfig {
   line?: string;
   /** The standard's name for `line`; give one or the other. */
   prefix?: string;
-  /** AES key as 32, 48 or 64 hex digits (AES-128/192/256); unencrypted when unset. */
+  /**
+   * AES key (AES-128/192/256); unencrypted when unset. As 32, 48 or 64 hex digits, or — with
+   * `keyFormat: ascii` — as the 16, 24 or 32 characters many receivers and panels take, each
+   * character one key byte. docs/sia-dc09.md shows how to turn one form into the other.
+   */
   key?: string;
+  /** How `key` is written: `hex` (default) or `ascii`. Said, never guessed: `0123456789ABCDEF` is both. */
+  keyFormat?: 'hex' | 'ascii';
   /** Payload: SIA-DCS (two-letter SIA codes, default) or ADM-CID (Contact ID). */
   format?: 'SIA-DCS' | 'ADM-CID';
   /** Area (SIA `ri`) / Contact ID partition, 0-99; default 1. */
@@ -90,6 +96,7 @@ export const arcTargetSchema = {
     prefix: hexToken,
     // The pattern is not echoed by formatSchemaErrors' message for this field (see below).
     key: { type: 'string' },
+    keyFormat: { enum: ['hex', 'ascii'] },
     format: { enum: ['SIA-DCS', 'ADM-CID'] },
     area: { type: 'integer', minimum: 0, maximum: 99 },
     zones: { type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 999 } },
@@ -113,7 +120,8 @@ export function validateArcTargets(raw: unknown, root = 'arc'): Validated<Record
   const errors: string[] = [];
   for (const [name, t] of Object.entries(targets)) {
     const at = `${root}.${name}`;
-    if (t.key !== undefined && parseDc09Key(t.key) === null) errors.push(`${at}.key: must be 32, 48 or 64 hex digits (AES-128/192/256)`);
+    if (t.key !== undefined && decodeKey(t) === null) errors.push(`${at}.key: ${keyRule(t)}`);
+    if (t.keyFormat !== undefined && t.key === undefined) errors.push(`${at}.keyFormat: given without a key`);
     if (t.line !== undefined && t.prefix !== undefined && t.line.toUpperCase() !== t.prefix.toUpperCase()) {
       errors.push(`${at}.prefix: is the standard's name for line; give one or the other`);
     }
@@ -121,9 +129,21 @@ export function validateArcTargets(raw: unknown, root = 'arc'): Validated<Record
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: targets };
 }
 
+/** The key's bytes in the form the target says, or null when it is not a valid key of that form. */
+function decodeKey(t: ArcTargetConfig): Buffer | null {
+  if (t.key === undefined) return null;
+  return t.keyFormat === 'ascii' ? parseDc09AsciiKey(t.key) : parseDc09Key(t.key);
+}
+
+function keyRule(t: ArcTargetConfig): string {
+  return t.keyFormat === 'ascii'
+    ? 'must be 16, 24 or 32 printable ASCII characters (AES-128/192/256) with keyFormat ascii'
+    : 'must be 32, 48 or 64 hex digits (AES-128/192/256); a key of 16, 24 or 32 characters needs keyFormat: ascii';
+}
+
 export function resolveArcTarget(name: string, t: ArcTargetConfig): ResolvedArcTarget {
-  const key = t.key !== undefined ? parseDc09Key(t.key) : null;
-  if (t.key !== undefined && !key) throw new Error(`ARC target "${name}": key must be 32, 48 or 64 hex digits`);
+  const key = decodeKey(t);
+  if (t.key !== undefined && !key) throw new Error(`ARC target "${name}": key ${keyRule(t)}`);
   return {
     name,
     receivers: [

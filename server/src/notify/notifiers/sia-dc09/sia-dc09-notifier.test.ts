@@ -2,12 +2,14 @@
  * The ARC notifier against the DC-09 receiver of the test suite (test/support/dc09-receiver.ts,
  * written from the standard independently of the codec), over real TCP and UDP on loopback.
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dc09Receiver, type Dc09ReceiverOptions } from '../../../../../test/support/dc09-receiver';
 import { freePort } from '../../../../../test/support/free-port';
 import type { Notification, NotificationSubject } from '../../notifier';
 import type { ArcTargetConfig } from './config';
-import { SiaDc09Notifier, type NotifierLogger } from './sia-dc09-notifier';
+import { SiaDc09Notifier, type ArcFrameReport, type NotifierLogger } from './sia-dc09-notifier';
 
 const KEYS = {
   128: '2B7E151628AED2A6ABF7158809CF4F3C',
@@ -189,12 +191,40 @@ describe('NAK, DUH and failover', () => {
     expect(spare.frames).toHaveLength(1);
   });
 
-  it('primary silent over UDP: each attempt times out, then the secondary -> ok', async () => {
+  it('primary silent over UDP: one attempt times out, then the secondary -> ok', async () => {
     const mute = await startReceiver({ respond: () => 'silent' });
     const spare = await startReceiver();
     const result = await notifier({ primary: udp(mute), secondary: udp(spare), timeoutMs: 150 }).send(note(), go());
     expect(result).toMatchObject({ ok: true, providerRef: expect.stringMatching(/@secondary$/) });
-    expect(mute.frames).toHaveLength(2); // two attempts on the primary
+    // Rounds over the receivers: the secondary's turn comes after one primary timeout, not all of them.
+    expect(mute.frames).toHaveLength(1);
+    expect(spare.frames[0]!.sequence).toBe(mute.frames[0]!.sequence);
+  });
+
+  it('primary accepts TCP and never answers: primary once, then the secondary has the frame, same sequence', async () => {
+    // A real TCP server that reads and never writes: the hanging primary of the field.
+    const seen: { at: number; who: string; bytes: string }[] = [];
+    const held: Socket[] = [];
+    const hang = createServer((socket) => {
+      held.push(socket);
+      socket.on('data', (d) => seen.push({ at: performance.now(), who: 'primary', bytes: d.toString('latin1') }));
+      socket.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', () => resolve()));
+    running.push({ stop: () => new Promise<void>((resolve) => { for (const c of held) c.destroy(); hang.close(() => resolve()); }) });
+    const spare = await startReceiver({ onFrame: () => seen.push({ at: performance.now(), who: 'secondary', bytes: '' }) });
+    const timeoutMs = 1000;
+    const n = notifier({ primary: tcp((hang.address() as AddressInfo).port), secondary: tcp(spare), timeoutMs, attempts: 2 });
+    const started = performance.now();
+    const result = await n.send(note(), go());
+    expect(result).toMatchObject({ ok: true, providerRef: expect.stringMatching(/@secondary$/) });
+    expect(seen.map((s) => s.who)).toEqual(['primary', 'secondary']);
+    expect(spare.frames[0]!.raw).toContain(`"SIA-DCS"${spare.frames[0]!.sequence}`);
+    expect(seen[0]!.bytes).toContain(`"SIA-DCS"${spare.frames[0]!.sequence}`);
+    // The pipeline gives a send the whole plan (2 rounds x 2 receivers, each possibly NAK + resend, plus backoff).
+    expect(n.attemptBudgetMs(note())).toBe(2 * 2 * 2 * timeoutMs + 1 + 1000);
+    // Figure for docs/sia-dc09.md (no timed assertion): hang -> frame at the secondary vs the configured timeout.
+    console.log(`[figure] hanging TCP primary: frame at the secondary after ${Math.round(seen[1]!.at - started)} ms (timeoutMs ${timeoutMs}, budget ${n.attemptBudgetMs(note())} ms)`);
   });
 
   it('both receivers down: a recoverable failure naming both, never a throw', async () => {
@@ -215,6 +245,50 @@ describe('NAK, DUH and failover', () => {
   });
 });
 
+describe('a receiver that answers as pysiaalarm does (test/support/dc09-receiver.ts style pysiaalarm)', () => {
+  it('"ACK"<seq>NoneL0#1234[] is an ACK: one frame, delivered, no retry', async () => {
+    const arc = await startReceiver({ style: 'pysiaalarm' });
+    const frames: ArcFrameReport[] = [];
+    const n = notifier({ primary: tcp(arc) });
+    n.watchFrames((f) => frames.push(f));
+    await expect(n.send(note(), go())).resolves.toMatchObject({ ok: true });
+    expect(arc.frames).toHaveLength(1);
+    expect(frames).toEqual([{ target: 'oslo', receiver: 'primary', message: 'SIA-DCS', repeat: false, answer: 'ACK' }]);
+  });
+
+  it('encrypted with the key as 16 ASCII characters, as that receiver takes it: its zero-filled *ACK is an ACK', async () => {
+    const arc = await startReceiver({ style: 'pysiaalarm', key: 'TryggDemoKey1234', keyFormat: 'ascii' });
+    for (const primary of [tcp(arc), udp(arc)]) {
+      await expect(notifier({ primary, key: 'TryggDemoKey1234', keyFormat: 'ascii' }).send(note(), go())).resolves.toMatchObject({ ok: true });
+    }
+    expect(arc.frames.map((f) => [f.encrypted, f.answer])).toEqual([[true, 'ACK'], [true, 'ACK']]);
+  });
+
+  it('an unknown account gets a bare "NAK": a NAK (sent once more, then given up recoverably), not silence', async () => {
+    const arc = await startReceiver({ style: 'pysiaalarm', accounts: ['9999'] });
+    const frames: ArcFrameReport[] = [];
+    const n = notifier({ primary: tcp(arc), timeoutMs: 60_000 });
+    n.watchFrames((f) => frames.push(f));
+    const result = await n.send(note(), go());
+    expect(result).toMatchObject({ ok: false, recoverable: true, error: expect.stringContaining('NAK twice') });
+    expect(frames.map((f) => [f.answer, f.repeat])).toEqual([['NAK', false], ['NAK', true]]);
+  });
+
+  it('a retry of the same notification is a repeat with the same sequence; a new notification is not', async () => {
+    const mute = await startReceiver({ style: 'pysiaalarm', respond: () => 'silent' });
+    const frames: ArcFrameReport[] = [];
+    const n = notifier({ primary: udp(mute), timeoutMs: 100, attempts: 1 });
+    n.watchFrames((f) => frames.push(f));
+    const alarm = note();
+    await n.send(alarm, go());
+    await n.send({ ...alarm, attempt: 2 }, go()); // the pipeline's retry
+    await n.send(note(), go());
+    expect(frames.map((f) => f.repeat)).toEqual([false, true, false]);
+    expect(mute.frames[0]!.sequence).toBe(mute.frames[1]!.sequence);
+    expect(mute.frames[2]!.sequence).not.toBe(mute.frames[0]!.sequence);
+  });
+});
+
 describe('secrets', () => {
   it('the AES key appears in no result and no log line, whatever goes wrong', async () => {
     const key = KEYS[256];
@@ -227,10 +301,13 @@ describe('secrets', () => {
       await notifier({ primary: tcp(duh), secondary: tcp(await freePort()), key }, logger).send(note(), go()),
       await notifier({ primary: udp(ok), key }, logger).send(note(), go()),
     ];
-    expect(results.map((r) => r.ok)).toEqual([false, false, true]);
+    const ascii = 'k3y|with[regex]*';
+    const asciiArc = await startReceiver({ key: '0'.repeat(32) }); // another key: NAK, NAK
+    results.push(await notifier({ primary: tcp(asciiArc), key: ascii, keyFormat: 'ascii' }, logger).send(note(), go()));
+    expect(results.map((r) => r.ok)).toEqual([false, false, true, false]);
     const text = JSON.stringify(results) + lines.join('\n');
     expect(lines.length).toBeGreaterThan(0);
-    for (const form of [key, key.toLowerCase(), Buffer.from(key, 'hex').toString('base64'), Buffer.from(key, 'hex').toString('latin1')]) {
+    for (const form of [key, key.toLowerCase(), Buffer.from(key, 'hex').toString('base64'), Buffer.from(key, 'hex').toString('latin1'), ascii, Buffer.from(ascii).toString('hex')]) {
       expect(text).not.toContain(form);
     }
   });

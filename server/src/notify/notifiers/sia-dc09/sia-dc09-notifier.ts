@@ -2,17 +2,27 @@
  * The ARC notifier: sends alarms to an alarm receiving centre (guards) over SIA DC-09, on TCP
  * or UDP, optionally AES-encrypted, with failover from the primary to the secondary receiver.
  *
- * Per receiver: up to `attempts` tries with doubling backoff. ACK -> delivered. NAK -> take the
- * receiver's time from it, rebuild the message with the corrected timestamp and try once more;
- * a second NAK fails that receiver. DUH ("cannot process") fails that receiver at once: the
- * same message will not be understood on a retry. No answer -> next attempt.
- * The notification fails only when every receiver failed: permanently (recoverable: false) when
+ * Attempts go in rounds over the receivers: primary, secondary, primary, secondary ... up to
+ * `attempts` rounds, with doubling backoff between rounds. So a primary that accepts the
+ * connection and never answers costs one `timeoutMs` before the secondary has the frame, not
+ * every attempt's. ACK -> delivered. NAK (framed or bare) -> take the receiver's time from it
+ * when it carries one, rebuild the message with the corrected timestamp and try that receiver
+ * once more; a second NAK takes that receiver out for this send (recoverably: the pipeline
+ * retries later). DUH ("cannot process") takes that receiver out for
+ * this message: the same message will not be understood on a retry. No answer -> next receiver.
+ * The notification fails only when every attempt failed: permanently (recoverable: false) when
  * every receiver answered DUH — retrying cannot help and the chain must escalate — otherwise
- * recoverably, so the pipeline retries.
+ * recoverably, so the pipeline retries, and attemptBudgetMs() tells the pipeline how long the
+ * whole plan may take so it does not cut the secondary off.
+ *
+ * Every frame of one notification carries the same sequence number, in every attempt and every
+ * retry by the pipeline: the receiver can tell a repeat from a new alarm. Frames are reported to
+ * `onFrame` (the /metrics counters, arc-metrics.ts), repeats marked.
  */
 import {
   buildDc09Frame,
-  parseDc09Frame,
+  dc09AnswerMatches,
+  parseDc09Answer,
   systemClock,
   type Clock,
   type Dc09RandomBytes,
@@ -41,9 +51,22 @@ export interface SiaDc09NotifierOptions {
   sequences?: SequenceNumbers;
   /** Transport override (tests); defaults to the TCP and UDP exchanges. */
   exchanges?: Partial<Record<'tcp' | 'udp', Exchange>>;
+  /** Every frame sent, with the answer it got (metrics). */
+  onFrame?: (frame: ArcFrameReport) => void;
 }
 
-type ReceiverOutcome = { ok: true; detail: string } | { ok: false; duh: boolean; error: string };
+export interface ArcFrameReport {
+  target: string;
+  receiver: ArcReceiverRole;
+  message: ArcMessage['id'];
+  /** The same notification's sequence number was sent before (an attempt, a failover, a pipeline retry). */
+  repeat: boolean;
+  /** ACK, NAK, DUH, or why there was no usable answer (timeout, unreadable, mismatch). */
+  answer: 'ACK' | 'NAK' | 'DUH' | 'none' | 'unreadable' | 'mismatch';
+}
+
+/** `duh`: the receiver cannot process it; `refused`: done with this receiver for this send (DUH, or NAK twice). */
+type ReceiverOutcome = { ok: true; detail: string } | { ok: false; duh: boolean; refused?: boolean; error: string };
 
 export const SIA_DC09_CHANNEL = 'sia-dc09';
 
@@ -56,6 +79,9 @@ export class SiaDc09Notifier implements Notifier {
   private readonly offsets = new Map<string, number>();
   private readonly inFlight = new Set<AbortController>();
   private readonly secrets: string[] = [];
+  /** Notifications that already had a frame sent (bounded, like the sequence memory). */
+  private readonly sentBefore = new Set<string>();
+  private readonly frameListeners: ((frame: ArcFrameReport) => void)[] = [];
   private closed = false;
 
   constructor(private readonly options: SiaDc09NotifierOptions) {
@@ -86,7 +112,7 @@ export class SiaDc09Notifier implements Notifier {
       const sequence = notification.purpose === 'link-test'
         ? this.sequences.take(target.name)
         : this.sequences.forNotification(target.name, notification.id);
-      return await this.deliver(target, target.receivers, message, sequence, signal, target.attempts);
+      return await this.deliver(target, target.receivers, message, sequence, signal, target.attempts, `${target.name}\u0000${notification.id}`);
     } catch (err) {
       // send() never throws (the port's rule); an unexpected fault is worth a retry.
       return { ok: false, recoverable: true, error: this.redact(`SIA DC-09 send failed: ${(err as Error)?.message ?? String(err)}`) };
@@ -99,10 +125,23 @@ export class SiaDc09Notifier implements Notifier {
       const target = this.targets.get(targetName);
       const receiver = target?.receivers.find((r) => r.role === role);
       if (!target || !receiver) return { ok: false, recoverable: false, error: `unknown ARC link ${targetName}/${role}` };
-      return await this.deliver(target, [receiver], { id: 'NULL', data: '' }, this.sequences.take(target.name), signal, 1);
+      return await this.deliver(target, [receiver], { id: 'NULL', data: '' }, this.sequences.take(target.name), signal, 1, undefined);
     } catch (err) {
       return { ok: false, recoverable: true, error: this.redact(`SIA DC-09 link test failed: ${(err as Error)?.message ?? String(err)}`) };
     }
+  }
+
+  /**
+   * The longest the whole plan of one send() may take: every round to every receiver, each
+   * attempt possibly a NAK plus the resent frame, and the backoffs. The pipeline gives the send
+   * this long (stages/retry.ts), so its own per-attempt timeout cannot cut the secondary off.
+   */
+  attemptBudgetMs(notification: Pick<Notification, 'target'>): number | undefined {
+    const t = this.targets.get(notification.target);
+    if (!t) return undefined;
+    let backoff = 0;
+    for (let round = 2; round <= t.attempts; round++) backoff += t.retryBackoffMs * 2 ** (round - 2);
+    return t.attempts * t.receivers.length * 2 * t.timeoutMs + backoff + 1000;
   }
 
   async close(): Promise<void> {
@@ -116,40 +155,50 @@ export class SiaDc09Notifier implements Notifier {
     message: ArcMessage,
     sequence: number,
     signal: AbortSignal,
-    attempts: number,
+    rounds: number,
+    repeatKey: string | undefined,
   ): Promise<SendResult> {
-    const failures: { role: ArcReceiverRole; outcome: Extract<ReceiverOutcome, { ok: false }> }[] = [];
-    for (const { role, address } of receivers) {
-      if (signal.aborted || this.closed) break;
-      const outcome = await this.tryReceiver(target, address, message, sequence, signal, attempts);
-      const log = { target: target.name, receiver: role, address: label(address), seq: seqText(sequence), message: message.id, code: codeOf(message) };
-      if (outcome.ok) {
-        this.options.logger?.info(log, 'ARC acknowledged');
-        return { ok: true, providerRef: `${seqText(sequence)}@${role}`, detail: this.redact(`${outcome.detail} from ${role} ${label(address)}`) };
+    const failures: string[] = [];
+    const refused = new Set<ArcReceiverRole>();
+    const duhs = new Set<ArcReceiverRole>();
+    for (let round = 1; round <= rounds; round++) {
+      for (const { role, address } of receivers) {
+        if (signal.aborted || this.closed) return { ok: false, recoverable: true, error: this.redact(`SIA DC-09 to ${target.name} aborted${failures.length ? `: ${failures.join('; ')}` : ''}`) };
+        if (refused.has(role)) continue;
+        const outcome = await this.tryReceiver(target, role, address, message, sequence, signal, repeatKey);
+        const log = { target: target.name, receiver: role, address: label(address), seq: seqText(sequence), message: message.id, code: codeOf(message), round };
+        if (outcome.ok) {
+          this.options.logger?.info(log, 'ARC acknowledged');
+          return { ok: true, providerRef: `${seqText(sequence)}@${role}`, detail: this.redact(`${outcome.detail} from ${role} ${label(address)}`) };
+        }
+        this.options.logger?.warn({ ...log, error: this.redact(outcome.error) }, 'ARC receiver failed');
+        failures.push(`${role} ${outcome.error}`);
+        if (outcome.duh || outcome.refused) refused.add(role);
+        if (outcome.duh) duhs.add(role);
       }
-      this.options.logger?.warn({ ...log, error: this.redact(outcome.error) }, 'ARC receiver failed');
-      failures.push({ role, outcome });
+      if (refused.size === receivers.length) break;
+      if (round < rounds) await this.sleep(target.retryBackoffMs * 2 ** (round - 1), signal);
     }
-    const error = failures.length > 0
-      ? `SIA DC-09 to ${target.name} failed: ${failures.map((f) => `${f.role} ${f.outcome.error}`).join('; ')}`
-      : `SIA DC-09 to ${target.name} aborted`;
-    const permanent = failures.length === receivers.length && failures.every((f) => f.outcome.duh);
+    const error = failures.length > 0 ? `SIA DC-09 to ${target.name} failed: ${failures.join('; ')}` : `SIA DC-09 to ${target.name} aborted`;
+    const permanent = failures.length > 0 && duhs.size === receivers.length;
     return { ok: false, recoverable: !permanent, error: this.redact(error) };
   }
 
+  /** One attempt at one receiver: the frame, and once more after a NAK with the receiver's time. */
   private async tryReceiver(
     target: ResolvedArcTarget,
+    role: ArcReceiverRole,
     address: ArcReceiverAddress,
     message: ArcMessage,
     sequence: number,
     outer: AbortSignal,
-    attempts: number,
+    repeatKey: string | undefined,
   ): Promise<ReceiverOutcome> {
     const exchange = this.options.exchanges?.[address.protocol] ?? defaultExchanges[address.protocol];
     const where = label(address);
-    let nakSeen = false;
-    let lastError = 'no attempt made';
-    for (let attempt = 1; attempt <= attempts; ) {
+    const sent = { sequence, account: target.account, encrypted: target.key !== undefined };
+    let error = 'no attempt made';
+    for (let nak = 0; nak < 2; nak++) {
       if (outer.aborted || this.closed) return { ok: false, duh: false, error: 'aborted' };
       const frame = buildDc09Frame(
         {
@@ -163,35 +212,64 @@ export class SiaDc09Notifier implements Notifier {
         },
         { key: target.key, randomBytes: this.options.randomBytes },
       );
-      const answer = await this.exchangeOnce(exchange, address, frame, target.timeoutMs, outer);
-      if (!answer.ok) {
-        lastError = answer.error;
-      } else {
-        const parsed = parseDc09Frame(answer.frame, { keyFor: () => target.key });
-        if (!parsed.ok) {
-          lastError = `unreadable answer (${parsed.reason})`;
-        } else if (parsed.frame.id === 'ACK') {
-          if (parsed.frame.sequence === sequence && (parsed.frame.account === undefined || parsed.frame.account.toUpperCase() === target.account)) {
-            return { ok: true, detail: `ACK ${seqText(sequence)}${codeOf(message) ? ` (${codeOf(message)})` : ''}` };
-          }
-          lastError = `ACK for sequence ${seqText(parsed.frame.sequence)}, not ${seqText(sequence)}`;
-        } else if (parsed.frame.id === 'NAK') {
-          // [DC-09 5.5.3.2] The NAK carries the receiver's time: adopt it for this receiver.
-          if (parsed.frame.timestamp != null) this.offsets.set(where, parsed.frame.timestamp - this.clock.now());
-          if (nakSeen) return { ok: false, duh: false, error: 'NAK twice (rejected message, even with the receiver\'s time)' };
-          nakSeen = true;
-          lastError = 'NAK';
-          continue; // retry at once with the corrected timestamp; does not use up an attempt
-        } else if (parsed.frame.id === 'DUH') {
-          return { ok: false, duh: true, error: `DUH (the receiver cannot process ${message.id} for account ${target.account})` };
-        } else {
-          lastError = `unexpected answer "${parsed.frame.id}"`;
-        }
+      const repeat = this.markSent(repeatKey);
+      const report = (answer: ArcFrameReport['answer']) => this.report({ target: target.name, receiver: role, message: message.id, repeat, answer });
+      const result = await this.exchangeOnce(exchange, address, frame, target.timeoutMs, outer);
+      if (!result.ok) {
+        report('none');
+        return { ok: false, duh: false, error: result.error };
       }
-      attempt++;
-      if (attempt <= attempts) await this.sleep(target.retryBackoffMs * 2 ** (attempt - 2), outer);
+      const parsed = parseDc09Answer(result.frame, { key: target.key });
+      if (!parsed.ok) {
+        report('unreadable');
+        return { ok: false, duh: false, error: `unreadable answer (${parsed.reason}: ${parsed.message})` };
+      }
+      const answer = parsed.answer;
+      const match = dc09AnswerMatches(answer, sent);
+      if (!match.ok) {
+        report('mismatch');
+        return { ok: false, duh: false, error: match.why };
+      }
+      if (answer.kind === 'ACK' || answer.kind === 'RSP') {
+        report('ACK');
+        return { ok: true, detail: `${answer.kind} ${seqText(sequence)}${codeOf(message) ? ` (${codeOf(message)})` : ''}` };
+      }
+      if (answer.kind === 'DUH') {
+        report('DUH');
+        return { ok: false, duh: true, error: `DUH (the receiver cannot process ${message.id} for account ${target.account})` };
+      }
+      report('NAK');
+      // [DC-09 5.5.3.2] The NAK carries the receiver's time: adopt it for this receiver. A bare
+      // or empty NAK carries none; the resent frame then differs only in its own timestamp.
+      if (answer.timestamp !== undefined) this.offsets.set(where, answer.timestamp - this.clock.now());
+      error = nak === 0 ? 'NAK' : 'NAK twice (rejected message, even with the receiver\'s time)';
     }
-    return { ok: false, duh: false, error: `${lastError} (${attempts} attempt${attempts === 1 ? '' : 's'})` };
+    // Rejected twice, the second time with the receiver's own time: more of the same will not help now.
+    return { ok: false, duh: false, refused: true, error };
+  }
+
+  /** True when this notification had a frame sent before (a repeat the receiver may recognise by its sequence). */
+  private markSent(key: string | undefined): boolean {
+    if (key === undefined) return false;
+    if (this.sentBefore.has(key)) return true;
+    this.sentBefore.add(key);
+    if (this.sentBefore.size > 1024) this.sentBefore.delete(this.sentBefore.values().next().value!);
+    return false;
+  }
+
+  /** Adds a listener for every frame sent (arc-metrics.ts counts them for /metrics). */
+  watchFrames(listener: (frame: ArcFrameReport) => void): void {
+    this.frameListeners.push(listener);
+  }
+
+  private report(frame: ArcFrameReport): void {
+    for (const l of [...(this.options.onFrame ? [this.options.onFrame] : []), ...this.frameListeners]) {
+      try {
+        l(frame);
+      } catch {
+        // Metrics must never stop an alarm.
+      }
+    }
   }
 
   private async exchangeOnce(
@@ -232,7 +310,8 @@ export class SiaDc09Notifier implements Notifier {
   private redact(text: string): string {
     let out = text;
     for (const s of this.secrets) {
-      if (s) out = out.replace(new RegExp(s, 'gi'), '[redacted]');
+      // An ASCII key may hold regular-expression characters: match it literally.
+      if (s) out = out.replace(new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
     }
     return out;
   }
