@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { TryggError } from '../errors';
 import { checkConfigReferences } from './config-references';
 import { configSchema } from './config-schema';
+import { normaliseConfigPhones } from './normalise-phones';
 import type { TryggConfig } from './types';
 
 const validateSchema = createAjv().compile<TryggConfig>(configSchema);
@@ -19,7 +20,7 @@ export class ConfigError extends TryggError {
 export function validateConfig(data: unknown, source = 'configuration'): TryggConfig {
   // `if` errors only say that a `then` (a notifier's or transport's settings schema) failed; that failure is listed itself.
   if (!validateSchema(data)) throw new ConfigError(source, formatSchemaErrors(validateSchema.errors?.filter((e) => e.keyword !== 'if')));
-  const problems = checkConfigReferences(data);
+  const problems = [...normaliseConfigPhones(data), ...checkConfigReferences(data)];
   if (problems.length > 0) throw new ConfigError(source, problems);
   return data;
 }

@@ -9,6 +9,7 @@ import type { Notifier, NotificationSubject } from './notifier';
 import { buildNotifier, type BuildContext } from './notifier-factory';
 import { NotifierSet, type NotifierSetChange } from './notifier-set';
 import { FakeProvider } from './notifiers/fake-provider/fake-provider';
+import { SmppNotifier, type DeliveryReportListener } from './notifiers/smpp/smpp-notifier';
 import { SiaDc09Notifier } from './notifiers/sia-dc09/sia-dc09-notifier';
 import type { ProviderReply } from './provider-reply';
 
@@ -55,7 +56,9 @@ export class NotificationCenter implements NotificationPort, Notifications {
       classify: (n) => ({ duress: n.subject.duress, condition: n.subject.technical ? DC09_CONDITIONS[n.subject.technical.cause] : undefined }),
     };
     this.notifiers = new NotifierSet((config) => buildNotifier(config, build), deps.logger, (_id, notifier) => {
-      if (notifier instanceof FakeProvider) notifier.onReply((reply) => this.reply(reply));
+      if (notifier instanceof FakeProvider || notifier instanceof SmppNotifier) notifier.onReply((reply) => this.reply(reply));
+      if (notifier instanceof SmppNotifier) notifier.onDeliveryReport((report) => void this.handsetReport(report));
+      notifier.start?.();
     });
     this.notifiers.apply(deps.directory.config.notifiers ?? [], { throwOnFailure: true });
     // A configuration change applies to the next notification without a restart (notifier-set.ts).
@@ -131,6 +134,23 @@ export class NotificationCenter implements NotificationPort, Notifications {
     for (const l of this.replyListeners) {
       try {
         l(reply);
+  /**
+   * A delivery receipt from the handset's operator, recorded on the notification it is about. A
+   * message that never reached the phone counts as failed for the features that follow
+   * outcomes (an evacuation's "unreached").
+   */
+  private async handsetReport(report: Parameters<DeliveryReportListener>[0]): Promise<void> {
+    const { logger, store } = this.deps;
+    try {
+      const n = await store.recordHandsetReport(report.channel, report.messageId, { state: report.state, detail: report.detail, at: report.at });
+      if (!n) return void logger.info({ channel: report.channel, providerRef: report.messageId }, 'delivery receipt for no stored notification');
+      logger.info({ notificationId: n.id, alarmId: n.alarmId, state: report.state, detail: report.detail }, 'delivery receipt');
+      if (report.state === 'failed' && n.handset?.state === 'failed') for (const l of this.outcomeListeners) l(n, 'failed', `not delivered to the phone: ${report.detail}`);
+    } catch (err) {
+      logger.error({ err, providerRef: report.messageId }, 'recording a delivery receipt failed');
+    }
+  }
+
       } catch (err) {
         this.deps.logger.error({ err }, 'reply listener failed');
       }

@@ -139,5 +139,13 @@ export function describeNotificationStoreConformance(name: string, make: () => P
       expect(await store.get('a')).toMatchObject({ state: 'delivered', providerRef: 'm-1', handset: { state: 'failed', detail: 'UNDELIV err:001', at: T0 + 4 } });
       expect((await store.get('b'))?.handset).toBeUndefined();
     });
+
+    it('keeps a receipt that arrives before the delivery is recorded, and applies it then', async () => {
+      await store.enqueue([newNotification('a')]);
+      await store.claim('a', T0 + 1);
+      expect(await store.recordHandsetReport('sms', 'm-1', { state: 'delivered', detail: 'DELIVRD', at: T0 + 2 })).toBeUndefined();
+      await store.markDelivered('a', 1, { providerRef: 'm-1' }, T0 + 3);
+      expect(await store.get('a')).toMatchObject({ handset: { state: 'delivered', detail: 'DELIVRD', at: T0 + 2 } });
+    });
   });
 }

@@ -109,7 +109,9 @@ export interface NotificationStore {
   /**
    * A delivery receipt for provider reference `providerRef` of `channel`: recorded on the
    * notification that got that reference. Returns the notification, or undefined if no
-   * notification has that reference. 'failed' is never overwritten by a later 'delivered'.
+   * notification has that reference yet; the report is kept and applied when markDelivered
+   * records the reference (receipts can overtake the submit's answer). 'failed' is never
+   * overwritten by a later 'delivered'.
    */
   recordHandsetReport(channel: string, providerRef: string, report: HandsetReport): Promise<StoredNotification | undefined>;
   markRetry(id: string, attempt: number, error: string, nextAttemptAt: number, now: number): Promise<boolean>;

@@ -7,6 +7,8 @@ import { CapNotifier, type CapNotifierConfig } from './notifiers/cap/cap-notifie
 import { EmailNotifier, type EmailNotifierConfig } from './notifiers/email/email-notifier';
 import { FakeProvider } from './notifiers/fake-provider/fake-provider';
 import { HttpProviderNotifier, type HttpProviderConfig } from './notifiers/http-provider/http-provider';
+import { checkTemplate, render } from './notifiers/http-provider/template';
+import { SmppNotifier, type SmppSettings } from './notifiers/smpp/smpp-notifier';
 import { SiaDc09Notifier, type SiaDc09NotifierOptions } from './notifiers/sia-dc09/sia-dc09-notifier';
 import { validateArcTargets } from './notifiers/sia-dc09/config';
 import { WebhookNotifier, type WebhookConfig } from './notifiers/webhook/webhook';
@@ -59,7 +61,14 @@ function provider(c: NotifierConfig, ctx: BuildContext, channel: 'sms' | 'voice'
     const { provider: _p, ...rest } = settings;
     return new HttpProviderNotifier({ name: c.id, channel, ...(rest as unknown as Omit<HttpProviderConfig, 'name' | 'channel'>) }, { secrets: ctx.secrets, logger: ctx.logger });
   }
-  throw new TryggError('TRYGG_SRV_CONFIG_INVALID', [`notifier ${c.id}: unknown provider "${settings.provider}" (fake or http)`]);
+  if (settings.provider === 'smpp') {
+    if (channel !== 'sms') throw new TryggError('TRYGG_SRV_CONFIG_INVALID', [`notifier ${c.id}: SMPP carries SMS only`]);
+    const { provider: _p, ...rest } = settings as unknown as SmppSettings & { provider: string };
+    checkTemplate(rest.password, ctx.secrets, `notifier ${c.id} password`);
+    const password = render(rest.password, {}, ctx.secrets, (v) => v);
+    return new SmppNotifier({ ...rest, password, name: c.id }, { logger: ctx.logger, clock: ctx.clock });
+  }
+  throw new TryggError('TRYGG_SRV_CONFIG_INVALID', [`notifier ${c.id}: unknown provider "${settings.provider}" (fake, http or smpp)`]);
 }
 
 export function buildNotifier(config: NotifierConfig, ctx: BuildContext): Notifier {

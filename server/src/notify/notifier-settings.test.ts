@@ -70,10 +70,23 @@ describe('notifier settings schemas', () => {
   it('sms/voice: no settings or {} is the fake provider; an unknown provider and another provider\'s fields are refused', () => {
     expect(problems('sms', {})).toEqual([]);
     expect(build('sms').channel).toBe('sms');
-    expect(problems('sms', { provider: 'carrier-pigeon' })).toEqual(['settings.provider: must be one of fake, http']);
+    expect(problems('sms', { provider: 'carrier-pigeon' })).toEqual(['settings.provider: must be one of fake, http, smpp']);
+    expect(problems('voice', { provider: 'smpp' })).toEqual(['settings.provider: must be one of fake, http']);
     expect(problems('sms', { provider: 'fake', url: 'https://sms.example.org' })).toEqual(['settings.url: must NOT have additional properties']);
     expect(problems('voice', { provider: 'http' })).toEqual(["settings.url: must have required property 'url'"]);
     expect(problems('sms', { ...phoneExamples.http, method: 'DELETE' })).toEqual(['settings.method: must be one of POST, PUT, GET']);
+  });
+
+  it('smpp provider (SMS only): the example passes and builds without connecting; a missing password and a long sender are refused', async () => {
+    const example = { provider: 'smpp', host: 'smsc.example.org', port: 2775, systemId: 'trygg', password: 'pw', sender: 'Trygg' };
+    expect(problems('sms', example)).toEqual([]);
+    const notifier = build('sms', example);
+    expect(notifier.channel).toBe('sms');
+    await notifier.close?.();
+    const { password: _pw, ...noPassword } = example;
+    expect(problems('sms', noPassword)).toEqual(["settings.password: must have required property 'password'"]);
+    expect(problems('sms', { ...example, sender: 'Trygg Alarm Senter' }).length).toBeGreaterThan(0);
+    expect(() => build('voice', example)).toThrow(/SMPP carries SMS only/);
   });
 
   it('http provider: idempotencyHeader is a header name or false, never true', () => {

@@ -2,7 +2,7 @@ import { capSettingsSchema } from './notifiers/cap/cap-settings';
 import { emailSettingsSchema } from './notifiers/email/email-settings';
 import { arcTargetSchema } from './notifiers/sia-dc09/config';
 import { webhookSettingsSchema } from './notifiers/webhook/webhook-settings';
-import { phoneSettingsSchema } from './phone-provider-settings';
+import { phoneProviderSettings, phoneSettingsSchema, smsOnlyProviderSettings } from './phone-provider-settings';
 import { embedded } from './settings-schema-parts';
 
 /**
@@ -23,7 +23,7 @@ export interface NotifierSettingsKind {
 }
 
 export const notifierSettings: Record<string, NotifierSettingsKind> = {
-  sms: { schema: phoneSettingsSchema(), required: false },
+  sms: { schema: phoneSettingsSchema({ ...phoneProviderSettings, ...smsOnlyProviderSettings }), required: false },
   voice: { schema: phoneSettingsSchema(), required: false },
   webhook: { schema: webhookSettingsSchema, required: true },
   email: { schema: emailSettingsSchema, required: true },

@@ -86,3 +86,9 @@ export interface Notifier {
   attemptBudgetMs?(notification: Notification): number | undefined;
   close?(): Promise<void>;
 }
+  /**
+   * Connections that must stay up to receive (an SMSC bind for replies and delivery receipts)
+   * start here, once the notifier is in use; never in the constructor, which the configuration
+   * dry run also calls.
+   */
+  start?(): void;

@@ -1,5 +1,6 @@
 import { fakeProviderSettingsSchema } from './notifiers/fake-provider/fake-provider-settings';
 import { httpProviderSettingsSchema } from './notifiers/http-provider/http-provider-settings';
+import { smppSettingsSchema } from './notifiers/smpp/smpp-settings';
 
 /**
  * The providers an `sms` or `voice` notifier can use, chosen by `settings.provider`, each with
@@ -11,6 +12,11 @@ import { httpProviderSettingsSchema } from './notifiers/http-provider/http-provi
 export const phoneProviderSettings: Record<string, object> = {
   fake: fakeProviderSettingsSchema,
   http: httpProviderSettingsSchema,
+};
+
+/** Providers that carry SMS only (an SMSC has no voice calls). */
+export const smsOnlyProviderSettings: Record<string, object> = {
+  smpp: smppSettingsSchema,
 };
 
 export function phoneSettingsSchema(providers: Record<string, object> = phoneProviderSettings): object {

@@ -57,6 +57,15 @@ export const notifyMigrations: Migration[] = [
         notification_id TEXT NOT NULL REFERENCES notifications (id),
         PRIMARY KEY (channel, provider_ref)
       );
+      -- Receipts by provider reference, also those that arrive before the send is recorded.
+      CREATE TABLE notification_receipts (
+        channel      TEXT NOT NULL,
+        provider_ref TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('delivered', 'failed', 'pending')),
+        detail       TEXT NOT NULL,
+        at           INTEGER NOT NULL,
+        PRIMARY KEY (channel, provider_ref)
+      );
       ALTER TABLE notifications ADD COLUMN handset_state TEXT CHECK (handset_state IN ('delivered', 'failed', 'pending'));
       ALTER TABLE notifications ADD COLUMN handset_detail TEXT;
       ALTER TABLE notifications ADD COLUMN handset_at INTEGER;`,
@@ -140,6 +149,11 @@ export class SqliteNotificationStore implements NotificationStore {
       addRef: db.prepare('INSERT OR IGNORE INTO notification_provider_refs (channel, provider_ref, notification_id) VALUES (?, ?, ?)'),
       byRef: db.prepare<[string, string], Row>(`SELECT n.* FROM notification_provider_refs r JOIN notifications n ON n.id = r.notification_id
         WHERE r.channel = ? AND r.provider_ref = ?`),
+      keepReceipt: db.prepare(`INSERT INTO notification_receipts (channel, provider_ref, state, detail, at) VALUES (@channel, @ref, @state, @detail, @at)
+        ON CONFLICT (channel, provider_ref) DO UPDATE SET state = excluded.state, detail = excluded.detail, at = excluded.at
+        WHERE notification_receipts.state != 'failed'`),
+      receipt: db.prepare<[string, string], { state: HandsetReport['state']; detail: string; at: number }>(
+        'SELECT state, detail, at FROM notification_receipts WHERE channel = ? AND provider_ref = ?'),
       handset: db.prepare(`UPDATE notifications SET handset_state = @state, handset_detail = @detail, handset_at = @at
         WHERE id = @id AND (handset_state IS NULL OR handset_state != 'failed')`),
       attempts: db.prepare<[string], AttemptRow>('SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt'),
@@ -196,7 +210,12 @@ export class SqliteNotificationStore implements NotificationStore {
       if (done) {
         const channel = this.stmt.byId.get(id)!.channel;
         const refs = new Set([...(receipt.providerRefs ?? []), ...(receipt.providerRef ? [receipt.providerRef] : [])]);
-        for (const ref of refs) this.stmt.addRef.run(channel, ref, id);
+        for (const ref of refs) {
+          this.stmt.addRef.run(channel, ref, id);
+          // A fast SMSC's receipt can arrive before its submit is recorded here.
+          const early = this.stmt.receipt.get(channel, ref);
+          if (early) this.stmt.handset.run({ id, ...early });
+        }
       }
       return done;
     }).immediate();
@@ -204,6 +223,7 @@ export class SqliteNotificationStore implements NotificationStore {
 
   async recordHandsetReport(channel: string, providerRef: string, report: HandsetReport): Promise<StoredNotification | undefined> {
     return this.db.transaction((): StoredNotification | undefined => {
+      this.stmt.keepReceipt.run({ channel, ref: providerRef, ...report });
       const row = this.stmt.byRef.get(channel, providerRef);
       if (!row) return undefined;
       this.stmt.handset.run({ id: row.id, state: report.state, detail: report.detail, at: report.at });

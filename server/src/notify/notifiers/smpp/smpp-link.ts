@@ -45,6 +45,7 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
   private session: smpp.Session | null = null;
   private bound = false;
   private stopped = false;
+  private started = false;
   private failures = 0;
   private reconnectTimer: ReturnType<Clock['setTimer']> | null = null;
   private enquireTimer: ReturnType<Clock['setTimer']> | null = null;
@@ -59,7 +60,10 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
     this.clock = opts.clock ?? systemClock;
   }
 
+  /** Idempotent: the first call connects; later ones do nothing while the link lives. */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     this.stopped = false;
     this.connect();
   }

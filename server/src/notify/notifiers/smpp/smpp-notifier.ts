@@ -64,6 +64,10 @@ export class SmppNotifier implements Notifier {
       window: settings.window, clock: deps.clock, logger: deps.logger, label: settings.name,
     });
     this.link.on('deliver', (pdu) => this.onDeliver(pdu));
+  }
+
+  /** Binds and stays bound (replies and receipts arrive at any time); sends bind on their own too. */
+  start(): void {
     this.link.start();
   }
 
@@ -89,6 +93,7 @@ export class SmppNotifier implements Notifier {
       if (!phone) return { ok: false, recoverable: false, error: `${label}: recipient ${n.recipient.id} has no phone number` };
       const number = normalisePhone(phone);
       if (!number.ok) return { ok: false, recoverable: false, error: `${label}: ${number.error}` };
+      this.link.start();
       const language: Language = n.recipient.language ?? this.settings.language ?? 'nb';
       const encoded = encodeSms(composeSms(n.subject, n.purpose, language), this.reference++);
       const ids: string[] = [];

@@ -13,6 +13,7 @@ export async function smppUnderTest(
     name: 'operator', host: '127.0.0.1', port: smsc.port, systemId: 'trygg', password: secret, sender: 'Trygg',
     responseTimeoutMs: 60_000, enquireLinkMs: 60_000, ...settings,
   }, { logger, clock: systemClock });
+  notifier.start();
   return {
     notifier, smsc, secret,
     answer: (mode) => { smsc.mode = mode; },
