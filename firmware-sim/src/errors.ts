@@ -7,7 +7,9 @@ export type SimulatorErrorCode =
   | 'TRYGG_SIM_CREDENTIALS_REFUSED'
   | 'TRYGG_SIM_CONNECT_FAILED'
   | 'TRYGG_SIM_CONFIG'
-  | 'TRYGG_SIM_CLOSED';
+  | 'TRYGG_SIM_CLOSED'
+  /** A reliable press or cancel got no confirmation within its `giveUpMs`. */
+  | 'TRYGG_SIM_NOT_CONFIRMED';
 
 export class SimulatorError extends Error {
   override readonly name = 'SimulatorError';

@@ -2,11 +2,13 @@ export {
   connectSimulator,
   DeviceSimulator,
   type FeedbackListener,
+  type ReliableSendOptions,
   type SendOptions,
   type SentMessage,
   type SimulatorOptions,
 } from './simulator';
 export { SimulatedButton } from './devices/simulated-button';
+export { DEFAULT_MAX_RESEND_MS, DEFAULT_RESEND_MS, type ConfirmedMessage, type ReliableOptions } from './reliable-send';
 export { startHeartbeatLoad, type HeartbeatLoad, type HeartbeatLoadOptions } from './heartbeat-load';
 export { readConfiguredDevices, formatDeviceTable, DEMO_CONFIG_PATH, type ConfiguredDevice } from './demo-devices';
 export { parseCliArgs, loadDeviceIds, USAGE, type CliCommand, type ParsedCli } from './cli/cli-args';

@@ -6,7 +6,9 @@ import {
   isValidId,
   parseTopic,
   topics,
+  systemClock,
   validateDeviceCommand,
+  type Clock,
   type DeviceCommand,
   type DeviceMessage,
   type DeviceMessageType,
@@ -15,6 +17,7 @@ import { SimulatedButton } from './devices/simulated-button';
 import { SimulatorError } from './errors';
 import { MessageIds } from './message-ids';
 import { connectOnce, type BrokerLogin } from './mqtt-connect';
+import { ReliableSend, type ConfirmedMessage, type ReliableOptions } from './reliable-send';
 
 export interface SimulatorOptions extends BrokerLogin {
   siteId: string;
@@ -23,6 +26,8 @@ export interface SimulatorOptions extends BrokerLogin {
   reconnectPeriodMs?: number;
   /** Told about link errors after the first connect (which throws instead). */
   onError?: (err: Error) => void;
+  /** Timers of the reliable press/cancel re-sends; default the system clock. */
+  clock?: Clock;
 }
 
 export interface SentMessage {
@@ -38,6 +43,9 @@ export interface SendOptions {
   at?: string | null;
 }
 
+/** `pressReliably` / `cancelReliably`: SendOptions plus the re-send backoff and an optional deadline. */
+export type ReliableSendOptions = SendOptions & ReliableOptions;
+
 export type FeedbackListener = (deviceId: string, command: DeviceCommand) => void;
 
 /**
@@ -47,13 +55,19 @@ export type FeedbackListener = (deviceId: string, command: DeviceCommand) => voi
 export class DeviceSimulator {
   private readonly ids = new MessageIds();
   private readonly listeners = new Set<FeedbackListener>();
+  /** Messages repeated until confirmed, by `<deviceId> <msgId>`. */
+  private readonly pending = new Map<string, ReliableSend>();
   private closed = false;
 
   constructor(
     private readonly client: MqttClient,
     readonly siteId: string,
+    private readonly clock: Clock = systemClock,
   ) {
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('connect', () => {
+      for (const send of this.pending.values()) send.reconnected();
+    });
   }
 
   press(deviceId: string, opts?: SendOptions): Promise<SentMessage> {
@@ -68,17 +82,67 @@ export class DeviceSimulator {
     return this.send(deviceId, 'cancel', opts);
   }
 
+  /**
+   * A press as a Trygg device makes it (docs/protocol.md, "Delivery contract"): published, then
+   * published again with the same msgId and seq on a backoff until the server's confirmation (a
+   * command carrying this msgId) arrives on the device's down topic. Survives broker restarts.
+   */
+  pressReliably(deviceId: string, opts?: ReliableSendOptions): Promise<ConfirmedMessage> {
+    return this.sendReliably(deviceId, 'press', opts);
+  }
+
+  /** A cancel repeated until confirmed, like `pressReliably`. */
+  cancelReliably(deviceId: string, opts?: ReliableSendOptions): Promise<ConfirmedMessage> {
+    return this.sendReliably(deviceId, 'cancel', opts);
+  }
+
+  /**
+   * The messages waiting for their confirmation: publishes made so far, and re-sends skipped
+   * because the previous copy had no PUBACK yet (offline: it waits in the client's queue).
+   */
+  waiting(): { deviceId: string; msgId: string; attempts: number; skipped: number }[] {
+    return [...this.pending.entries()].map(([key, send]) => ({ deviceId: key.slice(0, key.indexOf(' ')), msgId: send.msgId, attempts: send.attemptsMade, skipped: send.skipped }));
+  }
+
   heartbeat(deviceId: string, battery?: number): Promise<SentMessage> {
     return this.send(deviceId, 'heartbeat', battery === undefined ? {} : { battery });
   }
 
   /** Publishes one message and resolves on the broker's PUBACK. */
   async send(deviceId: string, type: DeviceMessageType, opts: SendOptions = {}): Promise<SentMessage> {
+    const message = this.message(deviceId, type, opts);
+    const sentAt = performance.now();
+    await this.client.publishAsync(topics.device(this.siteId, deviceId, 'up'), encodePayload(message), { qos: 1 });
+    return { msgId: message.msgId, seq: message.seq, sentAt };
+  }
+
+  /** Publishes one message and re-publishes the same bytes until its confirmation arrives. */
+  async sendReliably(deviceId: string, type: 'press' | 'cancel', opts: ReliableSendOptions = {}): Promise<ConfirmedMessage> {
+    const message = this.message(deviceId, type, opts);
+    const topic = topics.device(this.siteId, deviceId, 'up');
+    const payload = encodePayload(message);
+    const key = pendingKey(deviceId, message.msgId);
+    const send = new ReliableSend(
+      message.msgId,
+      message.seq,
+      () => this.client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined),
+      this.clock,
+      opts,
+      `${type} from ${deviceId} (msg ${message.msgId})`,
+      () => this.pending.delete(key),
+    );
+    // Listening before the first publish, so a quick confirmation cannot slip past.
+    this.pending.set(key, send);
+    send.start();
+    return send.done;
+  }
+
+  private message(deviceId: string, type: DeviceMessageType, opts: SendOptions): DeviceMessage {
     if (this.closed) throw new SimulatorError('TRYGG_SIM_CLOSED', 'simulator is closed');
     if (!isValidId(deviceId)) throw new SimulatorError('TRYGG_SIM_CONFIG', `invalid device id "${deviceId}"`);
     const { msgId, seq } = this.ids.next(deviceId);
     const at = opts.at === undefined ? new Date().toISOString() : opts.at;
-    const message: DeviceMessage = {
+    return {
       v: 1,
       type,
       msgId,
@@ -86,9 +150,6 @@ export class DeviceSimulator {
       ...(at !== null && { at }),
       ...(opts.battery !== undefined && { battery: opts.battery }),
     };
-    const sentAt = performance.now();
-    await this.client.publishAsync(topics.device(this.siteId, deviceId, 'up'), encodePayload(message), { qos: 1 });
-    return { msgId, seq, sentAt };
   }
 
   /** Calls `listener` for every valid feedback command; returns a function that unsubscribes. */
@@ -105,6 +166,7 @@ export class DeviceSimulator {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    for (const send of [...this.pending.values()]) send.fail(new SimulatorError('TRYGG_SIM_CLOSED', 'simulator closed before the message was confirmed'));
     await this.client.endAsync(!this.client.connected);
   }
 
@@ -114,6 +176,9 @@ export class DeviceSimulator {
     const decoded = decodePayload(payload, validateDeviceCommand);
     // A real device ignores what it cannot understand; so does the simulator.
     if (!decoded.ok) return;
+    const { msgId } = decoded.value;
+    // A confirmation is for the device whose down topic it came on, and must name that device.
+    if (msgId !== undefined && decoded.value.deviceId === parsed.deviceId) this.pending.get(pendingKey(parsed.deviceId, msgId))?.confirm(decoded.value);
     for (const listener of this.listeners) listener(parsed.deviceId, decoded.value);
   }
 }
@@ -127,5 +192,9 @@ export async function connectSimulator(opts: SimulatorOptions): Promise<DeviceSi
   client.on('error', (err) => opts.onError?.(err));
   // Subscribe before the first press, so the "received" feedback cannot slip past.
   await client.subscribeAsync(topics.allDevicesOfSite(opts.siteId, 'down'), { qos: 1 });
-  return new DeviceSimulator(client, opts.siteId);
+  return new DeviceSimulator(client, opts.siteId, opts.clock);
+}
+
+function pendingKey(deviceId: string, msgId: string): string {
+  return `${deviceId} ${msgId}`;
 }

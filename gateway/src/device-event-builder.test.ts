@@ -15,6 +15,7 @@ describe('toDeviceEvent', () => {
       deviceId: 'interview-1',
       kind: 'cancel',
       seq: 9,
+      msgId: 'm-9',
       at: '2026-01-05T08:59:59.000Z',
       battery: 3,
     });

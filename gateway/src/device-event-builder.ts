@@ -22,6 +22,8 @@ export function toDeviceEvent(message: DeviceMessage & { type: DeviceEvent['kind
     deviceId: origin.deviceId,
     kind: message.type,
     seq: message.seq,
+    // The server confirms the device's own message id back to it (docs/protocol.md, delivery contract).
+    msgId: message.msgId,
     at: message.at ?? new Date(origin.now).toISOString(),
     ...(message.battery !== undefined && { battery: message.battery }),
     ...(message.location !== undefined && { location: message.location }),

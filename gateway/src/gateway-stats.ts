@@ -22,6 +22,19 @@ export interface GatewayStats {
   rejected: Record<string, number>;
   /** Receipt and command payloads from the server dropped, by `<channel>:<reason>`. */
   uplinkRejected: Record<string, number>;
+  /** Device messages refused before the outbox: the device is not in the server's device directory. */
+  unknownDeviceRefused: number;
+  /**
+   * Device times not believed, by problem (unparseable, out-of-range, ahead, behind; see
+   * device-time.ts): the event or heartbeat carries the gateway's receive time instead.
+   */
+  deviceClockReplaced: Record<string, number>;
+  /** Built events changed to pass the protocol schema instead of being rejected by the server. */
+  eventsRepaired: number;
+  /** Device messages wrong only in a detail (bad `at`, battery, unknown field), kept without it. */
+  messagesSalvaged: number;
+  /** Device directories received from the server (cleared ones included). */
+  directoriesReceived: number;
 }
 
 export function createGatewayStats(): GatewayStats {
@@ -41,6 +54,11 @@ export function createGatewayStats(): GatewayStats {
     uplinkConnects: 0,
     rejected: {},
     uplinkRejected: {},
+    unknownDeviceRefused: 0,
+    deviceClockReplaced: {},
+    eventsRepaired: 0,
+    messagesSalvaged: 0,
+    directoriesReceived: 0,
   };
 }
 

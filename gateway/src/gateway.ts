@@ -3,15 +3,20 @@ import { join } from 'node:path';
 import {
   isValidId,
   systemClock,
-  validateDeviceEvent,
   type Clock,
   type DeviceCommand,
+  type DeviceDirectory,
   type DeviceEvent,
   type Receipt,
 } from '@trygg/protocol';
 import type { Logger } from 'pino';
+import { DeviceAdmission } from './admission/device-admission';
+import { LogLimiter } from './admission/log-limiter';
+import { SqliteDirectoryStore } from './admission/sqlite-directory-store';
 import { CommandForwarder } from './commands/command-forwarder';
 import { toDeviceEvent } from './device-event-builder';
+import { judgeDeviceTime } from './device-time';
+import { repairDeviceEvent } from './event-repair';
 import { GatewayError } from './errors';
 import { countInto, createGatewayStats, type GatewayStats } from './gateway-stats';
 import { HeartbeatBatcher } from './heartbeat/heartbeat-batcher';
@@ -44,6 +49,8 @@ export interface GatewayOptions {
   heartbeatFlushMs?: number;
   /** MQTT reconnect period of every link; default 500. */
   reconnectPeriodMs?: number;
+  /** A refused unknown device, or a device's bad clock, is logged at most once per this; default 60 s. */
+  deviceLogIntervalMs?: number;
   logger: Logger;
   clock?: Clock;
 }
@@ -56,6 +63,10 @@ export interface GatewayEvents {
   link: [name: string, up: boolean];
   commandForwarded: [DeviceCommand];
   rejected: [reason: InputRejectReason, topic: string | undefined];
+  /** The server's device directory arrived (null: cleared) and is in force. */
+  directory: [DeviceDirectory | null];
+  /** A message from a device outside the directory was refused before the outbox. */
+  refused: [deviceId: string];
 }
 
 export interface Gateway extends EventEmitter<GatewayEvents> {
@@ -82,6 +93,8 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
   private readonly heartbeats: HeartbeatBatcher;
   private readonly transports: DeviceTransport[];
   private readonly commands: CommandForwarder;
+  private readonly admission: DeviceAdmission;
+  private readonly deviceProblems: LogLimiter;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly opts: GatewayOptions) {
@@ -93,11 +106,18 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
       this.log.error({ err, eventId }, 'corrupt outbox row moved to quarantine'),
     );
     try {
+      this.admission = new DeviceAdmission({
+        store: new SqliteDirectoryStore(this.outbox.database),
+        clock: this.clock,
+        logger: this.log.child({ part: 'admission' }),
+        logIntervalMs: opts.deviceLogIntervalMs,
+      });
       ({ uplink: this.uplink, relay: this.relay, heartbeats: this.heartbeats, transports: this.transports } = this.build());
     } catch (err) {
       this.outbox.close();
       throw err;
     }
+    this.deviceProblems = new LogLimiter({ clock: this.clock, intervalMs: opts.deviceLogIntervalMs ?? 60_000, maxKeysPerInterval: 100 });
     this.commands = new CommandForwarder(this.transports, this.stats, this.log.child({ part: 'commands' }));
     this.wireUplink();
   }
@@ -191,23 +211,56 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
 
   // --- DeviceInputSink -------------------------------------------------------------------
 
-  input({ deviceId, message, transport }: DeviceInput): void {
+  input({ deviceId, message, transport, repaired: salvaged }: DeviceInput): void {
+    // First, and cheap: junk for unconfigured ids must cost nothing an alarm would wait behind.
+    if (!this.admission.admits(deviceId, message.type)) {
+      this.stats.unknownDeviceRefused++;
+      this.emit('refused', deviceId);
+      return;
+    }
     this.commands.rememberTransport(deviceId, transport);
+    if (salvaged) {
+      this.stats.messagesSalvaged++;
+      if (this.deviceProblems.check(`${deviceId}:salvage`) === 'log') {
+        this.log.warn({ deviceId, type: message.type, dropped: salvaged.slice(0, 5) }, 'device message failed the schema in a detail; kept without it');
+      }
+    }
     const now = this.clock.now();
+    const at = this.deviceTime(deviceId, message.at, now);
     if (message.type === 'heartbeat') {
       this.stats.heartbeatsReceived++;
-      const at = message.at ?? new Date(now).toISOString();
       this.heartbeats.record({ deviceId, at, ...(message.battery !== undefined && { battery: message.battery }) });
       return;
     }
     this.stats.eventsReceived++;
-    const event = toDeviceEvent({ ...message, type: message.type }, { siteId: this.opts.siteId, gatewayId: this.opts.gatewayId, deviceId, now });
-    const checked = validateDeviceEvent(event);
-    if (!checked.ok) {
-      // Our own construction failed the contract: a bug, but never a reason to drop an alarm.
-      this.log.error({ eventId: event.eventId, errors: checked.errors }, 'built event fails the protocol schema');
+    const built = toDeviceEvent({ ...message, at, type: message.type }, { siteId: this.opts.siteId, gatewayId: this.opts.gatewayId, deviceId, now });
+    const { event, repaired, remaining } = repairDeviceEvent(built, now);
+    if (repaired.length > 0) {
+      this.stats.eventsRepaired++;
+      if (this.deviceProblems.check(`${deviceId}:repair`) === 'log') {
+        this.log.warn({ eventId: event.eventId, deviceId, repaired }, 'built event repaired to pass the protocol schema');
+      }
+    }
+    if (remaining.length > 0) {
+      // Not repairable (ids, kind): a bug upstream. Sent all the same, so the server's rejection
+      // raises a technical alarm instead of the press vanishing here.
+      this.log.error({ eventId: event.eventId, errors: remaining.slice(0, 5) }, 'built event fails the protocol schema');
     }
     this.submit(event);
+  }
+
+  /** The device's time if believable, else the receive time (counted, logged once per device and interval). */
+  private deviceTime(deviceId: string, given: string | undefined, now: number): string {
+    const judged = judgeDeviceTime(given, now);
+    if (judged.problem === undefined) return judged.at;
+    countInto(this.stats.deviceClockReplaced, judged.problem);
+    if (this.deviceProblems.check(`${deviceId}:clock`) === 'log') {
+      this.log.warn(
+        { deviceId, problem: judged.problem, deviceTime: judged.given, used: judged.at },
+        "device clock not believable; using the gateway's receive time",
+      );
+    }
+    return judged.at;
   }
 
   reject(transport: string, reason: InputRejectReason, detail: { topic?: string; errors: string[] }): void {
@@ -256,6 +309,12 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
     });
     this.uplink.on('down', () => this.emit('link', 'uplink', false));
     this.uplink.on('receipt', (receipt) => this.onReceipt(receipt));
+    this.uplink.on('directory', (directory) => {
+      this.stats.directoriesReceived++;
+      if (directory) this.admission.apply(directory);
+      else this.admission.clear();
+      this.emit('directory', directory);
+    });
     this.uplink.on('command', (command) => {
       void this.commands.forward(command).then((forwarded) => {
         if (forwarded) this.emit('commandForwarded', command);

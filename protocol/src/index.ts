@@ -6,6 +6,7 @@ export * from './messages/heartbeat-batch';
 export * from './messages/receipt';
 export * from './messages/device-command';
 export * from './messages/gateway-status';
+export * from './messages/device-directory';
 export * from './messages/alarm-state';
 export * from './console-messages';
 export * from './validate';

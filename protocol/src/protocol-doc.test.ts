@@ -15,6 +15,7 @@ import {
   formatSchemaErrors,
   validateAlarmState,
   validateDeviceCommand,
+  validateDeviceDirectory,
   validateDeviceEvent,
   validateDeviceMessage,
   validateGatewayStatus,
@@ -109,6 +110,7 @@ const validators: Record<string, (data: unknown) => Validated<unknown>> = {
   receipt: validateReceipt,
   'device-command': validateDeviceCommand,
   'gateway-status': validateGatewayStatus,
+  'device-directory': validateDeviceDirectory,
   'alarm-state': validateAlarmState,
   'console-client': (data) =>
     consoleClientFn(data)

@@ -12,7 +12,7 @@ export function isValidId(id: string): boolean {
   return idRe.test(id);
 }
 
-export type GatewayChannel = 'events' | 'heartbeats' | 'receipts' | 'commands' | 'status';
+export type GatewayChannel = 'events' | 'heartbeats' | 'receipts' | 'commands' | 'status' | 'directory';
 export type DeviceChannel = 'up' | 'down';
 
 export const topics = {
@@ -39,7 +39,7 @@ export type ParsedTopic =
   | { kind: 'device'; siteId: string; deviceId: string; channel: DeviceChannel }
   | { kind: 'alarm-state'; siteId: string; alarmId: string };
 
-const gatewayChannels: ReadonlySet<string> = new Set(['events', 'heartbeats', 'receipts', 'commands', 'status']);
+const gatewayChannels: ReadonlySet<string> = new Set(['events', 'heartbeats', 'receipts', 'commands', 'status', 'directory']);
 const deviceChannels: ReadonlySet<string> = new Set(['up', 'down']);
 
 /** Parses a concrete topic (no wildcards); returns null for anything outside the contract. */

@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { alarmStateSchema, type AlarmStateMessage } from './messages/alarm-state';
 import { MAX_PAYLOAD_BYTES } from './messages/common';
 import { deviceCommandSchema, type DeviceCommand } from './messages/device-command';
+import { deviceDirectorySchema, type DeviceDirectory } from './messages/device-directory';
 import { deviceEventSchema, type DeviceEvent } from './messages/device-event';
 import { deviceMessageSchema, type DeviceMessage } from './messages/device-message';
 import { gatewayStatusSchema, type GatewayStatus } from './messages/gateway-status';
@@ -54,6 +55,7 @@ export const validateReceipt = validator<Receipt>(receiptSchema);
 export const validateDeviceCommand = validator<DeviceCommand>(deviceCommandSchema);
 export const validateGatewayStatus = validator<GatewayStatus>(gatewayStatusSchema);
 export const validateAlarmState = validator<AlarmStateMessage>(alarmStateSchema);
+export const validateDeviceDirectory = validator<DeviceDirectory>(deviceDirectorySchema);
 
 /**
  * Decodes an MQTT payload: size limit first (never parse what is too big), then JSON, then the

@@ -16,6 +16,7 @@ import type { TryggConfig } from './config/types';
 import { TryggError } from './errors';
 import { MqttIngest } from './ingest/mqtt-ingest';
 import { MqttLink } from './ingest/mqtt-link';
+import { DeviceDirectoryPublisher } from './gateway-directory/device-directory-publisher';
 import { createMetrics } from './metrics/metrics';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
@@ -141,6 +142,8 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       ...(broker ? serverAccount : { username: options.mqttUsername, password: options.mqttPassword }),
     });
     cleanups.push(() => link.close());
+    // Each gateway learns its site's devices (retained), so it refuses junk before its outbox.
+    new DeviceDirectoryPublisher({ link, directory, clock, logger: logger.child({ component: 'device-directory' }) }).start();
     const hub = new ConsoleHub(store, directory, metrics, logger.child({ component: 'console-hub' }), clock, options.presenceGraceMs ?? 15_000);
     await hub.restorePresence();
     const ingest = new MqttIngest({ link, store, directory, metrics, logger: logger.child({ component: 'ingest' }), now: () => clock.now() });

@@ -150,6 +150,7 @@ export const en: Record<keyof typeof nb, string> = {
   'technical.gateway-offline': 'Gateway down',
   'technical.arc-link-down': 'Link to the alarm receiving centre is down',
   'technical.delivery-failed': 'Notification failed',
+  'technical.event-rejected': 'Alarm from a button was rejected',
   'technical.config-fallback': 'Configuration failed at start; an older version runs',
   'technical.other': 'Technical fault ({cause})',
   'technical.since': 'since {clock}',

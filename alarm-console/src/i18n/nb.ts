@@ -148,6 +148,7 @@ export const nb = {
   'technical.gateway-offline': 'Gateway nede',
   'technical.arc-link-down': 'Forbindelsen til vaktsentralen er nede',
   'technical.delivery-failed': 'Varsling feilet',
+  'technical.event-rejected': 'Alarm fra en knapp ble avvist',
   'technical.config-fallback': 'Konfigurasjonen feilet ved oppstart; en eldre versjon kjører',
   'technical.other': 'Teknisk feil ({cause})',
   'technical.since': 'siden kl. {clock}',

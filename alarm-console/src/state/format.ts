@@ -44,6 +44,7 @@ export function technicalCauseLabel(cause: string): string {
     case 'gateway-offline': return t('technical.gateway-offline');
     case 'arc-link-down': return t('technical.arc-link-down');
     case 'delivery-failed': return t('technical.delivery-failed');
+    case 'event-rejected': return t('technical.event-rejected');
     case 'config-fallback': return t('technical.config-fallback');
     default: return t('technical.other', { cause });
   }

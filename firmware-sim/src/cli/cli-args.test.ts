@@ -17,7 +17,7 @@ const demo = { url: 'mqtt://127.0.0.1:1883', username: 'demo-devices', password:
 
 describe('parseCliArgs', () => {
   it('presses with the demo defaults', () => {
-    expect(command(['press', 'interview-1'])).toEqual({ kind: 'press', deviceId: 'interview-1', waitSeconds: 3, connection: demo });
+    expect(command(['press', 'interview-1'])).toEqual({ kind: 'press', deviceId: 'interview-1', waitSeconds: 10, follow: false, connection: demo });
   });
 
   it('takes the broker from MQTT_URL, or MQTT_PORT, and lets flags win', () => {
@@ -26,10 +26,10 @@ describe('parseCliArgs', () => {
       connection: { url: 'mqtts://broker:8883' },
     });
     expect(
-      command(['press', 'a', '--url', 'mqtt://x:1', '--username', 'u', '--password', 'p', '--site', 'oslo', '--wait', '0.5'], {
+      command(['press', 'a', '--url', 'mqtt://x:1', '--username', 'u', '--password', 'p', '--site', 'oslo', '--wait', '0.5', '--follow'], {
         MQTT_URL: 'mqtt://ignored:1',
       }),
-    ).toEqual({ kind: 'press', deviceId: 'a', waitSeconds: 0.5, connection: { url: 'mqtt://x:1', username: 'u', password: 'p', siteId: 'oslo' } });
+    ).toEqual({ kind: 'press', deviceId: 'a', waitSeconds: 0.5, follow: true, connection: { url: 'mqtt://x:1', username: 'u', password: 'p', siteId: 'oslo' } });
   });
 
   it('reads heartbeat battery levels and rejects impossible ones', () => {
@@ -67,7 +67,7 @@ describe('parseCliArgs', () => {
     expect(error(['press', 'a', '--colour', 'red'])).toBe('unknown option "--colour" (try --help)');
     expect(error(['press', 'a', '--url', 'http://x'])).toMatch(/--url must be/);
     expect(error(['press', 'a', '--site', 'Demo'])).toMatch(/--site/);
-    expect(error(['press', 'a', '--wait=-1'])).toMatch(/--wait must be a number >= 0/);
+    expect(error(['press', 'a', '--wait=0'])).toMatch(/--wait must be a number >= 0.1/);
   });
 });
 

@@ -14,7 +14,7 @@ export interface Connection {
 
 export type CliCommand =
   | { kind: 'help' }
-  | { kind: 'press'; deviceId: string; waitSeconds: number; connection: Connection }
+  | { kind: 'press'; deviceId: string; waitSeconds: number; follow: boolean; connection: Connection }
   | { kind: 'release'; deviceId: string; connection: Connection }
   | { kind: 'heartbeat'; deviceId: string; battery?: number; connection: Connection }
   | { kind: 'list'; configPath?: string }
@@ -31,7 +31,8 @@ export const USAGE = `Trygg device simulator
 Usage: npm run sim -- <command> [options]
 
 Commands:
-  press <deviceId>        press a button; prints feedback received within --wait seconds
+  press <deviceId>        press a button like a Trygg device: repeated until Trygg confirms it
+                          stored (at most --wait seconds); prints the confirmation and exits
   release <deviceId>      release a button
   heartbeat <deviceId>    send one heartbeat (--battery N, 0-100)
   list                    list the devices of the demo office (or --config <file>)
@@ -48,7 +49,9 @@ Options:
   --username <name>       default demo-devices
   --password <secret>     default trygg-demo-devices
   --site <siteId>         default demo
-  --wait <seconds>        press: how long to wait for feedback (default 3)
+  --wait <seconds>        press: how long to keep repeating it without a confirmation (default 10)
+  --follow                press: after the confirmation, print the feedback (help coming,
+                          resolved) until the alarm ends or Ctrl-C
   --battery <0-100>       heartbeat: battery level
   --config <file>         list: configuration file (default: the demo office)
   --devices <N>           load: number of devices (default 100)
@@ -64,6 +67,7 @@ const options = {
   password: { type: 'string' },
   site: { type: 'string' },
   wait: { type: 'string' },
+  follow: { type: 'boolean' },
   battery: { type: 'string' },
   config: { type: 'string' },
   devices: { type: 'string' },
@@ -133,7 +137,9 @@ function parse(argv: string[], env: Record<string, string | undefined>): CliComm
 
   switch (name) {
     case 'press':
-      return { kind: 'press', deviceId: deviceId(), waitSeconds: number('--wait', values.wait, 3, { min: 0 }), connection: connection() };
+      return {
+        kind: 'press', deviceId: deviceId(), waitSeconds: number('--wait', values.wait, 10, { min: 0.1 }), follow: values.follow ?? false, connection: connection(),
+      };
     case 'release':
       return { kind: 'release', deviceId: deviceId(), connection: connection() };
     case 'heartbeat': {

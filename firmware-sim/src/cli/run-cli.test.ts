@@ -30,29 +30,63 @@ describe('sim CLI against a real broker', () => {
     await broker.stop();
   });
 
-  it('presses, prints the feedback it receives and exits 0', async () => {
-    const out = io();
-    const running = runCli(['press', 'interview-1', '--url', broker.url, '--wait', '30'], {}, out);
+  const feedback = (commandId: string, action: DeviceCommand['action'], msgId?: string): DeviceCommand => ({
+    v: 1,
+    commandId,
+    deviceId: 'interview-1',
+    alarmId: '1234abcd-ffff-4444',
+    action,
+    at: '2026-01-05T09:00:00.000Z',
+    ...(msgId !== undefined && { msgId }),
+  });
+  const up = topics.device('demo', 'interview-1', 'up');
+  const down = topics.device('demo', 'interview-1', 'down');
 
-    // Play the gateway: answer the press on the device's down topic.
-    await gateway.waitFor(on(topics.device('demo', 'interview-1', 'up'), { type: 'press' }));
-    const down = topics.device('demo', 'interview-1', 'down');
-    const feedback = (commandId: string, action: DeviceCommand['action']): DeviceCommand => ({
-      v: 1,
-      commandId,
-      deviceId: 'interview-1',
-      alarmId: '1234abcd-ffff-4444',
-      action,
-      at: '2026-01-05T09:00:00.000Z',
-    });
-    await gateway.publishJson(down, feedback('c1', 'received'));
-    // 'resolved' is final, so the CLI stops waiting without running out its 30 s.
-    await gateway.publishJson(down, feedback('c2', 'resolved'));
+  it('presses like a Trygg device: repeats until the confirmation, prints it and exits at once', async () => {
+    const out = io();
+    // --wait 60: the CLI must exit on the confirmation, not run out its window.
+    const running = runCli(['press', 'interview-1', '--url', broker.url, '--wait', '60'], {}, out);
+
+    // Play gateway and server: the first copy's confirmation is "lost" (never sent); the re-send is answered.
+    const first = await gateway.waitFor(on(up, { type: 'press' }));
+    const msgId = (first.json as { msgId: string }).msgId;
+    const again = await gateway.waitFor(on(up, { msgId }), 2);
+    expect(again.payload.equals(first.payload)).toBe(true);
+    await gateway.publishJson(down, feedback('c1', 'received', msgId));
 
     expect(await running).toBe(0);
     expect(out.errors).toEqual([]);
-    expect(out.lines[0]).toMatch(/^interview-1: press sent \(msg [0-9a-f]{8}…, seq 1\)$/);
-    expect(out.lines.slice(1)).toEqual(['interview-1: received (alarm 1234abcd…)', 'interview-1: resolved (alarm 1234abcd…)']);
+    expect(out.lines[0]).toBe('interview-1: received (alarm 1234abcd…)');
+    expect(out.lines[1]).toMatch(/^interview-1: press stored by Trygg \(msg [0-9a-f]{8}…, seq 1, [2-9] attempts\)$/);
+    expect(out.lines).toHaveLength(2);
+  });
+
+  it('with --follow, prints the feedback after the confirmation until the alarm ends', async () => {
+    const out = io();
+    const running = runCli(['press', 'interview-1', '--url', broker.url, '--follow'], {}, out);
+    const press = await gateway.waitFor(on(up, { type: 'press' }));
+    await gateway.publishJson(down, feedback('c1', 'received', (press.json as { msgId: string }).msgId));
+    await gateway.publishJson(down, feedback('c2', 'help-coming'));
+    // 'resolved' is final, so the CLI stops following.
+    await gateway.publishJson(down, feedback('c3', 'resolved'));
+
+    expect(await running).toBe(0);
+    expect(out.lines.filter((l) => !l.includes('stored by Trygg'))).toEqual([
+      'interview-1: received (alarm 1234abcd…)',
+      'interview-1: help-coming (alarm 1234abcd…)',
+      'interview-1: resolved (alarm 1234abcd…)',
+    ]);
+  });
+
+  it('says which broker it used and what to set when no Trygg confirms the press', async () => {
+    const out = io();
+    expect(await runCli(['press', 'interview-1', '--url', broker.url, '--wait', '0.3'], {}, out)).toBe(1);
+    // Nobody answered, but the device did press (and repeat) on that broker.
+    expect(gateway.count(on(up, { type: 'press' }))).toBeGreaterThanOrEqual(1);
+    expect(out.errors).toEqual([
+      `error: no confirmation from Trygg within 0.3 s through the MQTT broker at ${broker.url}.`,
+      'Is Trygg (server and gateway) running on that broker? If Trygg listens elsewhere, set MQTT_PORT (e.g. MQTT_PORT=18830) or MQTT_URL, or pass --url.',
+    ]);
   });
 
   it('sends a heartbeat with its battery level', async () => {
@@ -69,7 +103,10 @@ describe('sim CLI against a real broker', () => {
     await dead.stop();
     const out = io();
     expect(await runCli(['release', 'interview-1', '--url', url], {}, out)).toBe(1);
-    expect(out.errors).toEqual([`error: cannot reach MQTT broker at ${url} (ECONNREFUSED)`]);
+    expect(out.errors).toEqual([
+      `error: cannot reach MQTT broker at ${url} (ECONNREFUSED)`,
+      'If Trygg listens elsewhere, set MQTT_PORT (e.g. MQTT_PORT=18830) or MQTT_URL, or pass --url.',
+    ]);
   });
 
   it('exits 2 with the reason on a usage mistake', async () => {

@@ -20,6 +20,9 @@ export interface CliIo {
 /** Feedback after which nothing more will come for this press. */
 const FINAL_ACTIONS: ReadonlySet<DeviceCommand['action']> = new Set(['resolved', 'cancelled']);
 
+const TRYGG_BROKER_COMMANDS: ReadonlySet<CliCommand['kind']> = new Set(['press', 'release', 'heartbeat', 'load']);
+const BROKER_HINT = 'If Trygg listens elsewhere, set MQTT_PORT (e.g. MQTT_PORT=18830) or MQTT_URL, or pass --url.';
+
 /** Runs one CLI invocation and returns its exit code; never throws for expected failures. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
   const parsed = parseCliArgs(argv, env);
@@ -33,6 +36,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // One clear line for what a user can fix; the stack only helps for real bugs.
     if (err instanceof SimulatorError) {
       io.err(`error: ${err.message}`);
+      // Commands on Trygg's own broker: say what picks it (Zigbee2MQTT's broker is another matter).
+      if (err.code === 'TRYGG_SIM_BROKER_UNREACHABLE' && TRYGG_BROKER_COMMANDS.has(parsed.command.kind)) io.err(BROKER_HINT);
       return 1;
     }
     throw err;
@@ -51,11 +56,21 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
     }
     case 'press':
       return withSimulator(command.connection, async (sim) => {
-        const done = collectFeedback(sim, command.deviceId, io);
-        const sent = await sim.press(command.deviceId);
-        io.out(`${command.deviceId}: press sent (msg ${short(sent.msgId)}, seq ${sent.seq})`);
-        const heard = await done.within(command.waitSeconds * 1000);
-        if (heard === 0 && command.waitSeconds > 0) io.out(`${command.deviceId}: no feedback within ${command.waitSeconds} s`);
+        const feedback = collectFeedback(sim, command.deviceId, io);
+        try {
+          // Like a Trygg device: repeated until Trygg confirms it stored the press, then done.
+          const confirmed = await sim.pressReliably(command.deviceId, { giveUpMs: command.waitSeconds * 1000 });
+          const attempts = `${confirmed.attempts} attempt${confirmed.attempts === 1 ? '' : 's'}`;
+          io.out(`${command.deviceId}: press stored by Trygg (msg ${short(confirmed.msgId)}, seq ${confirmed.seq}, ${attempts})`);
+        } catch (err) {
+          feedback.stop();
+          if (!(err instanceof SimulatorError) || err.code !== 'TRYGG_SIM_NOT_CONFIRMED') throw err;
+          io.err(`error: no confirmation from Trygg within ${command.waitSeconds} s through the MQTT broker at ${command.connection.url}.`);
+          io.err(`Is Trygg (server and gateway) running on that broker? ${BROKER_HINT}`);
+          return 1;
+        }
+        if (command.follow) await feedback.untilFinal(io.interrupted());
+        feedback.stop();
         return 0;
       });
     case 'release':
@@ -114,14 +129,12 @@ async function withSimulator(connection: Connection, body: (sim: DeviceSimulator
   }
 }
 
-/** Prints feedback for one device as it arrives; `within` waits for it up to a deadline. */
+/** Prints feedback for one device as it arrives; `untilFinal` waits for the alarm to end. */
 function collectFeedback(sim: DeviceSimulator, deviceId: string, io: CliIo) {
-  let heard = 0;
   let finished: (() => void) | null = null;
   let final = false;
   const off = sim.onFeedback((id, command) => {
     if (id !== deviceId) return;
-    heard++;
     io.out(`${deviceId}: ${command.action} (alarm ${short(command.alarmId)})`);
     if (FINAL_ACTIONS.has(command.action)) {
       final = true;
@@ -129,19 +142,13 @@ function collectFeedback(sim: DeviceSimulator, deviceId: string, io: CliIo) {
     }
   });
   return {
-    async within(ms: number): Promise<number> {
-      if (!final && ms > 0) {
-        await new Promise<void>((resolve) => {
-          // A real timer: this is the CLI's edge, waiting on a person at the console.
-          const timer = setTimeout(resolve, ms);
-          finished = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
+    /** Resolves on `resolved` / `cancelled`, or when the user interrupts. */
+    async untilFinal(interrupted: Promise<void>): Promise<void> {
+      if (final) return;
+      await Promise.race([new Promise<void>((resolve) => (finished = resolve)), interrupted]);
+    },
+    stop(): void {
       off();
-      return heard;
     },
   };
 }

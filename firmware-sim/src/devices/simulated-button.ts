@@ -1,5 +1,6 @@
 import type { DeviceCommand } from '@trygg/protocol';
-import type { DeviceSimulator, SendOptions, SentMessage } from '../simulator';
+import type { ConfirmedMessage } from '../reliable-send';
+import type { DeviceSimulator, ReliableSendOptions, SendOptions, SentMessage } from '../simulator';
 
 /**
  * One panic button (fixed or portable) on a simulator connection: what a person does with it,
@@ -13,6 +14,16 @@ export class SimulatedButton {
 
   press(opts?: SendOptions): Promise<SentMessage> {
     return this.sim.press(this.deviceId, opts);
+  }
+
+  /** Pressed the way a Trygg device does it: repeated until the server confirms it is stored. */
+  pressReliably(opts?: ReliableSendOptions): Promise<ConfirmedMessage> {
+    return this.sim.pressReliably(this.deviceId, opts);
+  }
+
+  /** Cancelled the way a Trygg device does it: repeated until confirmed. */
+  cancelReliably(opts?: ReliableSendOptions): Promise<ConfirmedMessage> {
+    return this.sim.cancelReliably(this.deviceId, opts);
   }
 
   release(opts?: SendOptions): Promise<SentMessage> {

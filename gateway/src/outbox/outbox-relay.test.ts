@@ -9,8 +9,8 @@ import { SqliteOutbox } from './sqlite-outbox';
 
 const logger = pino({ level: 'silent' });
 
-function event(n: number): DeviceEvent {
-  return { v: 1, eventId: `b-${n}`, siteId: 'demo', gatewayId: 'gw', deviceId: 'b', kind: 'press', seq: n, at: '2026-01-05T09:00:00.000Z' };
+function event(n: number, kind: DeviceEvent['kind'] = 'press'): DeviceEvent {
+  return { v: 1, eventId: `b-${n}`, siteId: 'demo', gatewayId: 'gw', deviceId: 'b', kind, seq: n, at: '2026-01-05T09:00:00.000Z' };
 }
 
 describe('OutboxRelay', () => {
@@ -104,5 +104,65 @@ describe('OutboxRelay', () => {
     linkUp = true;
     expect(relay.flushAll()).toBe(2);
     expect(published).toEqual(['b-1', 'b-2']);
+  });
+
+  it('with 5,000 routine events pending, a press is published first on reconnect and at once when it arrives', () => {
+    linkUp = false;
+    // One transaction for the backlog (5,000 fsyncs would only make the test slow).
+    outbox.database.transaction(() => {
+      for (let n = 1; n <= 5000; n++) outbox.add(event(n, n % 2 === 0 ? 'release' : 'location'), clock.now());
+    })();
+    relay.submit(event(5001, 'press'));
+    linkUp = true;
+    relay.flushAll();
+    expect(published[0]).toBe('b-5001');
+    // Routine events go out in a window of unreceipted ones, not all at once.
+    expect(published).toHaveLength(1 + 64);
+    expect(relay.routineInFlightCount()).toBe(64);
+
+    // A new press while the backlog waits: published the moment it is stored, window full or not.
+    published = [];
+    relay.submit(event(5002, 'press'));
+    relay.submit(event(5003, 'cancel'));
+    expect(published).toEqual(['b-5002', 'b-5003']);
+  });
+
+  it('refills the routine window as receipts arrive, and re-opens slots unreceipted for an interval', () => {
+    linkUp = false;
+    for (let n = 1; n <= 200; n++) relay.submit(event(n, 'release'));
+    linkUp = true;
+    relay.flushAll();
+    expect(published).toHaveLength(64);
+    for (const id of published.slice(0, 31)) relay.acknowledge({ v: 1, eventId: id, status: 'stored' });
+    expect(published).toHaveLength(64); // 33 in flight: above half the window, no refill yet
+    relay.acknowledge({ v: 1, eventId: published[31]!, status: 'stored' });
+    expect(published).toHaveLength(64 + 32); // refilled up to the window at half
+    expect(new Set(published).size).toBe(published.length);
+
+    // No receipts at all (server down, link up): after an interval the window is free again.
+    clock.advance(2500);
+    expect(relay.routineInFlightCount()).toBeLessThanOrEqual(64);
+    expect(outbox.depth()).toBe(200 - 32);
+  });
+
+  it('stops routine events, not alarms, when the uplink is busy', () => {
+    relay.stop(); // only this test's relay
+    let busy = true;
+    const sent: string[] = [];
+    const r = new OutboxRelay({
+      outbox, clock, logger, resendIntervalMs: 2000,
+      publish: (e) => {
+        if (busy && e.kind !== 'press') return false; // as UplinkClient.publishEvent does
+        sent.push(e.eventId);
+        return true;
+      },
+    });
+    r.submit(event(1, 'release'));
+    r.submit(event(2, 'press'));
+    expect(sent).toEqual(['b-2']);
+    busy = false;
+    clock.advance(2000);
+    r.resendDue();
+    expect(sent).toEqual(['b-2', 'b-2', 'b-1']); // the unreceipted press is due again, and first
   });
 });

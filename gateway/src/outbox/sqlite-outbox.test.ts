@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,14 +6,14 @@ import type { DeviceEvent } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteOutbox } from './sqlite-outbox';
 
-function event(n: number, deviceId = 'interview-1'): DeviceEvent {
+function event(n: number, deviceId = 'interview-1', kind: DeviceEvent['kind'] = 'press'): DeviceEvent {
   return {
     v: 1,
     eventId: `${deviceId}-m${n}`,
     siteId: 'demo',
     gatewayId: 'demo-gw',
     deviceId,
-    kind: 'press',
+    kind,
     seq: n,
     at: new Date(Date.UTC(2026, 0, 5, 9, 0, n)).toISOString(),
   };
@@ -101,6 +101,38 @@ describe('SqliteOutbox', () => {
     expect(outbox.pending().map((e) => e.event.eventId)).toEqual([event(2).eventId]);
     expect(corrupt).toEqual([event(1).eventId]);
     expect(outbox.depth()).toBe(1);
+  });
+
+  it('hands out presses, cancels and man-down before routine events, each kind in arrival order', () => {
+    outbox.add(event(1, 'b', 'release'), 1000);
+    outbox.add(event(2, 'b', 'location'), 1000);
+    outbox.add(event(3, 'b', 'press'), 1000);
+    outbox.add(event(4, 'b', 'tamper'), 1000);
+    outbox.add(event(5, 'b', 'cancel'), 1000);
+    outbox.add(event(6, 'b', 'man-down'), 1000);
+    expect(outbox.pending().map((e) => e.event.kind)).toEqual(['press', 'cancel', 'man-down', 'release', 'location', 'tamper']);
+    expect(outbox.due(5000, 2).map((e) => e.event.kind)).toEqual(['press', 'cancel']);
+  });
+
+  it('upgrades an outbox file of schema version 1, giving its pending alarms their priority', () => {
+    outbox.close();
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'nested'), { recursive: true });
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, payload TEXT NOT NULL,
+        stored_at INTEGER NOT NULL, last_sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE outbox_quarantine (event_id TEXT NOT NULL, payload TEXT NOT NULL, stored_at INTEGER NOT NULL);
+      PRAGMA user_version = 1;
+    `);
+    const insert = old.prepare('INSERT INTO outbox (event_id, payload, stored_at) VALUES (?, ?, 1000)');
+    for (const e of [event(1, 'b', 'release'), event(2, 'b', 'press')]) insert.run(e.eventId, JSON.stringify(e));
+    insert.run('broken', '{not json');
+    old.close();
+
+    outbox = SqliteOutbox.open(file);
+    expect(outbox.pending().map((e) => e.event.eventId)).toEqual(['b-m2', 'b-m1']);
+    expect(outbox.depth()).toBe(2); // the undecodable row went to quarantine, as before
   });
 
   it('fails to open with a coded error when the path is unusable', () => {

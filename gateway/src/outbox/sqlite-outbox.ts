@@ -3,9 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DeviceEvent } from '@trygg/protocol';
 import { GatewayError } from '../errors';
+import { ALARM_KINDS_SQL, eventPriority } from './event-priority';
 import type { Outbox, OutboxEntry } from './outbox';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 interface Row {
   event_id: string;
@@ -18,7 +19,9 @@ interface Row {
 /**
  * The outbox in one SQLite file. WAL with `synchronous=FULL`: this is alarm data, so a commit
  * must survive a power cut, not just a process crash (DESIGN.md "Store before telling").
- * The INTEGER PRIMARY KEY `seq` keeps insertion order, so events are re-sent oldest first.
+ * Events are handed out by `priority` (event-priority.ts: presses, cancels and man-down first),
+ * then by the INTEGER PRIMARY KEY `seq`, which keeps insertion order: an alarm is never queued
+ * behind thousands of releases or locations, and within a priority the oldest goes first.
  */
 export class SqliteOutbox implements Outbox {
   private readonly db: Database.Database;
@@ -54,11 +57,11 @@ export class SqliteOutbox implements Outbox {
     const columns = 'event_id, payload, stored_at, last_sent_at, attempts';
     return {
       insert: db.prepare(
-        'INSERT OR IGNORE INTO outbox (event_id, payload, stored_at, attempts) VALUES (?, ?, ?, 0)',
+        'INSERT OR IGNORE INTO outbox (event_id, payload, stored_at, attempts, priority) VALUES (?, ?, ?, 0, ?)',
       ),
-      pending: db.prepare(`SELECT ${columns} FROM outbox ORDER BY seq LIMIT ?`),
+      pending: db.prepare(`SELECT ${columns} FROM outbox ORDER BY priority, seq LIMIT ?`),
       due: db.prepare(
-        `SELECT ${columns} FROM outbox WHERE last_sent_at IS NULL OR last_sent_at <= ? ORDER BY seq LIMIT ?`,
+        `SELECT ${columns} FROM outbox WHERE last_sent_at IS NULL OR last_sent_at <= ? ORDER BY priority, seq LIMIT ?`,
       ),
       markSent: db.prepare('UPDATE outbox SET last_sent_at = ?, attempts = attempts + 1 WHERE event_id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE event_id = ?'),
@@ -72,7 +75,7 @@ export class SqliteOutbox implements Outbox {
 
   add(event: DeviceEvent, now: number): boolean {
     try {
-      return this.stmts.insert.run(event.eventId, JSON.stringify(event), now).changes === 1;
+      return this.stmts.insert.run(event.eventId, JSON.stringify(event), now, eventPriority(event.kind)).changes === 1;
     } catch (err) {
       throw new GatewayError('TRYGG_GW_OUTBOX_WRITE', event.eventId, { cause: err });
     }
@@ -126,6 +129,11 @@ export class SqliteOutbox implements Outbox {
     return entries;
   }
 
+  /** The connection, for other tables of the gateway's state file (the device directory). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -134,20 +142,32 @@ export class SqliteOutbox implements Outbox {
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version >= SCHEMA_VERSION) return;
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS outbox (
-      seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-      event_id     TEXT    NOT NULL UNIQUE,
-      payload      TEXT    NOT NULL,
-      stored_at    INTEGER NOT NULL,
-      last_sent_at INTEGER,
-      attempts     INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE IF NOT EXISTS outbox_quarantine (
-      event_id     TEXT    NOT NULL,
-      payload      TEXT    NOT NULL,
-      stored_at    INTEGER NOT NULL
-    );
-    PRAGMA user_version = ${SCHEMA_VERSION};
-  `);
+  db.transaction(() => {
+    if (version < 1) {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS outbox (
+          seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+          event_id     TEXT    NOT NULL UNIQUE,
+          payload      TEXT    NOT NULL,
+          stored_at    INTEGER NOT NULL,
+          last_sent_at INTEGER,
+          attempts     INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS outbox_quarantine (
+          event_id     TEXT    NOT NULL,
+          payload      TEXT    NOT NULL,
+          stored_at    INTEGER NOT NULL
+        );
+      `);
+    }
+    // Version 2: send order by priority. Rows of an older file get theirs from the stored kind;
+    // an undecodable row stays routine (it is quarantined when read anyway).
+    db.exec(`
+      ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
+      UPDATE outbox SET priority = 0
+        WHERE (CASE WHEN json_valid(payload) THEN json_extract(payload, '$.kind') END) IN (${ALARM_KINDS_SQL});
+      CREATE INDEX IF NOT EXISTS outbox_send_order ON outbox (priority, seq);
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  })();
 }

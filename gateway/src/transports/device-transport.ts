@@ -17,6 +17,8 @@ export interface DeviceInput {
   message: DeviceMessage;
   /** The transport kind it came from, so feedback goes back the same way. */
   transport: string;
+  /** Details of the device's payload that failed the schema and were dropped rather than the message. */
+  repaired?: string[];
 }
 
 /**

@@ -4,11 +4,14 @@ import mqtt, { type MqttClient } from 'mqtt';
 import {
   decodePayload,
   encodePayload,
+  MAX_DEVICE_DIRECTORY_BYTES,
   topics,
   validateDeviceCommand,
+  validateDeviceDirectory,
   validateReceipt,
   type Clock,
   type DeviceCommand,
+  type DeviceDirectory,
   type DeviceEvent,
   type GatewayStatus,
   type HeartbeatBatch,
@@ -17,6 +20,14 @@ import {
 } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors';
+import { ALARM_PRIORITY, eventPriority } from '../outbox/event-priority';
+
+/**
+ * Bytes waiting in the socket's user-space buffer above which the link counts as busy: routine
+ * events and heartbeats then wait (in the outbox, in the batcher) so an alarm published next
+ * does not queue behind them. 64 KiB is a few hundred events, or a quarter of a heartbeat batch.
+ */
+export const UPLINK_BUSY_BYTES = 64 * 1024;
 
 export interface UplinkOptions {
   siteId: string;
@@ -37,7 +48,9 @@ export interface UplinkEvents {
   down: [];
   receipt: [Receipt];
   command: [DeviceCommand];
-  rejected: [channel: 'receipts' | 'commands', reason: RejectReason, errors: string[]];
+  /** The server's device directory for this gateway; null when it cleared the retained topic. */
+  directory: [DeviceDirectory | null];
+  rejected: [channel: 'receipts' | 'commands' | 'directory', reason: RejectReason, errors: string[]];
 }
 
 /**
@@ -48,7 +61,7 @@ export interface UplinkEvents {
 export class UplinkClient extends EventEmitter<UplinkEvents> {
   private client: MqttClient | null = null;
   private up = false;
-  private readonly topic: (channel: 'events' | 'heartbeats' | 'receipts' | 'commands' | 'status') => string;
+  private readonly topic: (channel: 'events' | 'heartbeats' | 'receipts' | 'commands' | 'status' | 'directory') => string;
 
   constructor(private readonly opts: UplinkOptions) {
     super();
@@ -87,12 +100,22 @@ export class UplinkClient extends EventEmitter<UplinkEvents> {
     return this.up;
   }
 
+  /** An alarm goes out whenever the link is up; a routine event waits while the link is busy. */
   publishEvent(event: DeviceEvent): boolean {
+    if (eventPriority(event.kind) !== ALARM_PRIORITY && this.busy()) return false;
     return this.publish(this.topic('events'), encodePayload(event), 1, false);
   }
 
+  /** Heartbeats never go in front of an alarm: while the link is busy the batch waits. */
   publishHeartbeats(batch: HeartbeatBatch): boolean {
+    if (this.busy()) return false;
     return this.publish(this.topic('heartbeats'), encodePayload(batch), 0, false);
+  }
+
+  /** Whether the socket still holds more than UPLINK_BUSY_BYTES not yet handed to the OS. */
+  busy(): boolean {
+    const stream = this.client?.stream as { writableLength?: number } | undefined;
+    return (stream?.writableLength ?? 0) > UPLINK_BUSY_BYTES;
   }
 
   /** Publishes the retained `offline` status (a clean disconnect sends no will) and disconnects. */
@@ -126,9 +149,15 @@ export class UplinkClient extends EventEmitter<UplinkEvents> {
     try {
       const wanted = [this.topic('receipts'), this.topic('commands')];
       // Subscribe before flushing events, so a fast receipt is not published into the void.
-      const granted = await client.subscribeAsync(wanted, { qos: 1 });
+      // The retained directory comes with the subscription; a broker whose ACL predates it may
+      // refuse it, which only leaves the gateway on its last directory (or accepting every device).
+      const granted = await client.subscribeAsync([...wanted, this.topic('directory')], { qos: 1 });
       const denied = granted.filter((g) => g.qos === 128).map((g) => g.topic);
-      if (denied.length > 0) throw new GatewayError('TRYGG_GW_SUBSCRIBE_DENIED', denied.join(', '));
+      const fatal = denied.filter((t) => wanted.includes(t));
+      if (fatal.length > 0) throw new GatewayError('TRYGG_GW_SUBSCRIBE_DENIED', fatal.join(', '));
+      if (denied.length > fatal.length) {
+        logger.warn({ err: new GatewayError('TRYGG_GW_SUBSCRIBE_DENIED', this.topic('directory')) }, 'no device directory from this broker; keeping the last one');
+      }
       const status: GatewayStatus = {
         v: 1,
         siteId,
@@ -157,6 +186,12 @@ export class UplinkClient extends EventEmitter<UplinkEvents> {
         const decoded = decodePayload(payload, validateDeviceCommand);
         if (decoded.ok) this.emit('command', decoded.value);
         else this.emit('rejected', 'commands', decoded.reason, decoded.errors);
+      } else if (topic === this.topic('directory')) {
+        // An empty retained payload is the server clearing the topic.
+        if (payload.byteLength === 0) return void this.emit('directory', null);
+        const decoded = decodePayload(payload, validateDeviceDirectory, MAX_DEVICE_DIRECTORY_BYTES);
+        if (decoded.ok) this.emit('directory', decoded.value);
+        else this.emit('rejected', 'directory', decoded.reason, decoded.errors);
       }
     } catch (err) {
       this.opts.logger.error({ err, topic }, 'uplink message handling failed');

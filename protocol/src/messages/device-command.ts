@@ -1,4 +1,4 @@
-import { idSchema, timestampSchema, versionSchema } from './common';
+import { eventIdSchema, idSchema, timestampSchema, versionSchema } from './common';
 
 /**
  * Feedback to the person who raised the alarm, sent server -> gateway on
@@ -12,13 +12,23 @@ export type DeviceCommandAction = 'received' | 'help-coming' | 'resolved' | 'can
   | 'reminder';
 export const DEVICE_COMMAND_ACTIONS: readonly DeviceCommandAction[] = ['received', 'help-coming', 'resolved', 'cancelled', 'pre-alarm', 'reminder'];
 
+/** `alarmId` of a confirmation for a stored message that concerns no alarm (a self-test press, a cancel with nothing open). */
+export const NO_ALARM_ID = 'none';
+
 export interface DeviceCommand {
   v: 1;
   commandId: string;
   deviceId: string;
+  /** The alarm this is about, or `none` (NO_ALARM_ID) for a confirmation that concerns no alarm. */
   alarmId: string;
   action: DeviceCommandAction;
   at: string;
+  /**
+   * Set on a confirmation: the `msgId` of the device message (a `press` or `cancel`) that the
+   * server has durably stored. A device re-sends that message until a command carrying its msgId
+   * arrives (docs/protocol.md, "Delivery contract"); without it, a command is plain feedback.
+   */
+  msgId?: string;
 }
 
 export const deviceCommandSchema = {
@@ -33,5 +43,6 @@ export const deviceCommandSchema = {
     alarmId: idSchema,
     action: { enum: DEVICE_COMMAND_ACTIONS },
     at: timestampSchema,
+    msgId: eventIdSchema,
   },
 } as const;

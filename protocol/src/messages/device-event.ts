@@ -24,6 +24,11 @@ export interface DeviceEvent {
   deviceId: string;
   kind: DeviceEventKind;
   seq: number;
+  /**
+   * The device message's own id, so the server can confirm it to the device (DeviceCommand
+   * `msgId`). Absent only from gateways older than the delivery contract.
+   */
+  msgId?: string;
   /** When the device (or, lacking a clock, the gateway) saw the event. */
   at: string;
   battery?: number;
@@ -45,6 +50,7 @@ export const deviceEventSchema = {
     deviceId: idSchema,
     kind: { enum: DEVICE_EVENT_KINDS },
     seq: seqSchema,
+    msgId: eventIdSchema,
     at: timestampSchema,
     battery: batterySchema,
     location: locationSchema,

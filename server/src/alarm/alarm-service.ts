@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlarmKind, Clock, DeviceCommand, DeviceEvent, Receipt, ResolveOutcome } from '@trygg/protocol';
+import { NO_ALARM_ID, type AlarmKind, type Clock, type DeviceCommand, type DeviceCommandAction, type DeviceEvent, type Receipt, type ResolveOutcome } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import type { OfficeDirectory } from '../config/office-directory';
 import { resolveStepTargets } from '../dispatch/step-router';
@@ -13,6 +13,7 @@ import { snapshotChain } from './chain-snapshot';
 import type { Actor, Alarm, AlarmCommand, AlarmDetail, AlarmEvent, DecideContext, Decision, StepNotification } from './alarm-types';
 import type { ChainConfig, DeviceConfig } from '../config/types';
 import type { CancelDecision, DeviceEventHandler } from './device-event-handler';
+import { cancelConfirmationAction, confirmationFor, pressConfirmationAction, type Confirmation } from './device-confirmation';
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
 export interface AlarmOutbound {
@@ -132,8 +133,10 @@ export class AlarmService {
     };
     const ctx = this.context();
     let claimed = false;
+    let openAlarmId: string | undefined;
     const outcome = await store.recordDeviceEvent(record, (open): Decision | null => {
       claimed = false;
+      openAlarmId = open?.id;
       if (event.kind === 'press') {
         if (open) return decide(open, { type: 'press', sourceEventId: event.eventId }, ctx);
         claimed = this.handlers.some((h) => h.claimPress?.(event, device) ?? false);
@@ -164,6 +167,9 @@ export class AlarmService {
     if (outcome.duplicate) {
       metrics.eventsDuplicate.inc();
       logger.info({ eventId: event.eventId, alarmId: outcome.alarmId }, 'duplicate device event');
+      // A re-send: its first confirmation may have been lost, and the device repeats until it hears one.
+      const confirm = confirmationFor(event);
+      if (confirm) await this.confirmDuplicate(event, device, confirm, outcome.alarmId);
       return { v: 1, eventId: event.eventId, status: 'duplicate', ...(outcome.alarmId ? { alarmId: outcome.alarmId } : {}) };
     }
     const decision = outcome.decision;
@@ -176,7 +182,13 @@ export class AlarmService {
         metrics.pressesFolded.inc({ site: decision.alarm.siteId });
         logger.info({ alarmId: decision.alarm.id, pressCount: decision.alarm.pressCount }, 'repeated press folded into open alarm');
       }
-      this.carryOut(decision, receivedAt);
+    }
+    const confirm = confirmationFor(event);
+    const confirmed = decision ? this.carryOut(decision, receivedAt, confirm) : false;
+    // Stored, but no alarm effect spoke to the device (a claimed press, a refused or idle cancel).
+    if (confirm && !confirmed) {
+      const action = event.kind === 'press' ? 'received' : cancelConfirmationAction(this.cancelVerdict(event, device));
+      this.sendConfirmation(device, confirm, action, decision?.alarm.id ?? openAlarmId);
     }
     await this.runHandlers(event, device, { alarmId: decision?.alarm.id, claimed });
     return { v: 1, eventId: event.eventId, status: 'stored', ...(decision ? { alarmId: decision.alarm.id } : {}) };
@@ -216,6 +228,30 @@ export class AlarmService {
         else await this.deps.store.markDeviceEventHandled(r.eventId, this.deps.clock.now());
         count++;
       }
+    }
+  }
+
+  /** A re-sent press or cancel: confirm it again, saying what its alarm is now. */
+  private async confirmDuplicate(event: DeviceEvent, device: DeviceConfig, confirm: Confirmation, alarmId: string | undefined): Promise<void> {
+    try {
+      const action = event.kind === 'press'
+        ? pressConfirmationAction(alarmId ? await this.deps.store.getAlarm(alarmId) : undefined)
+        : cancelConfirmationAction(this.cancelVerdict(event, device));
+      this.sendConfirmation(device, confirm, action, alarmId);
+    } catch (err) {
+      // The event is stored; the device re-sends and the next duplicate tries again.
+      this.deps.logger.error({ err, eventId: event.eventId }, 'confirming a re-sent device message failed');
+    }
+  }
+
+  private sendConfirmation(device: DeviceConfig, confirm: Confirmation, action: DeviceCommandAction, alarmId: string | undefined): void {
+    const { outbound, clock, metrics, logger } = this.deps;
+    try {
+      outbound.sendDeviceCommand(confirm.siteId, confirm.gatewayId, {
+        v: 1, commandId: randomUUID(), deviceId: device.id, alarmId: alarmId ?? NO_ALARM_ID, action, at: new Date(clock.now()).toISOString(), msgId: confirm.msgId,
+      });
+    } catch (err) {
+      logger.error({ err, deviceId: device.id, msgId: confirm.msgId }, 'sending a confirmation to the device failed');
     }
   }
 
@@ -325,7 +361,13 @@ export class AlarmService {
     return { now: clock.now(), resolveStep: (alarm, step) => resolveStepTargets(directory, alarm, step, hub) };
   }
 
-  private carryOut(decision: Decision, receivedAt?: number): void {
+  /**
+   * Carries out a committed decision. With `confirm` (the device message that led to it), the
+   * device feedback to that device carries the message's msgId: it is the confirmation the device
+   * waits for. Returns whether it went out.
+   */
+  private carryOut(decision: Decision, receivedAt?: number, confirm?: Confirmation): boolean {
+    let confirmed = false;
     const { hub, outbound, metrics, logger, directory, clock } = this.deps;
     const { alarm } = decision;
     for (const event of decision.events) {
@@ -353,9 +395,12 @@ export class AlarmService {
           case 'device-feedback': {
             const device = alarm.deviceId ? directory.device(alarm.siteId, alarm.deviceId) : undefined;
             if (!device) break;
-            outbound.sendDeviceCommand(alarm.siteId, device.gatewayId, {
+            const confirming = confirm !== undefined && !confirmed;
+            outbound.sendDeviceCommand(alarm.siteId, confirming ? confirm.gatewayId : device.gatewayId, {
               v: 1, commandId: randomUUID(), deviceId: device.id, alarmId: alarm.id, action: effect.action, at: new Date(clock.now()).toISOString(),
+              ...(confirming ? { msgId: confirm.msgId } : {}),
             });
+            if (confirming) confirmed = true;
             break;
           }
           case 'notify':
@@ -389,5 +434,6 @@ export class AlarmService {
         logger.error({ err, alarmId: alarm.id }, 'alarm change listener failed');
       }
     }
+    return confirmed;
   }
 }

@@ -33,7 +33,9 @@ export interface AlarmOrigin {
 
 export type TechnicalCause = 'device-offline' | 'low-battery' | 'tamper' | 'gateway-offline' | 'arc-link-down' | 'delivery-failed'
   /** The newest stored configuration failed at start; an older one runs (config-admin/config-fallback.ts). */
-  | 'config-fallback';
+  | 'config-fallback'
+  /** The server rejected a press (or another alarm-raising event) from a gateway: never silence (ingest/rejection-alarms.ts). */
+  | 'event-rejected';
 
 export interface AlarmDetail {
   technical?: { cause: TechnicalCause; subject: string };

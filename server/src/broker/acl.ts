@@ -18,7 +18,8 @@ export type BrokerPrincipal =
 const MAX_TOPIC_LENGTH = 512;
 
 const GATEWAY_PUBLISH_CHANNELS: ReadonlySet<string> = new Set(['events', 'heartbeats', 'status']);
-const GATEWAY_SUBSCRIBE_CHANNELS: ReadonlySet<string> = new Set(['receipts', 'commands']);
+// `directory`: the retained list of devices the gateway accepts, published by the server (any topic).
+const GATEWAY_SUBSCRIBE_CHANNELS: ReadonlySet<string> = new Set(['receipts', 'commands', 'directory']);
 
 /** Topic names carry no wildcards [MQTT-3.3.2-2], are non-empty [MQTT-4.7.3-1], no U+0000 [MQTT-1.5.3-2]. */
 function isValidTopicName(topic: string): boolean {

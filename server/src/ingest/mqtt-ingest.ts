@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { IngestObserver } from './ingest-observer';
 import type { MqttLink } from './mqtt-link';
+import { RejectionAlarms } from './rejection-alarms';
 
 /**
  * MQTT side of the server: device events in (validate, dedupe, store, receipt), heartbeats and
@@ -20,6 +21,7 @@ import type { MqttLink } from './mqtt-link';
  */
 export class MqttIngest implements AlarmOutbound {
   private alarms?: AlarmService;
+  private rejections?: RejectionAlarms;
   private readonly observers: IngestObserver[] = [];
 
   constructor(private readonly deps: {
@@ -47,7 +49,8 @@ export class MqttIngest implements AlarmOutbound {
 
   start(alarms: AlarmService): void {
     this.alarms = alarms;
-    const { link } = this.deps;
+    const { link, directory, metrics, logger, now } = this.deps;
+    this.rejections = new RejectionAlarms({ alarms, directory, metrics, logger, now });
     link.client.on('message', (topic, payload) => {
       this.onMessage(topic, payload).catch((err: unknown) => this.deps.logger.error({ err, topic }, 'ingest failed'));
     });
@@ -75,8 +78,7 @@ export class MqttIngest implements AlarmOutbound {
     if (!this.deps.directory.site(siteId)) {
       this.reject('unknown-site', { topic });
       // The gateway would re-send forever; tell it this event can never be accepted.
-      const eventId = channel === 'events' && payload.length <= MAX_PAYLOAD_BYTES ? extractEventId(payload) : undefined;
-      if (eventId) this.sendReceipt(siteId, gatewayId, { v: 1, eventId, status: 'rejected', reason: 'unknown-site' });
+      if (channel === 'events') this.eventRejected(siteId, gatewayId, 'unknown-site', payload.length <= MAX_PAYLOAD_BYTES ? eventHints(payload) : {});
       return;
     }
 
@@ -85,17 +87,17 @@ export class MqttIngest implements AlarmOutbound {
       if (!result.ok) {
         this.reject(result.reason, { topic, errors: result.errors.slice(0, 5) });
         // A gateway re-sends until it hears back; tell it this event can never be accepted.
-        const eventId = result.reason === 'schema' ? extractEventId(payload) : undefined;
-        if (eventId) this.sendReceipt(siteId, gatewayId, { v: 1, eventId, status: 'rejected', reason: result.reason });
-        return;
+        return this.eventRejected(siteId, gatewayId, result.reason, result.reason === 'schema' ? eventHints(payload) : {});
       }
       const event = result.value;
       if (event.siteId !== siteId || event.gatewayId !== gatewayId) {
         this.reject('wrong-site', { topic, eventId: event.eventId, payloadSite: event.siteId, payloadGateway: event.gatewayId });
-        return this.sendReceipt(siteId, gatewayId, { v: 1, eventId: event.eventId, status: 'rejected', reason: 'wrong-site' });
+        return this.eventRejected(siteId, gatewayId, 'wrong-site', event);
       }
       const receipt = await this.alarms!.handleDeviceEvent(event, receivedAt);
-      return this.sendReceipt(siteId, gatewayId, receipt);
+      this.sendReceipt(siteId, gatewayId, receipt);
+      if (receipt.status === 'rejected') this.rejections?.report({ siteId, gatewayId, eventId: event.eventId, deviceId: event.deviceId, kind: event.kind, reason: receipt.reason ?? 'rejected' });
+      return;
     }
     if (channel === 'heartbeats') {
       const result = decodePayload(payload, validateHeartbeatBatch, MAX_HEARTBEAT_BATCH_BYTES);
@@ -128,16 +130,38 @@ export class MqttIngest implements AlarmOutbound {
     this.reject('topic', { topic });
   }
 
+  /**
+   * A device event that can never be accepted: the gateway is told (when its id can be read) so
+   * it stops re-sending, and a rejected press becomes a technical alarm (RejectionAlarms).
+   */
+  private eventRejected(siteId: string, gatewayId: string, reason: string, hints: EventHints): void {
+    if (hints.eventId) this.sendReceipt(siteId, gatewayId, { v: 1, eventId: hints.eventId, status: 'rejected', reason });
+    this.rejections?.report({ siteId, gatewayId, reason, eventId: hints.eventId, deviceId: hints.deviceId, kind: hints.kind });
+  }
+
   private sendReceipt(siteId: string, gatewayId: string, receipt: Receipt): void {
     this.deps.link.publish(topics.gateway(siteId, gatewayId, 'receipts'), encodePayload(receipt), 1);
   }
 }
 
-function extractEventId(payload: Buffer): string | undefined {
+interface EventHints {
+  eventId?: string;
+  deviceId?: string;
+  kind?: string;
+}
+
+/** What can still be read from an event that failed the schema: enough to answer and to judge it. */
+function eventHints(payload: Buffer): EventHints {
   try {
-    const id = (JSON.parse(payload.toString('utf8')) as { eventId?: unknown }).eventId;
-    return typeof id === 'string' && /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/.test(id) ? id : undefined;
+    const data = JSON.parse(payload.toString('utf8')) as { eventId?: unknown; deviceId?: unknown; kind?: unknown } | null;
+    if (typeof data !== 'object' || data === null) return {};
+    const text = (value: unknown, pattern: RegExp) => (typeof value === 'string' && pattern.test(value) ? value : undefined);
+    return {
+      eventId: text(data.eventId, /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/),
+      deviceId: text(data.deviceId, /^[a-z0-9][a-z0-9_-]{0,63}$/),
+      kind: text(data.kind, /^[a-z-]{1,32}$/),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }

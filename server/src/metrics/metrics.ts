@@ -9,6 +9,7 @@ export function createMetrics() {
     alarmsRaised: new Counter({ name: 'trygg_alarms_raised_total', help: 'Alarms raised', labelNames: ['site', 'kind'], registers: [registry] }),
     pressesFolded: new Counter({ name: 'trygg_presses_folded_total', help: 'Repeated presses folded into an open alarm', labelNames: ['site'], registers: [registry] }),
     eventsRejected: new Counter({ name: 'trygg_events_rejected_total', help: 'Inbound messages rejected, by reason', labelNames: ['reason'], registers: [registry] }),
+    pressesRejected: new Counter({ name: 'trygg_presses_rejected_total', help: 'Presses (and other alarm-raising events) the server could not accept, by reason and by whether a technical alarm told someone', labelNames: ['reason', 'told'], registers: [registry] }),
     eventsDuplicate: new Counter({ name: 'trygg_events_duplicate_total', help: 'Device events received again and deduplicated by eventId', registers: [registry] }),
     notificationLatency: new Histogram({
       name: 'trygg_notification_latency_seconds',

@@ -10,6 +10,7 @@ import {
 } from '@trygg/protocol';
 import { GatewayError } from '../../errors';
 import type { DeviceTransport, TransportContext } from '../device-transport';
+import { salvageDeviceMessage } from './device-message-salvage';
 
 export interface MqttTransportConfig {
   kind: 'mqtt';
@@ -95,12 +96,24 @@ export class MqttDeviceTransport implements DeviceTransport {
         sink.reject(this.kind, 'bad-topic', { topic, errors: ['topic is not a device up topic of this site'] });
         return;
       }
-      const decoded = decodePayload(payload, validateDeviceMessage);
+      // Parsed without the schema: a message wrong only in a detail (a bad `at`) is salvaged.
+      const decoded = decodePayload(payload, (data) => ({ ok: true, value: data }));
       if (!decoded.ok) {
         sink.reject(this.kind, decoded.reason, { topic, errors: decoded.errors });
         return;
       }
-      sink.input({ deviceId: parsed.deviceId, message: decoded.value, transport: this.kind });
+      const salvaged = salvageDeviceMessage(decoded.value);
+      if (!salvaged) {
+        const checked = validateDeviceMessage(decoded.value);
+        sink.reject(this.kind, 'schema', { topic, errors: checked.ok ? [] : checked.errors });
+        return;
+      }
+      sink.input({
+        deviceId: parsed.deviceId,
+        message: salvaged.message,
+        transport: this.kind,
+        ...(salvaged.repaired.length > 0 && { repaired: salvaged.repaired }),
+      });
     } catch (err) {
       // Bad input never crashes the gateway (DESIGN.md); the sink logs its own failures too.
       this.ctx.logger.error({ err, topic }, 'device message handling failed');

@@ -156,11 +156,15 @@ describe('tamper, low battery and availability', () => {
 });
 
 describe('last_seen times', () => {
-  it('reads ISO, ISO with offset and epoch milliseconds; rejects nonsense', () => {
+  it('reads ISO, ISO with offset and epoch milliseconds; hands anything else on as text for the gateway to judge', () => {
     expect(isoTime('2026-01-05T10:00:00+01:00')).toBe('2026-01-05T09:00:00.000Z');
     expect(isoTime(1767603600000)).toBe('2026-01-05T09:00:00.000Z');
-    expect(isoTime('yesterday')).toBeUndefined();
-    expect(isoTime(-5)).toBeUndefined();
+    // Never dropped silently: the gateway replaces these with its receive time, and logs it.
+    expect(isoTime('yesterday')).toBe('yesterday');
+    expect(isoTime(-5)).toBe('1969-12-31T23:59:59.995Z');
+    expect(isoTime(1767603600000000)).toMatch(/^\+0579/); // microseconds: year 57,982
+    expect(isoTime(1.767603600000000e18)).toBe('1767603600000000000'); // nanoseconds: beyond Date
+    expect(isoTime(true)).toBeUndefined();
   });
 
   it('msgIds stay within the protocol alphabet whatever the friendly name', () => {

@@ -159,9 +159,15 @@ export function digestId(...parts: string[]): string {
   return `z2m-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40)}`;
 }
 
-/** `last_seen` as an ISO time: Zigbee2MQTT sends ISO_8601(_local) strings or epoch milliseconds. */
+/**
+ * `last_seen` as the message's `at`: Zigbee2MQTT sends ISO_8601(_local) strings or epoch
+ * milliseconds, normalised to UTC ISO here. Anything else (microseconds, seconds, a garbled
+ * string) is passed on as text, not dropped: the gateway judges every device time
+ * (device-time.ts), uses its own receive time for an absurd one, and logs and counts it.
+ */
 export function isoTime(lastSeen: unknown): string | undefined {
-  const ms = typeof lastSeen === 'number' ? lastSeen : typeof lastSeen === 'string' ? Date.parse(lastSeen) : NaN;
-  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) return undefined;
-  return new Date(ms).toISOString();
+  if (typeof lastSeen !== 'string' && typeof lastSeen !== 'number') return undefined;
+  const ms = typeof lastSeen === 'number' ? lastSeen : Date.parse(lastSeen);
+  if (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15) return new Date(ms).toISOString();
+  return String(lastSeen).slice(0, 64);
 }
