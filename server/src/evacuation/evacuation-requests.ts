@@ -27,6 +27,21 @@ export function evacuationRequests(
   return requests;
 }
 
+/** The dedupe key of the alarm an evacuation raises (evacuation-service.ts). */
+export function evacuationAlarmKey(evacuationId: string): string {
+  return `evacuation:${evacuationId}`;
+}
+
+/**
+ * Whether an alarm is an evacuation's own. Its fan-out sends one CAP alert to every CAP receiver
+ * (recipients.ts), so the alarm's chain must not send a second one to a receiver it also names
+ * (notify/notification-center.ts). An evacuation alarm raised alone — the fire input's fallback
+ * when the evacuation could not start — has no fan-out, and its chain sends as usual.
+ */
+export function fannedOutByEvacuation(alarm: { kind: string; dedupeKey?: string }): boolean {
+  return alarm.kind === 'evacuation' && alarm.dedupeKey !== undefined && alarm.dedupeKey.startsWith(evacuationAlarmKey(''));
+}
+
 /** What every channel is about: drills are flagged here, and each notifier marks them its own way (CAP Exercise, DC-09 test codes, "ØVELSE / DRILL"). */
 export function subjectOf(e: Evacuation, site: SiteConfig | undefined): NotificationSubject {
   return {

@@ -12,7 +12,7 @@ import type { StoredNotification } from '../notify/notification-store';
 import type { ProviderReply } from '../notify/provider-reply';
 import type { ConsoleConnection, ConsoleHub, FeatureConsoleMessage } from '../ws/console-hub';
 import type { EvacuationMetrics } from './evacuation-metrics';
-import { evacuationRequests } from './evacuation-requests';
+import { evacuationAlarmKey, evacuationRequests } from './evacuation-requests';
 import type { EvacuationStore } from './evacuation-store';
 import { evacuationTexts } from './evacuation-templates';
 import {
@@ -243,7 +243,7 @@ export class EvacuationService {
       const who = e.startedBy.startsWith('user:') ? directory.user(e.startedBy.slice(5))?.name ?? e.startedBy : device?.name ?? e.startedBy;
       const { alarm } = await alarms.raise({
         siteId: e.siteId, kind: 'evacuation', drill: e.drill, deviceId: device?.id, roomId: device?.roomId,
-        dedupeKey: `evacuation:${e.id}`, detail: { note: [who, e.message].filter(Boolean).join(': ').slice(0, 300) },
+        dedupeKey: evacuationAlarmKey(e.id), detail: { note: [who, e.message].filter(Boolean).join(': ').slice(0, 300) },
       });
       store.setAlarm(e.id, alarm.id);
       const starter = e.startedBy.startsWith('user:') ? directory.user(e.startedBy.slice(5)) : undefined;

@@ -12,6 +12,7 @@ import { FakeProvider } from './notifiers/fake-provider/fake-provider';
 import { SmppNotifier, type DeliveryReportListener } from './notifiers/smpp/smpp-notifier';
 import { SiaDc09Notifier } from './notifiers/sia-dc09/sia-dc09-notifier';
 import type { ProviderReply } from './provider-reply';
+import { fannedOutByEvacuation } from '../evacuation/evacuation-requests';
 
 export type OutcomeListener = (n: StoredNotification, outcome: 'delivered' | 'failed', detail?: string) => void;
 
@@ -122,7 +123,10 @@ export class NotificationCenter implements NotificationPort, Notifications {
   /** NotificationPort: a chain step (or the restore on close) as stored notifications. */
   send(alarm: Alarm, step: number | string, notifications: StepNotification[]): void {
     const subject = { ...subjectOf(alarm, this.deps.directory), ...(this.deps.peopleOnSite ? { peopleOnSite: this.deps.peopleOnSite(alarm.siteId) } : {}) };
-    const requests: NotificationRequest[] = notifications.map((n) => ({
+    // One CAP alert per receiver for an evacuation: its fan-out sends them (evacuation-requests.ts).
+    const own = step !== 'restore' && fannedOutByEvacuation(alarm)
+      ? notifications.filter((n) => n.channel !== 'cap') : notifications;
+    const requests: NotificationRequest[] = own.map((n) => ({
       alarmId: alarm.id, step, channel: n.channel, target: n.target, purpose: step === 'restore' ? 'restore' : 'alarm',
       subject: step === 'restore' ? { ...subject, state: alarm.state } : subject, recipient: n.recipient,
     }));

@@ -63,6 +63,12 @@ export interface Notification {
    * retry has the same `id`: a provider that honours the idempotency key drops the repeat.
    */
   attempt: number;
+  /**
+   * For a restore: the earlier messages of the same alarm to the same recipient, channel and
+   * target — what the restore clears (CAP names them in a Cancel's `<references>`). Set by the
+   * pipeline (stages/retry.ts), oldest first.
+   */
+  earlier?: { id: string; createdAt: string }[];
 }
 
 export type SendResult =

@@ -100,7 +100,8 @@ describe('order per alarm and party', () => {
       request('alarm', { alarmId: 'alarm-2', subject: { ...request('alarm').subject, alarmId: 'alarm-2' } }),
     ]);
     await d.idle();
-    expect(receiver.got).toEqual(['restore:party:police', 'alarm:party:guards']);
+    // Both went at once, independently (in no particular order between them).
+    expect([...receiver.got].sort()).toEqual(['alarm:party:guards', 'restore:party:police']);
   });
 
   it('a restart while the restore waits: both are resumed, still in order', async () => {
@@ -118,6 +119,32 @@ describe('order per alarm and party', () => {
     clock.advance(1000);
     await d.idle();
     expect(receiver.got).toEqual(['alarm:party:guards', 'restore:party:guards']);
+  });
+});
+
+describe('a restore knows what it clears', () => {
+  it('is handed the alarm\'s earlier messages to the same recipient, channel and target (CAP <references>)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trygg-earlier-'));
+    const store = new SqliteNotificationStore(join(dir, 'trygg.db'));
+    const clock = new FakeClock(T0);
+    const seen: Notification[] = [];
+    const cap: Notifier = { channel: 'cap', send: async (n) => { seen.push(n); return { ok: true }; } };
+    const d = new NotificationDispatcher({
+      store, clock, notifiers: new Map([['cap', cap]]), logger: pino({ level: 'silent' }),
+      onPermanentFailure: () => {}, retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 3 }, random: () => 0.5,
+    });
+    const toCap = { channel: 'cap', target: 'police', recipient: { id: 'party:police' } };
+    const [first] = await d.dispatch([request('alarm', { ...toCap, step: 1 })]);
+    const [again] = await d.dispatch([request('alarm', { ...toCap, step: 2 })]);
+    await d.dispatch([request('alarm', { ...toCap, step: 1, recipient: { id: 'party:other' } })]);
+    await d.dispatch([request('restore', toCap)]);
+    await d.idle();
+    const cancel = seen.find((n) => n.purpose === 'restore')!;
+    expect(cancel.earlier?.map((e) => e.id)).toEqual([first!.id, again!.id]);
+    expect(seen.filter((n) => n.purpose === 'alarm').every((n) => n.earlier === undefined)).toBe(true);
+    await d.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -47,7 +47,7 @@ export function retryStage(deps: {
       const n = await deps.store.claim(delivery.id, deps.clock.now(), { reclaim: stale });
       if (!n) return { done: { kind: 'skipped', reason: 'claimed elsewhere or finished' } };
       const notifier = deps.notifiers.get(n.channel);
-      const notification = toNotification(n);
+      const notification = toNotification(n, n.purpose === 'restore' ? await earlierOf(deps.store, n) : undefined);
       // A notifier that fails over inside one send (DC-09 primary -> secondary) gets its whole plan.
       const timeoutMs = Math.max(deps.timeoutMs, notifier?.attemptBudgetMs?.(notification) ?? 0);
       const result: SendResult = notifier
@@ -64,11 +64,19 @@ export function retryStage(deps: {
   };
 }
 
-export function toNotification(n: StoredNotification): Notification {
+export function toNotification(n: StoredNotification, earlier?: Notification['earlier']): Notification {
   return {
     id: n.id, channel: n.channel, purpose: n.purpose, subject: n.subject, recipient: n.recipient,
-    target: n.target, createdAt: n.createdAt, attempt: n.attempts,
+    target: n.target, createdAt: n.createdAt, attempt: n.attempts, ...(earlier?.length ? { earlier } : {}),
   };
+}
+
+/** What a restore clears: the alarm's earlier messages to the same recipient on the same channel and target. */
+async function earlierOf(store: NotificationStore, n: StoredNotification): Promise<Notification['earlier']> {
+  if (n.alarmId === undefined) return undefined;
+  return (await store.listByAlarm(n.alarmId))
+    .filter((e) => e.id !== n.id && e.purpose !== 'restore' && e.purpose !== 'link-test' && e.channel === n.channel && e.target === n.target && e.recipient.id === n.recipient.id)
+    .map((e) => ({ id: e.id, createdAt: e.createdAt }));
 }
 
 /**

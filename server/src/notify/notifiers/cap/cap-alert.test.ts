@@ -160,3 +160,14 @@ describe('CAP building rules', () => {
     expect(HAVE_XMLLINT, 'xmllint not found: install the Debian package libxml2-utils').toBe(true);
   });
 });
+
+describe('CAP Cancel', () => {
+  it('a Cancel names every alert it cancels in <references>: sender,identifier,sent each, from the pipeline', () => {
+    const earlier = [{ id: 'ntf-a', createdAt: '2026-11-26T15:00:00.000Z' }, { id: 'ntf-b', createdAt: '2026-11-26T15:01:00.250Z' }];
+    const cancel = buildCapAlert({ ...notification({ id: 'ntf-c', purpose: 'restore' }, { state: 'resolved' }), earlier });
+    expect(cancel).toContain('<msgType>Cancel</msgType>');
+    expect(cancel).toContain('<references>trygg@oslo,ntf-a,2026-11-26T15:00:00+00:00 trygg@oslo,ntf-b,2026-11-26T15:01:00+00:00</references>');
+    // Only a Cancel refers back; an alert handed earlier messages does not.
+    expect(buildCapAlert({ ...notification({ id: 'ntf-d' }), earlier })).not.toContain('<references>');
+  });
+});

@@ -52,8 +52,14 @@ export function buildCapAlert(n: Notification, options: CapAlertOptions = {}): s
   if (scope === 'Restricted') alert.push(el('restriction', options.restriction ?? DEFAULT_RESTRICTION));
   if (options.addresses?.length) alert.push(el('addresses', options.addresses.map(capAddress).join(' ')));
   if (s.drill) alert.push(el('note', drillNote('nb') + ' ' + drillNote('en')));
-  if (options.references?.length) {
-    alert.push(el('references', options.references.map((r) => `${capToken(r.sender)},${capToken(r.identifier)},${capTime(r.sent)}`).join(' ')));
+  // [CAP 1.2 §3.2.1 references] a Cancel names what it cancels: every earlier alert of this alarm
+  // to this receiver (the pipeline hands them over as `earlier`), sent by this same sender.
+  const references = [
+    ...(options.references ?? []),
+    ...(restore ? (n.earlier ?? []).map((e) => ({ sender, identifier: e.id, sent: e.createdAt })) : []),
+  ];
+  if (references.length) {
+    alert.push(el('references', references.map((r) => `${capToken(r.sender)},${capToken(r.identifier)},${capTime(r.sent)}`).join(' ')));
   }
   if (s.alarmId) alert.push(el('incidents', capToken(s.alarmId)));
 
