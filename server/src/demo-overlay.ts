@@ -5,13 +5,24 @@ import { demoArcTarget } from './notify/notifiers/sia-dc09/config';
  * Demo switches (README "Escalation demo"), applied to the running configuration only, never
  * stored: `TRYGG_DEMO_ARC=<host>:<port>` adds the guards' ARC (SIA DC-09 over TCP, account 1234,
  * unencrypted) as a last step of every chain of the demo site; `TRYGG_DEMO_FAST=1` makes every
- * escalation step wait at most 5 seconds.
+ * escalation step wait at most 5 seconds; `TRYGG_DEMO_SMPP=<host>:<port>` sends the demo
+ * office's SMS through an SMSC there (system id `trygg`, password `trygg-demo`; README "SMS demo"):
+ * evacuations and the loud escalation step reach the people with a phone, and their replies
+ * count in the roll call.
  */
 export function demoOverlay(env: NodeJS.ProcessEnv): ((config: TryggConfig) => TryggConfig) | undefined {
   const arc = env.TRYGG_DEMO_ARC;
   const fast = env.TRYGG_DEMO_FAST === '1' || env.TRYGG_DEMO_FAST === 'true';
-  if (!arc && !fast) return undefined;
+  const smpp = env.TRYGG_DEMO_SMPP ? demoSmscSettings(env.TRYGG_DEMO_SMPP) : undefined;
+  if (!arc && !fast && !smpp) return undefined;
   return (config) => {
+    if (smpp) {
+      // First in the list: evacuations and people's steps use the first sms notifier without a party.
+      config.notifiers = [
+        { id: 'demo-sms', channel: 'sms', settings: smpp },
+        ...(config.notifiers ?? []).filter((n) => n.id !== 'demo-sms'),
+      ];
+    }
     if (arc) {
       config.notifiers = [
         ...(config.notifiers ?? []).filter((n) => n.id !== 'demo-guards'),
@@ -26,4 +37,12 @@ export function demoOverlay(env: NodeJS.ProcessEnv): ((config: TryggConfig) => T
     if (fast) for (const site of config.sites) for (const chain of site.chains) for (const step of chain.steps) step.afterSeconds = Math.min(step.afterSeconds, 5);
     return config;
   };
+}
+
+/** `TRYGG_DEMO_SMPP=<host>:<port>` (IPv6 as `[::1]:2775`): the demo SMSC's settings. */
+export function demoSmscSettings(hostPort: string): Record<string, unknown> {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(hostPort.trim());
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535) throw new Error(`TRYGG_DEMO_SMPP must be <host>:<port>, got "${hostPort}"`);
+  return { provider: 'smpp', host: m[1], port, systemId: 'trygg', password: 'trygg-demo', sender: 'Trygg' };
 }

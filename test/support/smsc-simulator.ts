@@ -12,7 +12,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import * as smpp from 'smpp';
+import type * as Smpp from 'smpp';
+import { smpp } from '../../server/src/notify/notifiers/smpp/smpp-lib';
 import { NOTIFICATION_ID_TLV_NAME } from '../../server/src/notify/notifiers/smpp/smpp-notifier';
 import { decodeSms } from '../../server/src/notify/notifiers/smpp/sms-encoding';
 
@@ -59,9 +60,9 @@ export class SmscSimulator {
   private throttleNext = 0;
   private nextId = 1;
   private readonly pending = new Map<string, SubmittedPart[]>();
-  private readonly sessions = new Set<smpp.Session>();
-  private readonly bound = new Set<smpp.Session>();
-  private server!: smpp.Server;
+  private readonly sessions = new Set<Smpp.Session>();
+  private readonly bound = new Set<Smpp.Session>();
+  private server!: Smpp.Server;
   port = 0;
 
   constructor(private readonly options: SmscOptions = {}) {}
@@ -116,14 +117,14 @@ export class SmscSimulator {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(session: smpp.Session): void {
+  private accept(session: Smpp.Session): void {
     this.sessions.add(session);
     session.on('close', () => {
       this.sessions.delete(session);
       this.bound.delete(session);
     });
     session.on('error', () => undefined);
-    session.on('bind_transceiver', (pdu: smpp.PDU) => {
+    session.on('bind_transceiver', (pdu: Smpp.PDU) => {
       const ok = (this.options.systemId === undefined || pdu.system_id === this.options.systemId)
         && (this.options.password === undefined || pdu.password === this.options.password);
       this.binds.push({ systemId: String(pdu.system_id), ok });
@@ -135,16 +136,16 @@ export class SmscSimulator {
       this.bound.add(session);
       session.send(pdu.response({ system_id: 'trygg-smsc' }));
     });
-    session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
-    session.on('unbind', (pdu: smpp.PDU) => {
+    session.on('enquire_link', (pdu: Smpp.PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: Smpp.PDU) => {
       session.send(pdu.response());
       session.close();
     });
     session.on('deliver_sm_resp', () => undefined);
-    session.on('submit_sm', (pdu: smpp.PDU) => this.onSubmit(session, pdu));
+    session.on('submit_sm', (pdu: Smpp.PDU) => this.onSubmit(session, pdu));
   }
 
-  private onSubmit(session: smpp.Session, pdu: smpp.PDU): void {
+  private onSubmit(session: Smpp.Session, pdu: Smpp.PDU): void {
     const notificationId = typeof pdu[NOTIFICATION_ID_TLV_NAME] === 'string' ? pdu[NOTIFICATION_ID_TLV_NAME] as string : undefined;
     if (notificationId) this.notificationIds.push(notificationId);
     if (this.mode === 'hang') return;
@@ -200,7 +201,7 @@ export class SmscSimulator {
 }
 
 /** The short_message bytes as sent, whatever the library decoded them into. */
-function rawBytes(pdu: smpp.PDU): Buffer {
+function rawBytes(pdu: Smpp.PDU): Buffer {
   const raw = pdu.short_message as { udh?: Buffer[]; message?: unknown } | Buffer | string;
   if (Buffer.isBuffer(raw)) return raw;
   if (typeof raw === 'string') return Buffer.from(raw);

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '@trygg/protocol';
 import type { Logger } from 'pino';
-import * as smpp from 'smpp';
+import type * as Smpp from 'smpp';
+import { smpp } from './smpp-lib';
 
 /**
  * One SMPP 3.4 transceiver bind to an SMSC, kept up for as long as the notifier lives: connect,
@@ -32,7 +33,7 @@ export interface SmppLinkOptions {
 export interface SmppLinkEvents {
   bound: [];
   down: [reason: string];
-  deliver: [pdu: smpp.PDU];
+  deliver: [pdu: Smpp.PDU];
 }
 
 export type SubmitAnswer =
@@ -42,7 +43,7 @@ export type SubmitAnswer =
 const THROTTLED = new Set([smpp.ESME_RTHROTTLED, smpp.ESME_RMSGQFUL]);
 
 export class SmppLink extends EventEmitter<SmppLinkEvents> {
-  private session: smpp.Session | null = null;
+  private session: Smpp.Session | null = null;
   private bound = false;
   private stopped = false;
   private started = false;
@@ -105,7 +106,7 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
         continue;
       }
       await this.acquire(signal);
-      let answer: smpp.PDU | string;
+      let answer: Smpp.PDU | string;
       try {
         answer = await this.request((session, cb) => session.submit_sm(fields, cb), signal);
       } finally {
@@ -139,21 +140,21 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
       this.setDown('connection closed');
       this.scheduleReconnect();
     });
-    session.on('deliver_sm', (pdu: smpp.PDU) => {
+    session.on('deliver_sm', (pdu: Smpp.PDU) => {
       try {
         this.emit('deliver', pdu);
       } finally {
         session.send(pdu.response());
       }
     });
-    session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
-    session.on('unbind', (pdu: smpp.PDU) => {
+    session.on('enquire_link', (pdu: Smpp.PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: Smpp.PDU) => {
       session.send(pdu.response());
       session.close();
     });
   }
 
-  private bind(session: smpp.Session): void {
+  private bind(session: Smpp.Session): void {
     const { systemId, password, systemType, label, logger } = this.opts;
     void this.request((s, cb) => s.bind_transceiver({ system_id: systemId, password, system_type: systemType ?? '', interface_version: 0x34 }, cb), undefined, session)
       .then((answer) => {
@@ -173,7 +174,7 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
       });
   }
 
-  private scheduleEnquire(session: smpp.Session): void {
+  private scheduleEnquire(session: Smpp.Session): void {
     this.enquireTimer?.cancel();
     this.enquireTimer = this.clock.setTimer(this.opts.enquireLinkMs ?? 30_000, () => {
       if (this.session !== session || !this.bound) return;
@@ -207,12 +208,12 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
   }
 
   /** Sends a request and resolves with its answer, or a reason string (timeout, closed, aborted). */
-  private request(send: (s: smpp.Session, cb: (pdu: smpp.PDU) => void) => boolean, signal?: AbortSignal, on?: smpp.Session): Promise<smpp.PDU | string> {
+  private request(send: (s: Smpp.Session, cb: (pdu: Smpp.PDU) => void) => boolean, signal?: AbortSignal, on?: Smpp.Session): Promise<Smpp.PDU | string> {
     const session = on ?? this.session;
     if (!session || session.closed) return Promise.resolve('SMPP link is not connected');
     return new Promise((resolve) => {
       let settled = false;
-      const finish = (value: smpp.PDU | string) => {
+      const finish = (value: Smpp.PDU | string) => {
         if (settled) return;
         settled = true;
         timer.cancel();

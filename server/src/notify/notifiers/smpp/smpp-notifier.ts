@@ -1,6 +1,6 @@
 import type { Clock } from '@trygg/protocol';
 import type { Logger } from 'pino';
-import * as smpp from 'smpp';
+import { smpp } from './smpp-lib';
 import type { PDU } from 'smpp';
 import { normalisePhone } from '../../../config/phone-number';
 import { composeSms, type Language } from '../../compose-text';

@@ -1,4 +1,6 @@
-import { encodings, gsmCoder } from 'smpp';
+import { smpp } from './smpp-lib';
+
+const { encodings, gsmCoder } = smpp;
 
 /**
  * How one SMS text goes over SMPP: GSM 03.38 (the SMSC default alphabet, which has æøåÆØÅ) when
