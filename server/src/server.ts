@@ -99,7 +99,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
   let boot: ReturnType<typeof ConfigService.bootstrap>;
   try {
     boot = ConfigService.bootstrap(versions, options.config, options.configSource ?? 'configuration file', clock, logger, check);
-    if (boot.fallback) reportConfigFallback(boot.fallback, logger, metrics.registry);
+    reportConfigFallback(boot.fallback, logger, metrics.registry);
     directory = new OfficeDirectory(boot.config, options.configOverlay);
     if (options.configOverlay) validateConfig(directory.config, 'configuration with demo settings');
   } catch (err) {

@@ -10,8 +10,11 @@ import type { ConfigFallback } from './config-service';
  * line with the problems (code TRYGG_SRV_CONFIG_FALLBACK), a counter, and — once the alarm
  * service runs — a technical alarm to the security contacts of every site.
  */
-export function reportConfigFallback(fallback: ConfigFallback, logger: Logger, registry: Registry): void {
-  new Counter({ name: 'trygg_config_fallbacks_total', help: 'Starts on an older configuration because the newest stored one failed', registers: [registry] }).inc();
+export function reportConfigFallback(fallback: ConfigFallback | undefined, logger: Logger, registry: Registry): void {
+  // Registered on every start, so a dashboard sees 0 rather than no series.
+  const counter = new Counter({ name: 'trygg_config_fallbacks_total', help: 'Starts on an older configuration because the newest stored one failed', registers: [registry] });
+  if (!fallback) return;
+  counter.inc();
   const error = fallbackError(fallback);
   logger.error({ code: error.code, failedVersion: fallback.failedVersion, running: fallback.running, problems: fallback.problems }, error.message);
 }

@@ -103,6 +103,7 @@ describe('a bad configuration cannot keep the server down', () => {
   it('a stored version that fails at start: the server starts on the last version that ran, raises a technical alarm, logs and counts it', async () => {
     const dir = dataDir();
     running = await start(dir);
+    expect((await running.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^trygg_config_fallbacks_total 0$/m);
     await running.close();
     running = undefined;
     const bad = storeUnchecked(dir, { ...demo(), notifiers: [emptyWebhook] });
