@@ -125,7 +125,7 @@ async function run(options: ChaosOptions): Promise<number> {
     say(`chaos: warm-up presses confirmed on ${options.transports.join(', ')}${mqtt ? ` (MQTT confirmation: ${mqtt.confirmation})` : ''}`);
 
     // The fault phase.
-    const targets: FaultTarget[] = [
+    const allTargets: FaultTarget[] = [
       { processes: [server], weight: 3, kinds: [['kill', 3], ['freeze', 1], ['restart', 1]] },
       ...(gwMain ? [{ processes: [gwMain], weight: 3, kinds: [['kill', 3], ['freeze', 1], ['restart', 1]] } satisfies FaultTarget] : []),
       ...(gwHid ? [{ processes: [gwHid], weight: 1.5, kinds: [['kill', 3], ['freeze', 1], ['restart', 1]] } satisfies FaultTarget] : []),
@@ -133,6 +133,9 @@ async function run(options: ChaosOptions): Promise<number> {
       // Zigbee2MQTT's broker: orderly restarts and freezes only (docs/reliability.md, "What is fair").
       ...(broker ? [{ processes: [broker], weight: 1, kinds: [['restart', 1], ['freeze', 1]] } satisfies FaultTarget] : []),
     ];
+    const targets = allTargets.filter((t) => !options.targets || options.targets.includes(nameOf(t)));
+    const unknownTargets = (options.targets ?? []).filter((name) => !allTargets.some((t) => nameOf(t) === name));
+    if (targets.length === 0 || unknownTargets.length > 0) throw new UsageError(`--targets: unknown ${unknownTargets.join(', ')}; this run has ${allTargets.map(nameOf).join(', ')}`);
     const scheduler = new FaultScheduler(targets, random, {
       meanGapMs: options.meanGapMs,
       freezeMaxMs: options.freezeMaxMs,

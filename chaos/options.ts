@@ -19,6 +19,8 @@ export interface ChaosOptions {
   /** Longest wait after the last fault for every confirmed press to be stored and shown, ms. */
   settleMs: number;
   transports: Transport[];
+  /** Only these fault targets (names as printed, e.g. `server`, `server+gw-main`); default all. */
+  targets?: string[];
   /** Keep the temp dir (logs, databases) even when the run passes. */
   keep: boolean;
   /** Print each fault as it happens. */
@@ -33,6 +35,7 @@ export const USAGE = `npm run chaos -- [options]
   --freeze-max-ms N   longest SIGSTOP freeze in ms (default 8000)
   --settle-ms N       longest wait for the system to settle at the end (default 120000)
   --transports LIST   comma-separated subset of ${TRANSPORTS.join(',')} (default all)
+  --targets LIST      only these fault targets (server, gw-main, gw-hid, server+gw-main, zigbee-broker)
   --keep              keep the temp dir with logs and databases
   --verbose           print every fault as it happens`;
 
@@ -74,6 +77,12 @@ export function parseOptions(argv: readonly string[]): ChaosOptions {
         const unknown = list.filter((t) => !(TRANSPORTS as readonly string[]).includes(t));
         if (list.length === 0 || unknown.length > 0) throw new UsageError(`--transports: unknown ${unknown.join(', ') || '(empty list)'}; known: ${TRANSPORTS.join(', ')}`);
         options.transports = [...new Set(list)] as Transport[];
+        break;
+      }
+      case '--targets': {
+        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        if (list.length === 0) throw new UsageError('--targets: empty list');
+        options.targets = list;
         break;
       }
       case '--keep': options.keep = true; break;
