@@ -6,8 +6,9 @@ import { smppSettingsSchema } from './notifiers/smpp/smpp-settings';
  * The providers an `sms` or `voice` notifier can use, chosen by `settings.provider`, each with
  * the schema of its settings. No `provider` (or no settings) is the fake provider.
  *
- * A new provider (SMPP ...) adds its schema here and its builder to `phoneProviders` in
- * notifier-factory.ts; notifier-settings.test.ts fails while one is missing from either.
+ * A new provider adds its schema here (or to `smsOnlyProviderSettings`) and its builder to
+ * `provider()` in notifier-factory.ts, and an example to notifier-settings.test.ts, which fails
+ * until the example passes this schema and builds.
  */
 export const phoneProviderSettings: Record<string, object> = {
   fake: fakeProviderSettingsSchema,
