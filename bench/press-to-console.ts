@@ -27,6 +27,7 @@ import { ConsoleClient } from '../test/support/console-client';
 import { freePort } from '../test/support/free-port';
 import { TryggProcess } from '../test/support/trygg-process';
 import { measureArcEscalation } from './arc-escalation';
+import { measureArcFailover } from './arc-failover';
 import { measureEvacuationFanout } from './evacuation-fanout';
 import { browserPopupFigure } from './browser-popup';
 import { rawBrokerHop } from './broker-hop';
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
   if (parts.has('arc')) {
     const f = await measureArcEscalation();
     console.log(`escalation to the guards (demo office, TRYGG_DEMO_FAST): DC-09 frame ${f.measuredS.toFixed(2)} s after the press, configured ${f.configuredS} s (ratio ${(f.measuredS / f.configuredS).toFixed(3)}); nobody online: ${(f.nobodyOnlineS * 1000).toFixed(0)} ms`);
+    const h = await measureArcFailover();
+    console.log(`guards' ARC, primary accepts TCP and never answers: frame at the secondary ${h.secondaryMs.toFixed(0)} ms after dispatch (per-attempt timeout ${h.timeoutMs} ms, plan budget ${h.budgetMs} ms, frames to the primary ${h.primaryFrames})`);
   }
   if (parts.has('browser')) await browserPopupFigure((line) => console.log(line));
   if (parts.has('press')) await pressFigure();
