@@ -1,3 +1,4 @@
+import { providerInboundRoutes, type ProviderInboundDeps } from './routes/api/provider-inbound-routes';
 import { existsSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -36,6 +37,8 @@ export interface AppDeps {
   /** Present when the broker is embedded: MQTT over WebSocket is then served at `/mqtt`. */
   broker?: EmbeddedBroker;
   sentFor?: (alarmId: string) => Promise<StoredNotification[]>;
+  /** HTTP SMS/voice providers' callbacks (replies, delivery reports). */
+  providerInbound?: ProviderInboundDeps;
   /** Configuration editing in the console and API; absent in tests that do not need it. */
   config?: ConfigService;
   consoleDir?: string;
@@ -112,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.config) await app.register(configRoutes, { config: deps.config, directory, sessions });
   await app.register(coverageRoutes, { directory, hub, sessions });
   await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
+  if (deps.providerInbound) await app.register(providerInboundRoutes, deps.providerInbound);
   for (const routes of deps.featureRoutes ?? []) await app.register(async (scope) => routes(scope));
   if (deps.broker) registerMqttWebSocketRoute(app, deps.broker);
   if (deps.consoleDir && existsSync(deps.consoleDir)) await app.register(fastifyStatic, { root: deps.consoleDir, prefix: '/' });

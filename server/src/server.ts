@@ -208,6 +208,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     for (const g of gatewayAccounts) {
       const uplink = { url: mqttUrl, username: broker ? g.username : options.mqttUsername, password: broker ? g.password : options.mqttPassword };
       const configured = directory.site(g.siteId)?.gateways.find((x) => x.id === g.gatewayId)?.transports ?? [];
+      providerInbound: { clock, notifierOf: (id) => notifications.httpProvider(id) },
       const gateway = await startGateway({
         siteId: g.siteId, gatewayId: g.gatewayId, dataDir: options.dataDir, uplink,
         // Addressed transports first: MQTT can address any device, so it must be asked last.

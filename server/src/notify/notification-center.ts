@@ -9,6 +9,7 @@ import type { Notifier, NotificationSubject } from './notifier';
 import { buildNotifier, type BuildContext } from './notifier-factory';
 import { NotifierSet, type NotifierSetChange } from './notifier-set';
 import { FakeProvider } from './notifiers/fake-provider/fake-provider';
+import { HttpProviderNotifier } from './notifiers/http-provider/http-provider';
 import { SmppNotifier, type DeliveryReportListener } from './notifiers/smpp/smpp-notifier';
 import { SiaDc09Notifier } from './notifiers/sia-dc09/sia-dc09-notifier';
 import type { ProviderReply } from './provider-reply';
@@ -58,7 +59,8 @@ export class NotificationCenter implements NotificationPort, Notifications {
     };
     this.notifiers = new NotifierSet((config) => buildNotifier(config, build), deps.logger, (_id, notifier) => {
       if (notifier instanceof FakeProvider || notifier instanceof SmppNotifier) notifier.onReply((reply) => this.reply(reply));
-      if (notifier instanceof SmppNotifier) notifier.onDeliveryReport((report) => void this.handsetReport(report));
+      if (notifier instanceof SmppNotifier || notifier instanceof HttpProviderNotifier) notifier.onDeliveryReport((report) => void this.handsetReport(report));
+      if (notifier instanceof HttpProviderNotifier) notifier.onReply((reply) => this.reply(reply));
       notifier.start?.();
     });
     this.notifiers.apply(deps.directory.config.notifiers ?? [], { throwOnFailure: true });
@@ -83,6 +85,12 @@ export class NotificationCenter implements NotificationPort, Notifications {
 
   notifier(id: string): Notifier | undefined {
     return this.notifiers.get(id);
+  }
+
+  /** An HTTP SMS/voice provider by notifier id, for its callbacks (replies, delivery reports). */
+  httpProvider(id: string): HttpProviderNotifier | undefined {
+    const notifier = this.notifiers.get(id);
+    return notifier instanceof HttpProviderNotifier ? notifier : undefined;
   }
 
   /** ARC receivers are watched with NULL messages (the feature wires their link supervisor). */

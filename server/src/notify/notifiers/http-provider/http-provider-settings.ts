@@ -1,4 +1,5 @@
 import { headersSchema, statusPolicyProperties, urlTemplate } from '../../settings-schema-parts';
+import { inboundSettingsSchema } from './inbound';
 
 /** `settings` of an SMS/voice notifier with `provider: http` (http-provider.ts HttpProviderConfig). */
 export const httpProviderSettingsSchema = {
@@ -15,6 +16,7 @@ export const httpProviderSettingsSchema = {
     providerRefPath: { type: 'string', pattern: '^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$', maxLength: 200 },
     idempotencyHeader: { anyOf: [{ const: false }, { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$" }] },
     language: { enum: ['nb', 'en'] },
+    inbound: inboundSettingsSchema,
     ...statusPolicyProperties,
   },
 } as const;

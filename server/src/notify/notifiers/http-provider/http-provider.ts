@@ -4,7 +4,15 @@ import { composeSms, composeVoice, type Language } from '../../compose-text';
 import { httpAttempt, jsonPath, type StatusPolicy } from '../../http-request';
 import type { Notification, Notifier, SendResult } from '../../notifier';
 import { redactHeaders, redactor, type Redact } from '../../redact';
+import type { ProviderReply, ReplyListener } from '../../provider-reply';
+import type { DeliveryReceipt } from '../smpp/delivery-receipt';
+import { bodyAsJson, readReceipt, readReply, signatureValid, type InboundSettings } from './inbound';
 import { checkTemplate, escapes, render, usesSecret, type TemplateVariable } from './template';
+
+export type InboundKind = 'reply' | 'receipt';
+export type InboundReport = DeliveryReceipt & { channel: string; at: number };
+/** What the route answers the provider: 204 taken, 400 unreadable, 401 not signed by the shared secret, 404 no inbound configured. */
+export type InboundAnswer = { status: 204 | 400 | 401 | 404; error?: string };
 
 /**
  * A generic HTTP SMS/voice provider, configured by template, e.g.
@@ -33,6 +41,8 @@ export interface HttpProviderConfig extends StatusPolicy {
   idempotencyHeader?: string | false;
   /** Text language when the recipient has none; default nb. */
   language?: Language;
+  /** Replies and delivery reports the provider posts back (inbound.ts). */
+  inbound?: InboundSettings;
 }
 
 export interface HttpProviderDeps {
@@ -63,6 +73,9 @@ export class HttpProviderNotifier implements Notifier {
   private readonly secrets: Record<string, string>;
   private readonly redact: Redact;
   private readonly label: string;
+  private readonly inboundKey: string | undefined;
+  private readonly replies = new Set<ReplyListener>();
+  private readonly reports = new Set<(report: InboundReport) => void>();
 
   /** Throws TRYGG_SRV_CONFIG_INVALID for an unknown secret or template variable. */
   constructor(private readonly config: HttpProviderConfig, private readonly deps: HttpProviderDeps = {}) {
@@ -78,6 +91,45 @@ export class HttpProviderNotifier implements Notifier {
     // Secrets, and header values built from them (e.g. `Basic …`), are redacted wherever they appear.
     const secretHeaderValues = Object.values(config.headers ?? {}).filter(usesSecret).map((t) => render(t, {}, this.secrets, escapes.header));
     this.redact = redactor([...Object.values(this.secrets), ...secretHeaderValues]);
+    if (config.inbound) {
+      checkTemplate(config.inbound.signingKey, this.secrets, `${where} inbound.signingKey`);
+      this.inboundKey = render(config.inbound.signingKey, {}, this.secrets, escapes.text);
+    }
+  }
+
+  onReply(listener: ReplyListener): () => void {
+    this.replies.add(listener);
+    return () => this.replies.delete(listener);
+  }
+
+  onDeliveryReport(listener: (report: InboundReport) => void): () => void {
+    this.reports.add(listener);
+    return () => this.reports.delete(listener);
+  }
+
+  /** A callback from the provider (routes/api/provider-inbound-routes.ts), checked and handed to listeners. */
+  receive(kind: InboundKind, raw: Buffer, headers: { signature?: string; contentType?: string }, at: number): InboundAnswer {
+    const inbound = this.config.inbound;
+    if (!inbound || !this.inboundKey) return { status: 404, error: 'this provider takes no callbacks' };
+    if (!signatureValid(raw, headers.signature, this.inboundKey)) return { status: 401, error: 'missing or wrong signature' };
+    const json = bodyAsJson(raw, headers.contentType);
+    if (json === undefined) return { status: 400, error: 'body is neither JSON nor a form' };
+    if (kind === 'reply') {
+      const reply = readReply(json, inbound);
+      if (typeof reply === 'string') return { status: 400, error: reply };
+      const event: ProviderReply = { channel: this.channel, from: reply.from, text: reply.text, at };
+      for (const l of this.replies) l(event);
+    } else {
+      const receipt = readReceipt(json, inbound);
+      if (typeof receipt === 'string') return { status: 400, error: receipt };
+      for (const l of this.reports) l({ ...receipt, channel: this.channel, at });
+    }
+    return { status: 204 };
+  }
+
+  /** The header the provider signs its callbacks in (lower case). */
+  signatureHeader(): string {
+    return (this.config.inbound?.signatureHeader ?? 'x-trygg-signature').toLowerCase();
   }
 
   async send(n: Notification, signal: AbortSignal): Promise<SendResult> {
