@@ -159,7 +159,9 @@ describe('encryption [DC-09 5.4]', () => {
 
   it('reports no key, a wrong key and a missing timestamp', () => {
     const key = parseDc09Key(keys[128])!;
-    const wire = buildDc09Frame({ id: 'SIA-DCS', sequence: 1, line: '0', account: '1234', data: '#1234|NPA001', timestamp: T }, { key });
+    // A fixed pad: with random pad bytes, the wrong key's garbage now and then ends in `]`,
+    // which reads as "encrypted without timestamp" instead of "cannot decrypt" (a flaky test).
+    const wire = buildDc09Frame({ id: 'SIA-DCS', sequence: 1, line: '0', account: '1234', data: '#1234|NPA001', timestamp: T }, { key, randomBytes: (n) => Buffer.alloc(n, 0x41) });
     expect(parseDc09Frame(wire)).toMatchObject({ ok: false, reason: 'no-key', header: { account: '1234', encrypted: true } });
     expect(parseDc09Frame(wire, { keyFor: () => parseDc09Key(keys[256])! })).toMatchObject({ ok: false, reason: 'decrypt' });
     expect(() => buildDc09Frame({ id: 'SIA-DCS', sequence: 1, line: '0', account: '1234', data: '' }, { key })).toThrow(/timestamp/);
