@@ -7,6 +7,8 @@ export interface Environment {
   httpPort: number;
   httpHost: string;
   mqttPort: number;
+  /** Interface of the embedded broker; default: the HTTP host. */
+  mqttHost?: string;
   mqttUrl?: string;
   mqttUsername?: string;
   mqttPassword?: string;
@@ -40,6 +42,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     httpPort: port(env, 'PORT', 8080),
     httpHost: env.HOST || '0.0.0.0',
     mqttPort: port(env, 'MQTT_PORT', 1883),
+    mqttHost: env.MQTT_HOST || undefined,
     mqttUrl: env.MQTT_URL || undefined,
     mqttUsername: env.MQTT_USERNAME || undefined,
     mqttPassword: env.MQTT_PASSWORD || undefined,

@@ -20,6 +20,8 @@ export const errorCatalogue = {
   TRYGG_SRV_UNKNOWN_STATION: { status: 400, message: 'unknown console station %s' },
   TRYGG_SRV_STORE_MIGRATION: { status: 500, message: 'store migration %s failed' },
   TRYGG_SRV_STORE_TOO_NEW: { status: 500, message: 'store schema version %s is newer than this server knows (%s)' },
+  TRYGG_SRV_BROKER_STORE_LOCKED: { status: 500, message: 'broker store %s is in use by another process; is another Trygg server running on the same TRYGG_DATA_DIR?' },
+  TRYGG_SRV_BROKER_STORE_UNAVAILABLE: { status: 500, message: 'cannot open broker store %s: %s' },
   TRYGG_SRV_INTERNAL: { status: 500, message: 'internal error' },
   TRYGG_SRV_REASON_REQUIRED: { status: 400, message: 'a reason is required for %s' },
   TRYGG_SRV_INCIDENT_TRANSITION: { status: 409, message: 'incident report %s cannot go from %s to %s' },

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     httpPort: env.httpPort,
     httpHost: env.httpHost,
     mqttPort: env.mqttPort,
+    mqttHost: env.mqttHost,
     mqttUrl: env.mqttUrl,
     mqttUsername: env.mqttUsername,
     mqttPassword: env.mqttPassword,

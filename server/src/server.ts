@@ -10,6 +10,7 @@ import { buildApp } from './app';
 import { SessionService } from './auth/sessions';
 import { createBrokerAuthenticator, type InternalBrokerAccount } from './broker/broker-authenticator';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
+import { DEFAULT_PUBLISH_RATE_LIMIT, publishLimitFromEnv, type PublishRateLimitSettings } from './broker/publish-rate-limit';
 import { OfficeDirectory } from './config/office-directory';
 import { validateConfig } from './config/load-config';
 import type { TryggConfig } from './config/types';
@@ -77,6 +78,10 @@ export interface RunningTrygg {
   close(): Promise<void>;
 }
 
+function configuredPublishLimit(config: TryggConfig): PublishRateLimitSettings {
+  return { ...DEFAULT_PUBLISH_RATE_LIMIT, ...config.broker?.devicePublishLimit };
+}
+
 function portInUse(err: unknown, port: number, variable: string): unknown {
   return (err as { code?: string }).code === 'EADDRINUSE' ? new TryggError('TRYGG_SRV_PORT_IN_USE', [port, variable], { cause: err }) : err;
 }
@@ -126,11 +131,21 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       // Broker accounts follow configuration edits made in the console, without a restart.
       const build = (c: TryggConfig) => createBrokerAuthenticator(c, internal, { allowAnonymous: c.broker?.allowAnonymous ?? false });
       let current = build(directory.config);
-      directory.onReplace((c) => { current = build(c); });
+      const envLimit = publishLimitFromEnv(options.env ?? process.env);
+      let publishLimit = envLimit ?? configuredPublishLimit(directory.config);
+      directory.onReplace((c) => {
+        current = build(c);
+        publishLimit = envLimit ?? configuredPublishLimit(c);
+      });
       const authenticator = { authenticate: (u: string | undefined, p: Buffer | undefined) => current.authenticate(u, p) };
       broker = await startEmbeddedBroker({
-        host: options.mqttHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
+        // Follows the HTTP host unless MQTT_HOST says otherwise: HOST=127.0.0.1 keeps both local.
+        host: options.mqttHost ?? options.httpHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
         onReject: (reason) => metrics.brokerRejected.inc({ reason }),
+        // Sessions and queued presses on disk: a gateway's queue survives a crash of this process.
+        persistenceDir: join(options.dataDir, 'broker'), clock,
+        gatewaySites: () => directory.config.sites.filter((s) => s.gateways.length > 0).map((s) => s.id),
+        publishRateLimit: () => publishLimit,
       }).catch((err: unknown) => { throw portInUse(err, options.mqttPort, 'MQTT_PORT'); });
       const b = broker;
       cleanups.push(() => b.close());

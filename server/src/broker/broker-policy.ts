@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type BrokerPrincipal } from './acl';
 import type { BrokerAuthenticator } from './broker-authenticator';
 import { ClientIdOwners } from './client-id-owners';
+import type { ConsumerGate } from './consumer-gate';
 
 /**
  * The aedes policy hooks (authenticate, authorizePublish, authorizeSubscribe, authorizeForward)
  * built from the authenticator and the ACL. The principal resolved at CONNECT is kept per client
  * object and consulted by every later hook.
  */
-export type RejectReason = 'auth' | 'publish-denied' | 'subscribe-denied' | 'oversized';
+export type RejectReason = 'auth' | 'publish-denied' | 'subscribe-denied' | 'oversized' | 'no-consumer' | 'rate-limited';
 export type RejectListener = (reason: RejectReason, detail: Record<string, unknown>) => void;
 
 export interface BrokerPolicyDeps {
@@ -17,6 +18,12 @@ export interface BrokerPolicyDeps {
   logger: Logger;
   reject: RejectListener;
   remoteAddressOf(client: Client): string | undefined;
+  /** Device connections wait for their site's gateway consumer (none: not gated). */
+  gate?: ConsumerGate<Client>;
+  /** Which sites an anonymous (demo) device must find consumed: every site with a gateway. */
+  gatewaySites?: () => readonly string[];
+  /** Per device account PUBLISH limit (none: unlimited). */
+  rateLimit?: { allow(account: string): boolean };
 }
 
 export interface BrokerPolicy {
@@ -24,6 +31,9 @@ export interface BrokerPolicy {
   principalOf(client: Client): BrokerPrincipal | undefined;
   /** Call on aedes `clientDisconnect`. */
   released(client: Client): void;
+  /** Call on aedes `subscribe` / `unsubscribe`: feeds the consumer gate. */
+  subscribed(client: Client, subscriptions: { topic: string; qos: number }[]): void;
+  unsubscribed(client: Client, filters: string[]): void;
 }
 
 type Will = NonNullable<Parameters<NonNullable<AedesOptions['preConnect']>>[1]['will']>;
@@ -38,8 +48,15 @@ function refusal(returnCode: number, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
-export function createBrokerPolicy({ authenticator, logger, reject, remoteAddressOf }: BrokerPolicyDeps): BrokerPolicy {
+/** Device accounts and anonymous demo devices: the clients that are gated and rate-limited. */
+function isDevice(p: BrokerPrincipal): p is Extract<BrokerPrincipal, { role: 'device' | 'anonymous' }> {
+  return p.role === 'device' || p.role === 'anonymous';
+}
+
+export function createBrokerPolicy({ authenticator, logger, reject, remoteAddressOf, gate, gatewaySites, rateLimit }: BrokerPolicyDeps): BrokerPolicy {
   const principals = new WeakMap<Client, BrokerPrincipal>();
+  /** The account a device client's PUBLISH are counted against (its username; one bucket for anonymous). */
+  const accounts = new WeakMap<Client, string>();
   const wills = new WeakMap<Client, Will>();
   const owners = new ClientIdOwners<Client>();
 
@@ -67,7 +84,28 @@ export function createBrokerPolicy({ authenticator, logger, reject, remoteAddres
       return refusal(IDENTIFIER_REJECTED, 'client id in use by another account');
     }
     principals.set(client, principal);
+    if (isDevice(principal)) accounts.set(client, username || '(anonymous)');
     return null;
+  }
+
+  /** A device may connect once its site's gateway consumes device messages (persistent or live). */
+  async function consumed(principal: BrokerPrincipal): Promise<boolean> {
+    if (!gate || !isDevice(principal)) return true;
+    if (principal.role === 'device') return gate.hasConsumer(principal.siteId, principal.deviceIds);
+    for (const siteId of gatewaySites?.() ?? []) if (!(await gate.hasConsumer(siteId))) return false;
+    return true;
+  }
+
+  async function decide(client: Client, username: string | undefined, password: Buffer | undefined): Promise<AuthenticateError | null> {
+    const principal = await authenticator.authenticate(username, password);
+    if (principal && !(await consumed(principal))) {
+      wills.delete(client);
+      const siteId = principal.role === 'device' ? principal.siteId : undefined;
+      reject('no-consumer', { clientId: client.id, username, role: principal.role, siteId, remoteAddress: remoteAddressOf(client) });
+      // 3 = Server unavailable: clients retry, and by then the gateway has subscribed.
+      return refusal(SERVER_UNAVAILABLE, 'no gateway is subscribed for this site yet');
+    }
+    return admit(client, username, principal);
   }
 
   const hooks: BrokerPolicy['hooks'] = {
@@ -78,13 +116,10 @@ export function createBrokerPolicy({ authenticator, logger, reject, remoteAddres
     },
 
     authenticate(client, username, password, done) {
-      authenticator.authenticate(username, password).then(
-        (principal) => {
-          const error = admit(client, username, principal);
-          if (error) done(error, false);
-          else done(null, true);
-        },
+      decide(client, username, password).then(
+        (error) => (error ? done(error, false) : done(null, true)),
         (err: unknown) => {
+          wills.delete(client);
           logger.error({ err, clientId: client.id }, 'mqtt authentication failed unexpectedly');
           done(refusal(SERVER_UNAVAILABLE, 'server unavailable'), false);
         },
@@ -95,7 +130,14 @@ export function createBrokerPolicy({ authenticator, logger, reject, remoteAddres
       // null: the broker itself (a will of a connection that is gone). Wills were checked at CONNECT.
       if (!client) return callback(null);
       const principal = principals.get(client);
-      if (principal && mayPublish(principal, packet.topic)) return callback(null);
+      if (principal && mayPublish(principal, packet.topic)) {
+        const account = accounts.get(client);
+        if (!rateLimit || account === undefined || rateLimit.allow(account)) return callback(null);
+        reject('rate-limited', { ...describe(client), username: account, topic: packet.topic });
+        // Dropping the connection is all MQTT 3.1.1 offers; an unacknowledged QoS 1 press is
+        // sent again on reconnect, by which time the bucket has refilled.
+        return callback(new Error('publish rate limit exceeded'));
+      }
       reject('publish-denied', { ...describe(client), topic: packet.topic });
       // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection [MQTT-3.3.5-2].
       callback(new Error('publish not authorized'));
@@ -121,6 +163,13 @@ export function createBrokerPolicy({ authenticator, logger, reject, remoteAddres
   return {
     hooks,
     principalOf: (client) => principals.get(client),
-    released: (client) => owners.release(client.id, client),
+    released: (client) => {
+      owners.release(client.id, client);
+      gate?.released(client);
+    },
+    subscribed: (client, subscriptions) => {
+      if (principals.get(client)?.role === 'gateway') gate?.subscribed(client, client.clean, subscriptions);
+    },
+    unsubscribed: (client, filters) => gate?.unsubscribed(client, filters),
   };
 }

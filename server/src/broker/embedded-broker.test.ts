@@ -49,6 +49,8 @@ describe('embedded broker', () => {
   let url: string;
   let server: MqttClient;
   let serverInbox: ReturnType<typeof collectMessages>;
+  /** Oslo's gateway consumer of device messages: without it oslo devices are not admitted. */
+  let consumer: MqttClient;
   const clients: MqttClient[] = [];
 
   const asGateway = async (clientId?: string): Promise<MqttClient> => {
@@ -72,10 +74,12 @@ describe('embedded broker', () => {
     server = await connectClient(url, { username: 'trygg-server', password: SERVER_PASSWORD, clientId: 'trygg-server' });
     serverInbox = collectMessages(server);
     await server.subscribeAsync('#', { qos: 1 });
+    consumer = await connectClient(url, { username: 'oslo-gw', password: PASSWORDS.osloGw, clientId: 'oslo-gw-1-dev', clean: false });
+    await consumer.subscribeAsync(topics.allDevicesOfSite('oslo', 'up'), { qos: 1 });
   });
 
   afterAll(async () => {
-    await endAll([...clients, server]);
+    await endAll([...clients, server, consumer]);
     await broker?.close();
   });
 

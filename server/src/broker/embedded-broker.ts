@@ -2,16 +2,23 @@ import type { IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
+import { systemClock, type Clock } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import { createWebSocketStream, type WebSocket } from 'ws';
 import type { BrokerPrincipal } from './acl';
 import type { BrokerAuthenticator } from './broker-authenticator';
+import { openBrokerPersistence, type BrokerPersistence } from './broker-persistence';
 import { createBrokerPolicy, type RejectListener, type RejectReason } from './broker-policy';
+import { ConsumerGate, type PersistentSubscriptions } from './consumer-gate';
+import { LogThrottle } from './log-throttle';
 import { guardMqttConnection } from './mqtt-frame-guard';
+import { DEFAULT_PUBLISH_RATE_LIMIT, PublishRateLimit, type PublishRateLimitSettings } from './publish-rate-limit';
 
 /**
  * The MQTT broker embedded in the Trygg server: aedes with Trygg's authentication and ACL, served
- * on a TCP port and, through handleWebSocket, on the HTTP server's `/mqtt` route.
+ * on a TCP port and, through handleWebSocket, on the HTTP server's `/mqtt` route. With
+ * `persistenceDir` its sessions, subscriptions, QoS 1 queues and retained messages are on disk;
+ * device connections wait for their site's gateway subscription; device accounts are rate-limited.
  */
 export type { RejectReason };
 
@@ -24,6 +31,17 @@ export interface EmbeddedBrokerOptions {
   onReject?: RejectListener;
   /** Whole MQTT packet (fixed header included); default 300 KiB. */
   maxPacketBytes?: number;
+  /** LevelDB directory for the broker's state; without it, state is in memory (lost on exit). */
+  persistenceDir?: string;
+  /** fsync each persistence write (default true). */
+  persistenceSync?: boolean;
+  /** Refuse device CONNECTs until their site's gateway consumer is subscribed; default true. */
+  gateDevices?: boolean;
+  /** Sites an anonymous (demo) device must find consumed; default none. */
+  gatewaySites?: () => readonly string[];
+  /** Read on every change of configuration; default DEFAULT_PUBLISH_RATE_LIMIT. */
+  publishRateLimit?: () => PublishRateLimitSettings;
+  clock?: Clock;
 }
 
 export interface EmbeddedBroker {
@@ -37,6 +55,9 @@ export interface EmbeddedBroker {
 }
 
 export const DEFAULT_MAX_PACKET_BYTES = 300 * 1024;
+/** Refused devices and rate-limited accounts are logged once per account per this interval. */
+export const REJECT_LOG_INTERVAL_MS = 10_000;
+const THROTTLED_REASONS: ReadonlySet<RejectReason> = new Set(['no-consumer', 'rate-limited']);
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -57,20 +78,54 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   /** Raw transports, so close() can cut connections that never completed CONNECT. */
   const transports = new Set<Duplex>();
 
+  const clock = opts.clock ?? systemClock;
+  const throttle = new LogThrottle(clock, REJECT_LOG_INTERVAL_MS);
+
   const reject: RejectListener = (reason, detail) => {
+    // Every rejection is counted; a device retrying or flooding is logged once per interval.
+    const quiet = THROTTLED_REASONS.has(reason) ? throttle.admit(`${reason}:${String(detail.username ?? detail.clientId)}`) : { suppressed: 0 };
     // Never the password: the detail only ever holds ids, usernames, topics and sizes.
-    logger.warn({ reason, ...detail }, 'mqtt request rejected');
+    if (quiet) logger.warn({ reason, ...detail, ...(quiet.suppressed > 0 && { suppressedSinceLastLog: quiet.suppressed }) }, 'mqtt request rejected');
     opts.onReject?.(reason, detail);
   };
+
+  const stored: BrokerPersistence | undefined = opts.persistenceDir
+    ? await openBrokerPersistence(opts.persistenceDir, { sync: opts.persistenceSync })
+    : undefined;
+  let aedes: Aedes | undefined;
+  const gate = opts.gateDevices === false ? undefined : new ConsumerGate<Client>({
+    // aedes' types omit `persistence`; it is the memory default or ours, created in listen().
+    subscriptionsByTopic: (topic) => (aedes as unknown as { persistence: PersistentSubscriptions }).persistence.subscriptionsByTopic(topic),
+  });
+  const rateLimit = new PublishRateLimit(clock, opts.publishRateLimit?.() ?? DEFAULT_PUBLISH_RATE_LIMIT);
   const policy = createBrokerPolicy({
     authenticator: opts.authenticator,
     logger,
     reject,
     remoteAddressOf: (client) => remoteAddresses.get(client),
+    gate,
+    gatewaySites: opts.gatewaySites,
+    rateLimit: {
+      allow(account) {
+        // Cheap (two numbers compared): configuration edits apply without a restart.
+        if (opts.publishRateLimit) rateLimit.configure(opts.publishRateLimit());
+        return rateLimit.allow(account);
+      },
+    },
   });
 
-  const aedes = await Aedes.createBroker({ ...policy.hooks });
+  try {
+    aedes = await Aedes.createBroker({ ...policy.hooks, ...(stored && { persistence: stored.persistence }) });
+  } catch (err) {
+    await stored?.close();
+    throw err;
+  }
+  const broker = aedes;
+  // A persistence failure surfaces as an aedes 'error'; unheard it would kill the server.
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) => logger.error({ err }, 'mqtt broker error'));
   aedes.on('clientDisconnect', (client) => policy.released(client));
+  aedes.on('subscribe', (subscriptions, client) => policy.subscribed(client, subscriptions));
+  aedes.on('unsubscribe', (filters, client) => policy.unsubscribed(client, filters));
   aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'mqtt connection error'));
 
@@ -83,7 +138,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (violation.kind === 'oversized') reject('oversized', { ...detail, packetBytes: violation.packetBytes });
       else logger.warn(detail, 'malformed mqtt packet length, connection closed');
     });
-    client = aedes.handle(conn, req);
+    client = broker.handle(conn, req);
     if (remoteAddress) remoteAddresses.set(client, remoteAddress);
   }
 
@@ -96,30 +151,34 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   try {
     await listen(server, opts.port, opts.host);
   } catch (err) {
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await stored?.close();
     throw err;
   }
   server.on('error', (err) => logger.error({ err }, 'mqtt tcp server error'));
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, host: opts.host, maxPacketBytes }, 'mqtt broker listening');
+  logger.info({ port, host: opts.host, maxPacketBytes, persistenceDir: opts.persistenceDir, gated: gate !== undefined }, 'mqtt broker listening');
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
     // aedes closes the clients it registered; half-open and pre-CONNECT sockets are cut here.
     for (const transport of transports) transport.destroy();
     await serverClosed;
+    // aedes.close() leaves its persistence open: without this the LevelDB LOCK stays held and the
+    // same process could not open the directory again.
+    await stored?.close();
   }
 
   return {
-    aedes,
+    aedes: broker,
     port,
     handleWebSocket(ws, req) {
       accept(createWebSocketStream(ws), req.socket.remoteAddress, req);
     },
     close: () => (closing ??= close()),
-    connectedClients: () => aedes.connectedClients,
+    connectedClients: () => broker.connectedClients,
     principalOf: (client) => policy.principalOf(client),
   };
 }

@@ -253,6 +253,8 @@ export interface UserConfig {
 export interface BrokerConfig {
   /** Anonymous MQTT is off unless explicitly enabled for a demo (DESIGN.md "Security"). */
   allowAnonymous?: boolean;
+  /** PUBLISH per device account (embedded broker); default 1000/s, burst 2000; perSecond 0 = off. */
+  devicePublishLimit?: { perSecond: number; burst: number };
 }
 
 /**

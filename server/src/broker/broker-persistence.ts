@@ -1,0 +1,74 @@
+import { mkdir } from 'node:fs/promises';
+import aedesPersistenceLevel, { type LevelPersistence } from 'aedes-persistence-level';
+import { Level } from 'level';
+import { TryggError } from '../errors';
+
+/**
+ * The embedded broker's state on disk: sessions, subscriptions, QoS 1 queues, wills and retained
+ * messages, in a LevelDB directory through aedes-persistence-level (the maintained aedes
+ * persistence for LevelDB, tested with aedes-persistence's abstract suite). A gateway's
+ * persistent session and the presses queued for it therefore outlive a broker crash.
+ */
+export interface BrokerPersistence {
+  /** What aedes is given as `persistence`. */
+  persistence: LevelPersistence;
+  /** Closes the database and releases its LOCK; aedes' own close() does not. */
+  close(): Promise<void>;
+}
+
+export interface BrokerPersistenceOptions {
+  /**
+   * fsync every write (default true): a press the broker acknowledged then survives a power cut,
+   * like the SQLite stores (synchronous=FULL). Off, it survives a process crash only.
+   */
+  sync?: boolean;
+}
+
+type Options = Record<string, unknown> | undefined;
+interface WritableBatch { _write(options: Options): Promise<void> }
+
+/**
+ * LevelDB writes are only flushed to the OS unless a write asks for `sync`; aedes-persistence-level
+ * never does, so every write path of abstract-level's implementer API is made to.
+ */
+class SyncedLevel extends Level<string, Buffer> {
+  async _put(key: unknown, value: unknown, options: Options): Promise<void> {
+    return (Level.prototype as unknown as { _put(k: unknown, v: unknown, o: Options): Promise<void> })._put.call(this, key, value, { ...options, sync: true });
+  }
+
+  async _del(key: unknown, options: Options): Promise<void> {
+    return (Level.prototype as unknown as { _del(k: unknown, o: Options): Promise<void> })._del.call(this, key, { ...options, sync: true });
+  }
+
+  async _batch(operations: unknown, options: Options): Promise<void> {
+    return (Level.prototype as unknown as { _batch(ops: unknown, o: Options): Promise<void> })._batch.call(this, operations, { ...options, sync: true });
+  }
+
+  _chainedBatch(): WritableBatch {
+    const batch = (Level.prototype as unknown as { _chainedBatch(): WritableBatch })._chainedBatch.call(this);
+    const write = batch._write.bind(batch);
+    batch._write = (options) => write({ ...options, sync: true });
+    return batch;
+  }
+}
+
+/** Opens (creating if needed) the broker database in `dir`; a held LOCK is a clear start-up error. */
+export async function openBrokerPersistence(dir: string, opts: BrokerPersistenceOptions = {}): Promise<BrokerPersistence> {
+  await mkdir(dir, { recursive: true });
+  const db = opts.sync === false ? new Level<string, Buffer>(dir) : new SyncedLevel(dir);
+  try {
+    await db.open();
+  } catch (err) {
+    // LevelDB holds an fcntl lock on <dir>/LOCK while open; the OS drops it when the holder dies,
+    // so a crashed server never blocks its own restart, but a second live server does.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED') throw new TryggError('TRYGG_SRV_BROKER_STORE_LOCKED', [dir], { cause: err });
+    throw new TryggError('TRYGG_SRV_BROKER_STORE_UNAVAILABLE', [dir, cause?.message ?? (err as Error).message], { cause: err });
+  }
+  const persistence = aedesPersistenceLevel(db);
+  let closing: Promise<void> | undefined;
+  return {
+    persistence,
+    close: () => (closing ??= persistence.destroy()),
+  };
+}
