@@ -82,6 +82,10 @@ describe('encodeSerialFrame / parseSerialFrame', () => {
       ['TRG,EVT,7F3A,42,interview-1,checkin-start', /needs until=/],
       ['TRG,EVT,7F3A,42,interview-1,checkin-start,until=soon', /until must be/],
       ['TRG,EVT,7F3A,42,interview-1,heartbeat,bat=5,bat=6', /given twice/],
+      // A day the calendar does not have: Date.parse rolled it over and the schema refused the event.
+      ['TRG,EVT,7F3A,42,interview-1,checkin-start,until=2026-02-30T10:00:00Z', /until must be/],
+      ['TRG,EVT,7F3A,42,interview-1,checkin-extend,until=2026-04-31T23:59:59Z', /until must be/],
+      ['TRG,EVT,7F3A,42,interview-1,checkin-start,until=2026-01-05T24:00:00Z', /until must be/],
     ];
     for (const [body, error] of cases) {
       const decoded = parseSerialFrame(serialLine(body).trimEnd());

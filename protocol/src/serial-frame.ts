@@ -343,8 +343,15 @@ function device(v: string | undefined): string {
 function until(v: string): SerialUntil {
   const rel = /^\+([1-9][0-9]{0,5})$/.exec(v);
   if (rel) return { inSeconds: Number(rel[1]) };
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v) && !Number.isNaN(Date.parse(v))) return { at: v };
+  // Date.parse rolls 2026-02-30 over to March; the protocol schema (and the server) refuse such a
+  // day, so only a time that reads back the same is accepted.
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v) && readsBack(v)) return { at: v };
   throw new FieldError(`until must be +<seconds, up to 999999> or a UTC time like 2026-01-05T10:00:00Z, got "${v}"`);
+}
+
+function readsBack(utc: string): boolean {
+  const ms = Date.parse(utc);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === utc.slice(0, 19);
 }
 
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], name: string): T {
