@@ -163,8 +163,20 @@ describe('MQTT ingest: confirmations and rejected presses (real broker, SQLite)'
       expect((await gateway.waitFor(isReceipt('interview-1-s1'))).json).toMatchObject({ status: 'rejected', reason: 'schema' });
       await vi.waitFor(async () => expect(await technical()).toHaveLength(1));
       const [alarm] = await technical();
-      expect(alarm).toMatchObject({ deviceId: 'interview-1', roomId: 'interview-1', dedupeKey: 'event-rejected:interview-1:schema' });
+      expect(alarm).toMatchObject({ roomId: 'interview-1', dedupeKey: 'event-rejected:interview-1:schema', detail: { technical: { subject: 'interview-1' } } });
+      expect(alarm!.deviceId).toBeUndefined();
       expect(commandsFor('s1')).toEqual([]);
+    });
+
+    it('a device with an open alarm: the technical alarm is raised beside it, and its next press still folds into its own alarm', async () => {
+      await send(event('interview-2', 'open-1'));
+      const panicId = ((await gateway.waitFor(confirming('open-1'))).json as DeviceCommand).alarmId;
+      await send({ ...event('interview-2', 'bad-1'), battery: 101 });
+      await vi.waitFor(async () => expect(await technical()).toHaveLength(1));
+      expect((await technical())[0]!.detail?.technical?.subject).toBe('interview-2');
+      await send(event('interview-2', 'open-2'));
+      expect((await gateway.waitFor(confirming('open-2'))).json).toMatchObject({ alarmId: panicId, action: 'received' });
+      expect((await store.getAlarm(panicId))?.pressCount).toBe(2);
     });
 
     it('wrong site in the payload: rejected and raised on the topic\'s site', async () => {

@@ -65,11 +65,13 @@ export class RejectionAlarms {
     }
     this.remember(`${event.siteId}\u0000${key}`, at);
     metrics.pressesRejected.inc({ reason: event.reason, told: 'technical-alarm' });
-    logger.error(detail, 'PRESS REJECTED by the server: raising a technical alarm');
+    // Warn, not error: it is handled, loudly, by the technical alarm. Error is for "nobody told".
+    logger.warn(detail, 'PRESS REJECTED by the server: raising a technical alarm');
     this.deps.alarms.raise({
       siteId: event.siteId,
       kind: 'technical',
-      deviceId: device?.id,
+      // No deviceId: a device has at most one open alarm, and its next press must raise (or fold
+      // into) its own panic alarm, never fold into this one. The device is the alarm's subject.
       roomId: device?.roomId,
       dedupeKey: key,
       detail: {
