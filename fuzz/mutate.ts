@@ -113,7 +113,7 @@ function replaceDigits(rng: Rng, data: number[]): number[] {
 }
 
 const ODD_STRINGS = ['', ' ', 'x'.repeat(300), '\u0000', '\ud800', '💥', '../../etc/passwd', '${secret:X}', '{{phone}}', '__proto__', 'constructor',
-  '2026-13-45T99:99:99Z', '+275760-09-13T00:00:00.000Z', '9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z', 'ON', 'true', 'null', '-', 'a'.repeat(65)];
+  '2026-13-45T99:99:99Z', '2026-02-30T10:00:00Z', '2026-04-31T23:59:59Z', '2026-01-05T24:00:00Z', '+275760-09-13T00:00:00.000Z', '9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z', 'ON', 'true', 'null', '-', 'a'.repeat(65)];
 
 function oddValue(rng: Rng, depth: number): unknown {
   switch (rng.int(9)) {
@@ -169,6 +169,14 @@ function mutateOnce(rng: Rng, value: unknown, depth: number): unknown {
     }
     record[key] = mutateOnce(rng, record[key], depth + 1);
     return record;
+  }
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}/.test(value) && rng.bool(0.7)) {
+    // A time at a calendar edge: days a month does not have, hour 24, years 0000 and 9999.
+    const [date, time] = value.split('T') as [string, string];
+    const [y, m] = date.split('-');
+    const edges = [`${y}-${m}-${rng.pick(['00', '29', '30', '31', '32'])}T${time}`, `${y}-${rng.pick(['00', '02', '04', '13'])}-${rng.pick(['29', '30', '31'])}T${time}`,
+      `${date}T24${time.slice(2)}`, `${date}T23:59:60${time.slice(8)}`, `${rng.pick(['0000', '9999', '1969'])}${value.slice(4)}`];
+    return rng.pick(edges);
   }
   if (typeof value === 'string' && rng.bool(0.5)) {
     // Nearby strings: a real value slightly off is likelier to pass a pattern and reach deeper code.

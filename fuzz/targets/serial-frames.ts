@@ -38,6 +38,9 @@ export const serialFramesTarget: FuzzTarget = {
   ],
   dictionary: ['$', '*', ',', '\r\n', 'TRG', 'HELLO', 'EVT', 'FBACK', 'RDY', 'ACK', 'NAK', 'REJ', 'FB', 'bat=', 'pin=', 'until=', 'until=+',
     ...SERIAL_EVENT_KINDS, 'CRC', 'LEN', 'FMT', 'green-blink', 'help-coming', '2026-02-30T10:00:00Z', '9999-12-31T23:59:59.999Z'],
+  // Frames mutated as values, then encoded with a correct CRC: wrong kinds, odd ids, numbers
+  // and times reach the field checks directly.
+  structured: { values: frames, encode: (value) => bytes(encodeSerialFrame(value as SerialFrame), 'latin1') },
   run(input) {
     const line = text(input, 'latin1').replace(/\r?\n$/, '').replace(/\r$/, '');
     check(parseSerialFrame(line));
