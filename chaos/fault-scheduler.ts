@@ -25,8 +25,8 @@ export interface Fault {
 /**
  * Injects `count` faults, one at a time, at exponentially distributed gaps: a SIGKILL, a freeze
  * (SIGSTOP, then SIGCONT after up to `freezeMaxMs`: most short, some long) or an orderly restart.
- * A target is hit whatever its state (also while it is still starting after the last fault); a
- * target that is down right now is skipped for this fault and another one is drawn.
+ * A target that is down or frozen right now is left alone; one that is still starting is hit in
+ * `startupShare` of the draws (so kills during start-up happen, without keeping it down for good).
  */
 export class FaultScheduler {
   readonly faults: Fault[] = [];
@@ -35,7 +35,13 @@ export class FaultScheduler {
   constructor(
     private readonly targets: readonly FaultTarget[],
     private readonly random: Random,
-    private readonly opts: { meanGapMs: number; freezeMaxMs: number; onFault?: (fault: Fault) => void },
+    private readonly opts: {
+      meanGapMs: number;
+      freezeMaxMs: number;
+      /** Chance that a fault may hit a process that is still starting (else only running ones). */
+      startupShare: number;
+      onFault?: (fault: Fault) => void;
+    },
   ) {}
 
   async run(count: number): Promise<void> {
@@ -51,9 +57,14 @@ export class FaultScheduler {
   }
 
   private inject(): void {
-    const alive = this.targets.filter((t) => t.processes.every((p) => p.state !== 'down' && p.state !== 'frozen'));
-    if (alive.length === 0) return; // everything is down or frozen: the next gap draws again
-    const target = this.random.weighted(alive.map((t) => [t, t.weight] as const));
+    const usable = this.targets.filter((t) => t.processes.every((p) => p.state !== 'down' && p.state !== 'frozen'));
+    const up = usable.filter((t) => t.processes.every((p) => p.state === 'up'));
+    // A process still starting is hit only now and then: often enough to test start-up, rarely
+    // enough that the system is up for part of the run (a start takes seconds on a busy machine).
+    const hitStarting = up.length === 0 || this.random.next() < this.opts.startupShare;
+    const candidates = hitStarting ? usable : up;
+    if (candidates.length === 0) return; // everything is down or frozen: the next gap draws again
+    const target = this.random.weighted(candidates.map((t) => [t, t.weight] as const));
     const kind = this.random.weighted(target.kinds);
     const fault: Fault = { at: Date.now(), kind, target: nameOf(target), targetState: target.processes.map((p) => p.state).join('+') };
     if (kind === 'kill') for (const p of target.processes) p.kill();

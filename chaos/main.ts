@@ -125,13 +125,16 @@ async function run(options: ChaosOptions): Promise<number> {
     say(`chaos: warm-up presses confirmed on ${options.transports.join(', ')}${mqtt ? ` (MQTT confirmation: ${mqtt.confirmation})` : ''}`);
 
     // The fault phase.
+    // Weights: see docs/reliability.md ("What runs"). Freezes are the cheapest fault, so they are
+    // the most frequent; kills and orderly restarts make each process start again.
+    const processFaults = [['kill', 3], ['freeze', 6], ['restart', 1]] as const;
     const allTargets: FaultTarget[] = [
-      { processes: [server], weight: 3, kinds: [['kill', 3], ['freeze', 1], ['restart', 1]] },
-      ...(gwMain ? [{ processes: [gwMain], weight: 3, kinds: [['kill', 3], ['freeze', 1], ['restart', 1]] } satisfies FaultTarget] : []),
-      ...(gwHid ? [{ processes: [gwHid], weight: 1.5, kinds: [['kill', 3], ['freeze', 1], ['restart', 1]] } satisfies FaultTarget] : []),
-      ...(gwMain ? [{ processes: [server, gwMain], weight: 1.5, kinds: [['kill', 1]] } satisfies FaultTarget] : []),
+      { processes: [server], weight: 2, kinds: processFaults },
+      ...(gwMain ? [{ processes: [gwMain], weight: 2, kinds: processFaults } satisfies FaultTarget] : []),
+      ...(gwHid ? [{ processes: [gwHid], weight: 1, kinds: processFaults } satisfies FaultTarget] : []),
+      ...(gwMain ? [{ processes: [server, gwMain], weight: 0.4, kinds: [['kill', 1]] } satisfies FaultTarget] : []),
       // Zigbee2MQTT's broker: orderly restarts and freezes only (docs/reliability.md, "What is fair").
-      ...(broker ? [{ processes: [broker], weight: 1, kinds: [['restart', 1], ['freeze', 1]] } satisfies FaultTarget] : []),
+      ...(broker ? [{ processes: [broker], weight: 1, kinds: [['restart', 1], ['freeze', 2]] } satisfies FaultTarget] : []),
     ];
     const targets = allTargets.filter((t) => !options.targets || options.targets.includes(nameOf(t)));
     const unknownTargets = (options.targets ?? []).filter((name) => !allTargets.some((t) => nameOf(t) === name));
@@ -139,12 +142,14 @@ async function run(options: ChaosOptions): Promise<number> {
     const scheduler = new FaultScheduler(targets, random, {
       meanGapMs: options.meanGapMs,
       freezeMaxMs: options.freezeMaxMs,
+      startupShare: 0.25,
       onFault: (f) => {
         if (options.verbose) say(`  fault ${scheduler.faults.length}: ${f.kind} ${f.target} (${f.targetState})${f.durationMs ? ` ${f.durationMs} ms` : ''}`);
       },
     });
     say(`chaos: fault phase (targets: ${targets.map(nameOf).join(', ')})`);
     const phaseFrom = Date.now();
+    for (const p of processes) p.resetUpTime();
     load.start(options.rate);
     const progress = setInterval(() => {
       const c = load.presses.filter(counts).length;
@@ -154,6 +159,7 @@ async function run(options: ChaosOptions): Promise<number> {
     load.stop();
     clearInterval(progress);
     const phaseTo = Date.now();
+    const upShare = Object.fromEntries(processes.map((p) => [p.name, p.upTimeMs() / (phaseTo - phaseFrom)]));
 
     // Settle: everything running, every device done, every counted press shown and notified, outboxes empty.
     say('chaos: settling');
@@ -185,7 +191,7 @@ async function run(options: ChaosOptions): Promise<number> {
     const facts: RunFacts = {
       seed: options.seed, startedAt, faultPhase: { from: phaseFrom, to: phaseTo }, settledAfterMs, settled,
       faults: scheduler.faults,
-      processes: processes.map((p) => ({ name: p.name, starts: p.starts, crashes: p.crashes.length })),
+      processes: processes.map((p) => ({ name: p.name, starts: p.starts, crashes: p.crashes.length, uncleanStops: p.uncleanStops.length, upShare: upShare[p.name]! })),
       drivers: drivers.map((d) => ({ transport: d.transport, figures: d.figures() })),
       outboxLeftovers: {
         ...(gwMain && { [MAIN_GATEWAY]: outboxLeftovers(outboxFile(join(dir, MAIN_GATEWAY), SITE_ID, MAIN_GATEWAY)) }),
@@ -197,14 +203,25 @@ async function run(options: ChaosOptions): Promise<number> {
     writeFileSync(join(dir, 'run.json'), JSON.stringify({ options, facts, result: { ...result, pressToStored: undefined }, presses: load.presses }, null, 1));
     const crashed = facts.processes.filter((p) => p.crashes > 0);
     const unconfirmed = Object.values(result.perTransport).reduce((s, t) => s + t.unconfirmed, 0);
-    const bad = result.lost > 0 || result.duplicated > 0 || !settled || unconfirmed > 0 || crashed.length > 0
-      || result.neverShown.length > 0 || result.neverNotified.length > 0 || Object.values(facts.outboxLeftovers).some((n) => n > 0);
-    failed = bad;
+    const uncleanStops = facts.processes.filter((p) => p.uncleanStops > 0);
+    const leftovers = Object.entries(facts.outboxLeftovers).filter(([, n]) => n > 0);
+    const reasons = [
+      ...(result.lost > 0 ? [`${result.lost} lost`] : []),
+      ...(result.duplicated > 0 ? [`${result.duplicated} duplicated`] : []),
+      ...(!settled ? ['did not settle'] : []),
+      ...(unconfirmed > 0 ? [`${unconfirmed} presses never confirmed`] : []),
+      ...crashed.map((p) => `${p.name} crashed ${p.crashes}x`),
+      ...(result.neverShown.length > 0 ? [`${result.neverShown.length} alarms never shown`] : []),
+      ...(result.neverNotified.length > 0 ? [`${result.neverNotified.length} alarms never notified`] : []),
+      ...leftovers.map(([g, n]) => `${n} events left in ${g}'s outbox`),
+    ];
+    failed = reasons.length > 0;
     const lines = formatReport(facts, result);
-    if (bad) lines.splice(-1, 0, `chaos: FAILED; logs, databases and run.json kept in ${dir}`);
+    if (uncleanStops.length > 0) lines.splice(-1, 0, `chaos: WARNING: ${uncleanStops.map((p) => `${p.name} exited with an error after SIGTERM ${p.uncleanStops}x`).join('; ')} (see its log)`);
+    if (failed) lines.splice(-1, 0, `chaos: FAILED (${reasons.join('; ')}); logs, databases and run.json kept in ${dir}`);
     else if (options.keep) lines.splice(-1, 0, `chaos: logs, databases and run.json kept in ${dir}`);
     for (const line of lines) say(line);
-    return bad ? 1 : 0;
+    return failed ? 1 : 0;
   } catch (err) {
     process.stderr.write(`chaos: set-up or harness error: ${(err as Error).stack ?? String(err)}\n`);
     for (const p of processes) process.stderr.write(`--- ${p.name} (last lines)\n${p.lastLines(15).join('\n')}\n`);

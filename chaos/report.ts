@@ -10,7 +10,7 @@ export interface RunFacts {
   settledAfterMs: number;
   settled: boolean;
   faults: readonly Fault[];
-  processes: { name: string; starts: number; crashes: number }[];
+  processes: { name: string; starts: number; crashes: number; uncleanStops: number; upShare: number }[];
   drivers: { transport: Transport; figures: Record<string, number | string> }[];
   outboxLeftovers: Record<string, number>;
   popups: Record<string, number>;
@@ -36,7 +36,7 @@ export function formatReport(facts: RunFacts, result: Tally): string[] {
   for (const [key, n] of [...byKind].sort()) lines.push(`  ${key}: ${n}`);
   const freezes = facts.faults.filter((f) => f.durationMs !== undefined).map((f) => f.durationMs!);
   if (freezes.length > 0) lines.push(`  freezes: median ${ms(percentile(freezes, 50))}, longest ${ms(Math.max(...freezes))}`);
-  lines.push(`processes: ${facts.processes.map((p) => `${p.name} started ${p.starts}x${p.crashes > 0 ? `, CRASHED ${p.crashes}x` : ''}`).join('; ')}`);
+  lines.push(`processes: ${facts.processes.map((p) => `${p.name} started ${p.starts}x, up ${Math.round(p.upShare * 100)} % of the fault phase${p.crashes > 0 ? `, CRASHED ${p.crashes}x` : ''}${p.uncleanStops > 0 ? `, exited with an error after SIGTERM ${p.uncleanStops}x` : ''}`).join('; ')}`);
 
   lines.push('presses per transport (counted = confirmed to the device, or handed over by one that cannot retransmit):');
   for (const [transport, t] of Object.entries(result.perTransport)) {
@@ -64,6 +64,13 @@ export function formatReport(facts: RunFacts, result: Tally): string[] {
     lines.push(`  faults near it: ${near.length ? near.join('; ') : 'none within 10 s'}`);
   }
   if (result.problems.length > 30) lines.push(`... and ${result.problems.length - 30} more (all in run.json)`);
+  for (const [what, alarms] of [['NEVER SHOWN', result.neverShown], ['NEVER NOTIFIED', result.neverNotified]] as const) {
+    for (const a of alarms.slice(0, 10)) {
+      const near = facts.faults.filter((f) => Math.abs(f.at - a.raisedAt) <= 10_000).map((f) => `${f.kind} ${f.target} at ${at(facts, f.at)}`);
+      lines.push(`${what}: alarm ${a.id} of ${a.deviceId}, raised ${at(facts, a.raisedAt)}, now ${a.state}; faults within 10 s: ${near.join('; ') || 'none'}`);
+    }
+    if (alarms.length > 10) lines.push(`... and ${alarms.length - 10} more (all in run.json)`);
+  }
   lines.push(verdictLine(facts.faults.length, result));
   return lines;
 }

@@ -42,6 +42,11 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
   /** Exits we did not cause (not SIGKILL, not an orderly stop): a crash of the system under test. */
   readonly crashes: { at: number; code: number | null; signal: string | null }[] = [];
   starts = 0;
+  /** Exits with an error after our SIGTERM (an orderly stop that crashed on the way out). */
+  readonly uncleanStops: { at: number; code: number | null }[] = [];
+  private upSince: number | null = null;
+  private upMs = 0;
+  private sentTerm = false;
   private readonly log: WriteStream;
   private supervising = false;
   private expectingExit = false;
@@ -86,6 +91,7 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     if (!child || this.state === 'frozen' || child.exitCode !== null || child.signalCode !== null) return;
     const before = this.state;
     child.kill('SIGSTOP');
+    this.leaveUp();
     this.state = 'frozen';
     this.thawTimer = setTimeout(() => this.thaw(before), ms);
   }
@@ -96,6 +102,7 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.expectingExit = true;
+    this.sentTerm = true;
     child.kill('SIGCONT');
     child.kill('SIGTERM');
   }
@@ -108,6 +115,7 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       this.expectingExit = true;
+      this.sentTerm = true;
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGCONT');
       child.kill('SIGTERM');
@@ -116,6 +124,22 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
       clearTimeout(timer);
     }
     if (!this.log.writableEnded) await new Promise<void>((resolve) => this.log.end(resolve));
+  }
+
+  /** Milliseconds spent up (serving, not frozen) since `from` (the start of supervision if earlier). */
+  upTimeMs(): number {
+    return this.upMs + (this.upSince !== null && this.state === 'up' ? Date.now() - this.upSince : 0);
+  }
+
+  /** Resets the up-time count (at the start of the fault phase). */
+  resetUpTime(): void {
+    this.upMs = 0;
+    if (this.upSince !== null) this.upSince = Date.now();
+  }
+
+  private leaveUp(): void {
+    if (this.upSince !== null) this.upMs += Date.now() - this.upSince;
+    this.upSince = null;
   }
 
   /** The last lines the process printed (for error messages). */
@@ -129,6 +153,7 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGCONT');
     if (this.state === 'frozen') this.state = before === 'up' ? 'up' : 'starting';
+    if (this.state === 'up') this.upSince = Date.now();
     if (this.state === 'starting') void this.waitReady(child);
   }
 
@@ -148,6 +173,7 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     this.starts++;
     this.state = 'starting';
     this.expectingExit = false;
+    this.sentTerm = false;
     this.sawReadyLine = false;
     this.log.write(`--- chaos: start #${this.starts} pid ${child.pid} at ${new Date().toISOString()}\n`);
     const collect = (chunk: Buffer) => {
@@ -175,6 +201,7 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
       }
       if (ok && this.child === child && this.state === 'starting') {
         this.state = 'up';
+        this.upSince = Date.now();
         this.log.write(`--- chaos: up at ${new Date().toISOString()}\n`);
         this.emit('up');
         return;
@@ -186,7 +213,9 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.clearThaw();
+    this.leaveUp();
     this.state = 'down';
+    if (this.sentTerm && signal === null && code !== 0) this.uncleanStops.push({ at: Date.now(), code });
     this.log.write(`--- chaos: exit code ${code} signal ${signal} at ${new Date().toISOString()}\n`);
     if (!this.expectingExit) this.crashes.push({ at: Date.now(), code, signal });
     this.emit('down', code, signal);

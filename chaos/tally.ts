@@ -1,6 +1,6 @@
 import type { SeenPopup } from './console-watch';
 import { counts, type PressRecord } from './press-record';
-import type { StoredState } from './stored-state';
+import type { StoredAlarm, StoredState } from './stored-state';
 import type { ReceivedNotification } from './webhook-sink';
 
 export interface StationPopups {
@@ -36,9 +36,9 @@ export interface Tally {
   /** Press events stored under more than one event id (folded into one alarm, but still a repeat). */
   extraEvents: number;
   /** Alarms of our presses that no console ever showed. */
-  neverShown: string[];
+  neverShown: StoredAlarm[];
   /** Alarms of our presses that the webhook never heard of (purpose `alarm`). */
-  neverNotified: string[];
+  neverNotified: StoredAlarm[];
   /** Distinct notification ids for the same alarm and purpose beyond the first (the party sees it twice). */
   duplicateNotifications: number;
   /** Deliveries of a notification id already delivered (retries; the id lets the party drop them). */
@@ -97,9 +97,9 @@ export function tally(presses: readonly PressRecord[], stored: StoredState, stat
   }
 
   const ourAlarms = stored.alarms.filter((a) => pressedDevices.has(a.deviceId));
-  const neverShown = ourAlarms.filter((a) => !popupsByAlarm.has(a.id)).map((a) => a.id);
+  const neverShown = ourAlarms.filter((a) => !popupsByAlarm.has(a.id));
   const notified = groupBy(notifications.filter((n) => n.purpose === 'alarm' && n.alarmId !== undefined), (n) => n.alarmId!);
-  const neverNotified = ourAlarms.filter((a) => !notified.has(a.id)).map((a) => a.id);
+  const neverNotified = ourAlarms.filter((a) => !notified.has(a.id));
   let duplicateNotifications = 0;
   let notificationRetries = 0;
   for (const list of groupBy(notifications.filter((n) => n.alarmId !== undefined), (n) => `${n.alarmId}/${n.purpose}`).values()) {

@@ -41,8 +41,10 @@ export class MqttDevices implements DeviceDriver {
     const reliable = this.reliable();
     const sent = reliable ? reliable(record.deviceId, { resendMs: this.resendMs }) : this.sim.press(record.deviceId);
     sent.then(
-      () => {
+      (confirmed) => {
         record.confirmedAt = Date.now();
+        const attempts = (confirmed as { attempts?: unknown } | undefined)?.attempts;
+        if (typeof attempts === 'number') record.attempts = attempts;
       },
       () => {
         this.failures++;
