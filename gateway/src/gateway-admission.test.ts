@@ -112,6 +112,10 @@ describe('gateway: only devices in the server\'s device directory get in', () =>
     await scene.device.publishJson(topics.device(SITE, 'ghost', 'up'), { v: 1, type: 'heartbeat', msgId: 'h', seq: 1 });
     await refusals(gateway, 1);
     expect(gateway.stats.heartbeatsReceived).toBe(0);
+    // The id is in the topic: an unknown device's payload is not even read (no parse, no schema).
+    await scene.device.publishRaw(topics.device(SITE, 'ghost', 'up'), '{"v":1,');
+    await refusals(gateway, 2);
+    expect(gateway.stats.rejected).toEqual({});
 
     // A broken directory, then a good one from the same publisher: once the good one is in
     // force, the broken one has been handled (and did not open the door meanwhile).
@@ -121,7 +125,7 @@ describe('gateway: only devices in the server\'s device directory get in', () =>
     await next;
     expect(gateway.stats.uplinkRejected).toEqual({ 'directory:schema': 1 });
     await scene.device.publishJson(topics.device(SITE, 'ghost', 'up'), { v: 1, type: 'press', msgId: 'p', seq: 2 });
-    await refusals(gateway, 2);
+    await refusals(gateway, 3);
     await scene.press('interview-2', 'now-known');
     await scene.server.waitFor(on(scene.topic('events'), { eventId: 'interview-2-now-known' }));
   });

@@ -211,13 +211,16 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
 
   // --- DeviceInputSink -------------------------------------------------------------------
 
+  admits(deviceId: string, what: string): boolean {
+    if (this.admission.admits(deviceId, what)) return true;
+    this.stats.unknownDeviceRefused++;
+    this.emit('refused', deviceId);
+    return false;
+  }
+
   input({ deviceId, message, transport, repaired: salvaged }: DeviceInput): void {
     // First, and cheap: junk for unconfigured ids must cost nothing an alarm would wait behind.
-    if (!this.admission.admits(deviceId, message.type)) {
-      this.stats.unknownDeviceRefused++;
-      this.emit('refused', deviceId);
-      return;
-    }
+    if (!this.admits(deviceId, message.type)) return;
     this.commands.rememberTransport(deviceId, transport);
     if (salvaged) {
       this.stats.messagesSalvaged++;

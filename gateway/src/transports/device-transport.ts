@@ -28,6 +28,12 @@ export interface DeviceInput {
  */
 export interface DeviceInputSink {
   input(input: DeviceInput): void;
+  /**
+   * Whether messages of this device are wanted at all (the server's device directory), asked by a
+   * transport that knows the device id before parsing the payload, so junk for unconfigured ids
+   * costs a lookup and not a parse. Counts and logs a refusal itself. Optional: `input` checks too.
+   */
+  admits?(deviceId: string, what: string): boolean;
   reject(transport: string, reason: InputRejectReason, detail: { topic?: string; errors: string[] }): void;
   linkChanged(transport: string, up: boolean): void;
 }

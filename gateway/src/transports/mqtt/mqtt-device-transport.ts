@@ -96,6 +96,8 @@ export class MqttDeviceTransport implements DeviceTransport {
         sink.reject(this.kind, 'bad-topic', { topic, errors: ['topic is not a device up topic of this site'] });
         return;
       }
+      // The id is in the topic: refuse an unknown device before reading its payload.
+      if (sink.admits && !sink.admits(parsed.deviceId, 'message')) return;
       // Parsed without the schema: a message wrong only in a detail (a bad `at`) is salvaged.
       const decoded = decodePayload(payload, (data) => ({ ok: true, value: data }));
       if (!decoded.ok) {
