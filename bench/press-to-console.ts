@@ -10,7 +10,7 @@
  * The server runs as its own process, exactly as `npm start` runs it (embedded broker and
  * gateway, SQLite with synchronous=FULL in a temp dir); load and measurement run here.
  *
- * BENCH_ONLY=ingest,silence,transports,arc,evacuation,browser,press runs only the parts named; the last line,
+ * BENCH_ONLY=ingest,silence,transports,arc,evacuation,sms-evacuation,browser,press runs only the parts named; the last line,
  * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
  * `soak` (bench/soak.ts, an hour by default) runs only when named (BENCH_ONLY=soak), after every
  * other part; its last line is `soak: minutes <m> devices <n> server-growth <x>% ...`.
@@ -29,13 +29,14 @@ import { TryggProcess } from '../test/support/trygg-process';
 import { measureArcEscalation } from './arc-escalation';
 import { measureArcFailover } from './arc-failover';
 import { measureEvacuationFanout } from './evacuation-fanout';
+import { measureSmsEvacuation } from './sms-evacuation';
 import { browserPopupFigure } from './browser-popup';
 import { rawBrokerHop } from './broker-hop';
 import { deviceFigures, type DevicePart } from './device-figures';
 import { formatRow as row, summarize } from './percentiles';
 import { soak } from './soak';
 
-const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'browser', 'press', 'soak'] as const;
+const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'sms-evacuation', 'browser', 'press', 'soak'] as const;
 type Part = (typeof PARTS)[number];
 /** Parts that run only when BENCH_ONLY names them (the soak takes an hour). */
 const ON_REQUEST: readonly Part[] = ['soak'];
@@ -107,11 +108,15 @@ async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[
 
 async function main(): Promise<void> {
   const parts = chosenParts();
-  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser' && p !== 'soak'));
+  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser' && p !== 'soak' && p !== 'sms-evacuation'));
   if (deviceParts.size > 0) await deviceFigures(deviceParts, (line) => console.log(line));
   if (parts.has('evacuation')) {
     const f = await measureEvacuationFanout();
     console.log(`evacuation fan-out: ${f.people} people x (SMS + voice) through the fake provider: all stored ${f.storedMs.toFixed(0)} ms, all delivered ${f.deliveredMs.toFixed(0)} ms; sent twice: ${f.duplicates}`);
+  }
+  if (parts.has('sms-evacuation')) {
+    const s = await measureSmsEvacuation();
+    console.log(`sms evacuation over SMPP: ${s.people} people: messages ${s.messages} (${s.submitted} submit_sm), delivery receipts matched ${s.receiptsMatched}, replies ${s.repliesSent} sent / ${s.repliesMatched} matched safe; sent twice ${s.sentTwice}; not evacuation messages ${s.otherMessages}; all at the SMSC ${s.allSubmittedMs.toFixed(0)} ms, all safe ${s.allSafeMs.toFixed(0)} ms`);
   }
   if (parts.has('arc')) {
     const f = await measureArcEscalation();

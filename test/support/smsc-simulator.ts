@@ -17,7 +17,8 @@ import { smpp } from '../../server/src/notify/notifiers/smpp/smpp-lib';
 import { NOTIFICATION_ID_TLV_NAME } from '../../server/src/notify/notifiers/smpp/smpp-notifier';
 import { decodeSms } from '../../server/src/notify/notifiers/smpp/sms-encoding';
 
-export type SmscMode = 'ok' | 'recoverable' | 'permanent' | 'hang';
+/** `hold`: submits wait unanswered until releaseHeld() (an SMSC that is slow to answer). */
+export type SmscMode = 'ok' | 'recoverable' | 'permanent' | 'hang' | 'hold';
 
 export interface SubmittedPart {
   messageId: string;
@@ -58,6 +59,7 @@ export class SmscSimulator {
   readonly notificationIds: string[] = [];
   mode: SmscMode = 'ok';
   private throttleNext = 0;
+  private held: { session: Smpp.Session; pdu: Smpp.PDU }[] = [];
   private nextId = 1;
   private readonly pending = new Map<string, SubmittedPart[]>();
   private readonly sessions = new Set<Smpp.Session>();
@@ -73,6 +75,12 @@ export class SmscSimulator {
     await once(this.server, 'listening');
     this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** Answers the submits held in `hold` mode, as accepted, and goes back to `ok`. */
+  releaseHeld(): void {
+    this.mode = 'ok';
+    for (const { session, pdu } of this.held.splice(0)) this.onSubmit(session, pdu, true);
   }
 
   /** The next `n` submits are answered ESME_RTHROTTLED. */
@@ -145,10 +153,14 @@ export class SmscSimulator {
     session.on('submit_sm', (pdu: Smpp.PDU) => this.onSubmit(session, pdu));
   }
 
-  private onSubmit(session: Smpp.Session, pdu: Smpp.PDU): void {
+  private onSubmit(session: Smpp.Session, pdu: Smpp.PDU, released = false): void {
     const notificationId = typeof pdu[NOTIFICATION_ID_TLV_NAME] === 'string' ? pdu[NOTIFICATION_ID_TLV_NAME] as string : undefined;
-    if (notificationId) this.notificationIds.push(notificationId);
+    if (notificationId && !released) this.notificationIds.push(notificationId);
     if (this.mode === 'hang') return;
+    if (this.mode === 'hold') {
+      this.held.push({ session, pdu });
+      return;
+    }
     if (this.throttleNext > 0) {
       this.throttleNext--;
       session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { systemClock } from '@trygg/protocol';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpProviderNotifier, type InboundReport } from '../../notify/notifiers/http-provider/http-provider';
 import type { ProviderReply } from '../../notify/provider-reply';
@@ -10,7 +10,7 @@ const KEY = 'inbound-5ecret-key';
 const sign = (body: string) => `sha256=${createHmac('sha256', KEY).update(body).digest('hex')}`;
 
 describe('HTTP provider callbacks', () => {
-  let app: ReturnType<typeof Fastify>;
+  let app: FastifyInstance;
   let replies: ProviderReply[];
   let reports: InboundReport[];
 
@@ -25,9 +25,9 @@ describe('HTTP provider callbacks', () => {
     provider.onDeliveryReport((r) => reports.push(r));
     const plain = new HttpProviderNotifier({ name: 'plain', channel: 'sms', url: 'https://sms.example.org/send' }, {});
     app = Fastify();
-    await app.register(providerInboundRoutes, { clock: systemClock, notifierOf: (id) => ({ acme: provider, plain })[id] });
+    await app.register(providerInboundRoutes, { clock: systemClock, notifierOf: (id: string) => ({ acme: provider, plain } as Record<string, HttpProviderNotifier>)[id] });
     // Other routes keep the usual JSON parsing: the raw-body parser stays in its own scope.
-    app.post('/echo', async (request) => request.body);
+    app.post('/echo', async (request: { body: unknown }) => request.body);
   });
 
   afterEach(() => app.close());

@@ -106,9 +106,13 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
         continue;
       }
       await this.acquire(signal);
+      if (signal.aborted) {
+        this.release();
+        return { ok: false, status: -1, recoverable: true, error: 'aborted while waiting for the submit window' };
+      }
       let answer: Smpp.PDU | string;
       try {
-        answer = await this.request((session, cb) => session.submit_sm(fields, cb), signal);
+        answer = await this.request((session, cb) => session.submit_sm(fields, cb));
       } finally {
         this.release();
       }
@@ -132,6 +136,8 @@ export class SmppLink extends EventEmitter<SmppLinkEvents> {
     const { host, port, label, logger } = this.opts;
     const session = smpp.connect({ host, port, connectTimeout: this.opts.responseTimeoutMs ?? 10_000 });
     this.session = session;
+    // Every request in flight waits on 'close' (window + bind + enquire_link).
+    session.setMaxListeners((this.opts.window ?? 10) + 10);
     session.on('connect', () => this.bind(session));
     session.on('error', (err: Error) => logger.warn({ notifier: label, err: err.message }, 'SMPP link error'));
     session.on('close', () => {

@@ -92,6 +92,24 @@ describe('SmppNotifier against an SMSC', () => {
     expect(JSON.stringify(result)).not.toContain('wrong-password-123');
   });
 
+  it('a retry while the first attempt still waits for the SMSC joins it: the phone gets one message', async () => {
+    ut = await smppUnderTest({ logger });
+    await vi.waitFor(() => expect(ut!.notifier.isBound()).toBe(true));
+    ut.smsc.mode = 'hold';
+    const n = sampleNotification();
+    const first = new AbortController();
+    const pending = ut.notifier.send(n, first.signal);
+    await vi.waitFor(() => expect(ut!.smsc.notificationIds).toContain(n.id));
+    first.abort(); // the pipeline's attempt timeout
+    expect(await pending).toMatchObject({ ok: false, recoverable: true });
+    const retry = ut.notifier.send({ ...n, attempt: 2 }, signal());
+    ut.smsc.releaseHeld();
+    expect(await retry).toMatchObject({ ok: true, providerRef: 'smsc-1' });
+    expect(await ut.notifier.send({ ...n, attempt: 3 }, signal())).toMatchObject({ ok: true, providerRef: 'smsc-1' });
+    expect(ut.smsc.notificationIds.filter((id) => id === n.id)).toHaveLength(1);
+    expect(ut.smsc.messages).toHaveLength(1);
+  });
+
   it('refuses a number that is not a phone number, for good', async () => {
     ut = await smppUnderTest({ logger });
     const result = await ut.notifier.send(sampleNotification({ recipient: { id: 'p', phone: '12' } }), signal());

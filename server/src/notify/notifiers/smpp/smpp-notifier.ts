@@ -40,6 +40,9 @@ export type DeliveryReportListener = (report: DeliveryReceipt & { channel: strin
 
 /** Vendor-specific TLV (SMPP 3.4 §5.3.2: 0x1400-0x3FFF) carrying Trygg's notification id. */
 export const NOTIFICATION_ID_TLV = 0x1501;
+/** Accepted notification ids remembered for joining late retries (a few hours of a busy office). */
+const ACCEPTED_KEPT = 10_000;
+const NEVER = new AbortController().signal;
 export const NOTIFICATION_ID_TLV_NAME = 'trygg_notification_id';
 smpp.addTLV(NOTIFICATION_ID_TLV_NAME, { id: NOTIFICATION_ID_TLV, type: smpp.types.tlv.cstring });
 
@@ -49,6 +52,8 @@ export class SmppNotifier implements Notifier {
   private readonly replies = new Set<ReplyListener>();
   private readonly reports = new Set<DeliveryReportListener>();
   private readonly redact: (text: string) => string;
+  private readonly inFlight = new Map<string, Promise<SendResult>>();
+  private readonly accepted = new Map<string, Promise<SendResult>>();
   private reference = Math.floor(Math.random() * 256);
   private readonly sourceAddress: { source_addr: string; source_addr_ton: number; source_addr_npi: number };
 
@@ -85,7 +90,33 @@ export class SmppNotifier implements Notifier {
     return () => this.reports.delete(listener);
   }
 
+  /**
+   * A retry of a notification whose earlier attempt is still submitting joins that attempt, and
+   * one whose earlier attempt was accepted after the pipeline stopped waiting gets that answer:
+   * SMPP cannot tell the SMSC "same message again", so the repeat must never reach it.
+   */
   async send(n: Notification, signal: AbortSignal): Promise<SendResult> {
+    const earlier = this.accepted.get(n.id) ?? this.inFlight.get(n.id);
+    const attempt = earlier ?? this.submit(n, signal);
+    if (!earlier) {
+      this.inFlight.set(n.id, attempt);
+      void attempt.then((result) => {
+        this.inFlight.delete(n.id);
+        if (result.ok) this.remember(n.id, attempt);
+      });
+    }
+    if (signal.aborted) return { ok: false, recoverable: true, error: `sms via SMPP "${this.settings.name}": aborted before the SMSC answered` };
+    return Promise.race([attempt, new Promise<SendResult>((resolve) => signal.addEventListener('abort', () => resolve({
+      ok: false, recoverable: true, error: `sms via SMPP "${this.settings.name}": no answer from the SMSC in time (still submitting; a retry joins it)`,
+    }), { once: true }))]);
+  }
+
+  private remember(id: string, result: Promise<SendResult>): void {
+    this.accepted.set(id, result);
+    if (this.accepted.size > ACCEPTED_KEPT) this.accepted.delete(this.accepted.keys().next().value!);
+  }
+
+  private async submit(n: Notification, signal: AbortSignal): Promise<SendResult> {
     const label = `sms via SMPP "${this.settings.name}"`;
     try {
       if (signal.aborted) return { ok: false, recoverable: true, error: `${label}: aborted before sending` };
@@ -98,6 +129,7 @@ export class SmppNotifier implements Notifier {
       const encoded = encodeSms(composeSms(n.subject, n.purpose, language), this.reference++);
       const ids: string[] = [];
       for (const part of encoded.parts) {
+        // Once the first part is out, the rest follow whatever the pipeline's timeout says.
         const answer = await this.link.submit({
           ...this.sourceAddress,
           dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: number.e164.slice(1),
@@ -106,7 +138,7 @@ export class SmppNotifier implements Notifier {
           registered_delivery: 0x01,
           short_message: part,
           [NOTIFICATION_ID_TLV_NAME]: n.id,
-        }, signal);
+        }, ids.length === 0 ? signal : NEVER);
         if (!answer.ok) return { ok: false, recoverable: answer.recoverable, error: this.redact(`${label}: ${answer.error}`) };
         ids.push(answer.messageId);
       }
