@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
@@ -15,7 +18,7 @@ const config = await makeTestConfig();
 let broker: EmbeddedBroker | undefined;
 const clients: MqttClient[] = [];
 
-async function start(limit?: PublishRateLimitSettings) {
+async function start(limit?: PublishRateLimitSettings, persistenceDir?: string) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
   const rejections: { reason: RejectReason; detail: Record<string, unknown> }[] = [];
@@ -26,6 +29,7 @@ async function start(limit?: PublishRateLimitSettings) {
     logger: pino({ level: 'warn' }, sink),
     onReject: (reason, detail) => rejections.push({ reason, detail }),
     ...(limit && { publishRateLimit: () => limit }),
+    ...(persistenceDir && { persistenceDir }),
   });
   return { url: `mqtt://127.0.0.1:${broker.port}`, lines, rejections, clock };
 }
@@ -122,5 +126,28 @@ describe('per-account publish rate limit', () => {
     expect(received).toContain('real-press');
     expect(received).not.toContain('flood-4');
     expect(received).not.toContain('flood-5');
+  });
+});
+
+describe('ordering with the disk persistence', () => {
+  it("delivers one device's QoS 1 messages to a persistent gateway session in the order sent", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trygg-broker-order-'));
+    try {
+      const { url } = await start(undefined, dir);
+      const gw = await consumer(url);
+      const received: string[] = [];
+      const all = new Promise<void>((resolve) => gw.on('message', (_t, p) => { received.push(p.toString()); if (received.length === 30) resolve(); }));
+      const device = await connectClient(url, osloDevices);
+      clients.push(device);
+      // Not awaited one by one: the broker handles them concurrently, as it would a burst.
+      await Promise.all(Array.from({ length: 30 }, (_, i) => device.publishAsync(topics.device('oslo', 'btn-1', 'up'), `m${i}`, { qos: 1 })));
+      await all;
+      expect(received).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
+    } finally {
+      await endAll(clients.splice(0));
+      await broker?.close();
+      broker = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -52,6 +52,42 @@ class SyncedLevel extends Level<string, Buffer> {
   }
 }
 
+/** Runs async work one after another per key; keys with nothing pending cost nothing. */
+class KeyedChain {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    return result;
+  }
+}
+
+type Enqueue = (subs: unknown[], packet: { topic: string }, cb?: unknown) => Promise<unknown>;
+type Update = (client: { id: string }, packet: unknown, cb?: unknown) => Promise<unknown>;
+
+/**
+ * aedes runs the persistence calls of consecutive messages concurrently and sends each message on
+ * when its call completes. With an in-memory store they complete in call order; with disk writes
+ * of varying latency they did not, and a gateway received a device's presses out of order (one
+ * with a lower `seq` after a higher one). Queueing a message (per topic, so per device) and
+ * recording its delivery (per receiving client) one after another keeps MQTT's ordering.
+ * The callback forms (not used by aedes 1.x) are left as they are.
+ */
+function keepOrder(persistence: LevelPersistence): LevelPersistence {
+  const byTopic = new KeyedChain();
+  const byClient = new KeyedChain();
+  const enqueue = (persistence.outgoingEnqueueCombi as Enqueue).bind(persistence);
+  const update = (persistence.outgoingUpdate as Update).bind(persistence);
+  persistence.outgoingEnqueueCombi = ((subs, packet, cb) =>
+    cb ? enqueue(subs, packet, cb) : byTopic.run(packet.topic, () => enqueue(subs, packet))) as Enqueue;
+  persistence.outgoingUpdate = ((client, packet, cb) =>
+    cb ? update(client, packet, cb) : byClient.run(client.id, () => update(client, packet))) as Update;
+  return persistence;
+}
+
 /** Opens (creating if needed) the broker database in `dir`; a held LOCK is a clear start-up error. */
 export async function openBrokerPersistence(dir: string, opts: BrokerPersistenceOptions = {}): Promise<BrokerPersistence> {
   await mkdir(dir, { recursive: true });
@@ -65,7 +101,7 @@ export async function openBrokerPersistence(dir: string, opts: BrokerPersistence
     if (cause?.code === 'LEVEL_LOCKED') throw new TryggError('TRYGG_SRV_BROKER_STORE_LOCKED', [dir], { cause: err });
     throw new TryggError('TRYGG_SRV_BROKER_STORE_UNAVAILABLE', [dir, cause?.message ?? (err as Error).message], { cause: err });
   }
-  const persistence = aedesPersistenceLevel(db);
+  const persistence = keepOrder(aedesPersistenceLevel(db));
   let closing: Promise<void> | undefined;
   return {
     persistence,
