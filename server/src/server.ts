@@ -208,6 +208,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     const app = await buildApp({
       logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
       sentFor: (alarmId) => notifications.listByAlarm(alarmId),
+      providerInbound: { clock, notifierOf: (id) => notifications.httpProvider(id) },
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
@@ -223,7 +224,6 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     for (const g of gatewayAccounts) {
       const uplink = { url: mqttUrl, username: broker ? g.username : options.mqttUsername, password: broker ? g.password : options.mqttPassword };
       const configured = directory.site(g.siteId)?.gateways.find((x) => x.id === g.gatewayId)?.transports ?? [];
-      providerInbound: { clock, notifierOf: (id) => notifications.httpProvider(id) },
       const gateway = await startGateway({
         siteId: g.siteId, gatewayId: g.gatewayId, dataDir: options.dataDir, uplink,
         // Addressed transports first: MQTT can address any device, so it must be asked last.

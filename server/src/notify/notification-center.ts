@@ -142,10 +142,6 @@ export class NotificationCenter implements NotificationPort, Notifications {
       this.deps.logger.error({ err, alarmId: alarm.id, step }, 'storing notifications failed'));
   }
 
-  private reply(reply: ProviderReply): void {
-    for (const l of this.replyListeners) {
-      try {
-        l(reply);
   /**
    * A delivery receipt from the handset's operator, recorded on the notification it is about. A
    * message that never reached the phone counts as failed for the features that follow
@@ -163,6 +159,10 @@ export class NotificationCenter implements NotificationPort, Notifications {
     }
   }
 
+  private reply(reply: ProviderReply): void {
+    for (const l of this.replyListeners) {
+      try {
+        l(reply);
       } catch (err) {
         this.deps.logger.error({ err }, 'reply listener failed');
       }

@@ -90,11 +90,11 @@ export interface Notifier {
    * per-attempt timeout, so it does not abort a failover half-way.
    */
   attemptBudgetMs?(notification: Notification): number | undefined;
-  close?(): Promise<void>;
-}
   /**
    * Connections that must stay up to receive (an SMSC bind for replies and delivery receipts)
    * start here, once the notifier is in use; never in the constructor, which the configuration
    * dry run also calls.
    */
   start?(): void;
+  close?(): Promise<void>;
+}
