@@ -18,6 +18,10 @@ describe('Zigbee2MQTT transport on Mosquitto: whether it ran', () => {
     if (!mosquittoUrl) console.info('Mosquitto tests skipped: set TRYGG_TEST_MOSQUITTO_URL (e.g. mqtt://127.0.0.1:1883) to run them');
   });
 
+  it('runs in CI: TRYGG_CI=1 without a Mosquitto URL is a failure, not a skip', () => {
+    if (process.env.TRYGG_CI === '1') expect(mosquittoUrl, 'TRYGG_TEST_MOSQUITTO_URL must be set in CI').toBeDefined();
+  });
+
   it('has a usable broker URL when one is set', () => {
     if (mosquittoUrl) expect(mosquittoUrl).toMatch(/^(mqtts?|tcp|tls|wss?):\/\/./);
   });
