@@ -111,6 +111,8 @@ describe('bad input, end to end', () => {
       if (r.ok) receipts.push(r.value);
     });
     await gw.subscribeAsync(topics.gateway('demo', 'demo-gw', 'receipts'), { qos: 1 });
+    // The broker admits device accounts only once a gateway consumes the site's device messages.
+    await gw.subscribeAsync(topics.allDevicesOfSite('demo', 'up'), { qos: 1 });
     backoffice = await ConsoleClient.open(trygg.baseUrl, 'backoffice');
   });
 

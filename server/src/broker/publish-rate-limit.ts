@@ -13,7 +13,7 @@ export interface PublishRateLimitSettings {
   burst: number;
 }
 
-export const DEFAULT_PUBLISH_RATE_LIMIT: PublishRateLimitSettings = { perSecond: 1000, burst: 2000 };
+export const DEFAULT_PUBLISH_RATE_LIMIT: PublishRateLimitSettings = { perSecond: 2000, burst: 4000 };
 
 /**
  * `TRYGG_BROKER_PUBLISH_LIMIT`: `off`, `<perSecond>` or `<perSecond>/<burst>`; it wins over the

@@ -253,7 +253,7 @@ export interface UserConfig {
 export interface BrokerConfig {
   /** Anonymous MQTT is off unless explicitly enabled for a demo (DESIGN.md "Security"). */
   allowAnonymous?: boolean;
-  /** PUBLISH per device account (embedded broker); default 1000/s, burst 2000; perSecond 0 = off. */
+  /** PUBLISH per device account (embedded broker); default 2000/s, burst 4000; perSecond 0 = off. */
   devicePublishLimit?: { perSecond: number; burst: number };
 }
 
