@@ -83,12 +83,15 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.expectingExit = true;
     child.kill('SIGKILL');
+    // Down from now on: the exit event comes a moment later, and no other fault may hit it meanwhile.
+    this.leaveUp();
+    this.state = 'down';
   }
 
   /** SIGSTOP now, SIGCONT after `ms`: the process neither runs nor closes its sockets meanwhile. */
   freeze(ms: number): void {
     const child = this.child;
-    if (!child || this.state === 'frozen' || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || this.state === 'frozen' || this.state === 'down' || child.exitCode !== null || child.signalCode !== null) return;
     const before = this.state;
     child.kill('SIGSTOP');
     this.leaveUp();
@@ -105,6 +108,8 @@ export class SupervisedProcess extends EventEmitter<ProcessEvents> {
     this.sentTerm = true;
     child.kill('SIGCONT');
     child.kill('SIGTERM');
+    this.leaveUp();
+    this.state = 'down';
   }
 
   /** Ends supervision: thaws, stops politely (SIGKILL after `graceMs`), resolves once it exited. */
