@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import aedesPersistenceLevel, { type LevelPersistence } from 'aedes-persistence-level';
 import { Level } from 'level';
@@ -28,26 +29,38 @@ type Options = Record<string, unknown> | undefined;
 interface WritableBatch { _write(options: Options): Promise<void> }
 
 /**
+ * Set while aedes records a delivery (message id given to a queued message, or cleared after the
+ * PUBACK). Losing such a write in a power cut only means the message is delivered again, which
+ * the server deduplicates; so those writes skip the fsync that queueing a message needs.
+ */
+const bookkeeping = new AsyncLocalStorage<true>();
+
+/**
  * LevelDB writes are only flushed to the OS unless a write asks for `sync`; aedes-persistence-level
- * never does, so every write path of abstract-level's implementer API is made to.
+ * never does, so every write path of abstract-level's implementer API is made to (a sync write
+ * also makes every earlier write of the log durable).
  */
 class SyncedLevel extends Level<string, Buffer> {
+  private sync(options: Options): Options {
+    return bookkeeping.getStore() ? options : { ...options, sync: true };
+  }
+
   async _put(key: unknown, value: unknown, options: Options): Promise<void> {
-    return (Level.prototype as unknown as { _put(k: unknown, v: unknown, o: Options): Promise<void> })._put.call(this, key, value, { ...options, sync: true });
+    return (Level.prototype as unknown as { _put(k: unknown, v: unknown, o: Options): Promise<void> })._put.call(this, key, value, this.sync(options));
   }
 
   async _del(key: unknown, options: Options): Promise<void> {
-    return (Level.prototype as unknown as { _del(k: unknown, o: Options): Promise<void> })._del.call(this, key, { ...options, sync: true });
+    return (Level.prototype as unknown as { _del(k: unknown, o: Options): Promise<void> })._del.call(this, key, this.sync(options));
   }
 
   async _batch(operations: unknown, options: Options): Promise<void> {
-    return (Level.prototype as unknown as { _batch(ops: unknown, o: Options): Promise<void> })._batch.call(this, operations, { ...options, sync: true });
+    return (Level.prototype as unknown as { _batch(ops: unknown, o: Options): Promise<void> })._batch.call(this, operations, this.sync(options));
   }
 
   _chainedBatch(): WritableBatch {
     const batch = (Level.prototype as unknown as { _chainedBatch(): WritableBatch })._chainedBatch.call(this);
     const write = batch._write.bind(batch);
-    batch._write = (options) => write({ ...options, sync: true });
+    batch._write = (options) => write(this.sync(options));
     return batch;
   }
 }
@@ -67,6 +80,7 @@ class KeyedChain {
 
 type Enqueue = (subs: unknown[], packet: { topic: string }, cb?: unknown) => Promise<unknown>;
 type Update = (client: { id: string }, packet: unknown, cb?: unknown) => Promise<unknown>;
+type Clear = (client: { id: string }, packet: unknown, cb?: unknown) => Promise<unknown>;
 
 /**
  * aedes runs the persistence calls of consecutive messages concurrently and sends each message on
@@ -84,7 +98,10 @@ function keepOrder(persistence: LevelPersistence): LevelPersistence {
   persistence.outgoingEnqueueCombi = ((subs, packet, cb) =>
     cb ? enqueue(subs, packet, cb) : byTopic.run(packet.topic, () => enqueue(subs, packet))) as Enqueue;
   persistence.outgoingUpdate = ((client, packet, cb) =>
-    cb ? update(client, packet, cb) : byClient.run(client.id, () => update(client, packet))) as Update;
+    cb ? update(client, packet, cb) : byClient.run(client.id, () => bookkeeping.run(true, () => update(client, packet)))) as Update;
+  const clear = (persistence.outgoingClearMessageId as Clear).bind(persistence);
+  persistence.outgoingClearMessageId = ((client, packet, cb) =>
+    cb ? clear(client, packet, cb) : bookkeeping.run(true, () => clear(client, packet))) as Clear;
   return persistence;
 }
 
