@@ -5,7 +5,7 @@ import { demoArcTarget } from './notify/notifiers/sia-dc09/config';
  * Demo switches (README "Escalation demo"), applied to the running configuration only, never
  * stored: `TRYGG_DEMO_ARC=<host>:<port>` adds the guards' ARC (SIA DC-09 over TCP, account 1234,
  * unencrypted) as a last step of every chain of the demo site; `TRYGG_DEMO_FAST=1` makes every
- * escalation step wait at most 5 seconds; `TRYGG_DEMO_SMPP=<host>:<port>` sends the demo
+ * escalation step (the loud last step too) wait at most 5 seconds; `TRYGG_DEMO_SMPP=<host>:<port>` sends the demo
  * office's SMS through an SMSC there (system id `trygg`, password `trygg-demo`; README "SMS demo"):
  * evacuations and the loud escalation step reach the people with a phone, and their replies
  * count in the roll call.
@@ -34,7 +34,13 @@ export function demoOverlay(env: NodeJS.ProcessEnv): ((config: TryggConfig) => T
         }
       }
     }
-    if (fast) for (const site of config.sites) for (const chain of site.chains) for (const step of chain.steps) step.afterSeconds = Math.min(step.afterSeconds, 5);
+    if (fast) {
+      for (const site of config.sites) {
+        for (const chain of site.chains) for (const step of chain.steps) step.afterSeconds = Math.min(step.afterSeconds, 5);
+        // The loud last step is an escalation step too: it comes 5 s after the chain, not 60.
+        site.escalation = { ...site.escalation, loudAfterSeconds: Math.min(site.escalation?.loudAfterSeconds ?? 60, 5) };
+      }
+    }
     return config;
   };
 }

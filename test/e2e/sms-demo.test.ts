@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectSimulator } from '@trygg/firmware-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, login } from '../support/console-client';
 import { freePort } from '../support/free-port';
@@ -9,8 +10,8 @@ import { TryggProcess } from '../support/trygg-process';
 
 /**
  * The README's SMS demo: the demo office with TRYGG_DEMO_SMPP pointing at an SMSC (system id
- * `trygg`, password `trygg-demo`). An evacuation texts the demo people; "OK" from a phone marks
- * that person safe.
+ * `trygg`, password `trygg-demo`) and TRYGG_DEMO_FAST. An evacuation texts the demo people; "OK"
+ * from a phone marks that person safe; an alarm nobody takes texts the manager in the loud step.
  */
 describe('SMS over SMPP, demo office (TRYGG_DEMO_SMPP)', () => {
   let dir: string;
@@ -22,7 +23,7 @@ describe('SMS over SMPP, demo office (TRYGG_DEMO_SMPP)', () => {
     smsc = await new SmscSimulator({ port: await freePort(), systemId: 'trygg', password: 'trygg-demo' }).start();
     trygg = new TryggProcess({
       dataDir: join(dir, 'data'), configFile: '', httpPort: await freePort(), mqttPort: await freePort(),
-      env: { TRYGG_CONFIG: '', TRYGG_DEMO_SMPP: `127.0.0.1:${smsc.port}`, TRYGG_DEMO_DEVICES: 'off' },
+      env: { TRYGG_CONFIG: '', TRYGG_DEMO_SMPP: `127.0.0.1:${smsc.port}`, TRYGG_DEMO_FAST: '1', TRYGG_DEMO_DEVICES: 'off' },
     });
     await trygg.start();
   });
@@ -55,5 +56,18 @@ describe('SMS over SMPP, demo office (TRYGG_DEMO_SMPP)', () => {
       return rollCall.people.find((p) => p.username === 'kollega' && p.state === 'safe');
     }, 15_000, 'Kari safe in the roll call');
     expect(kari).toBeDefined();
+  });
+
+  it('an alarm nobody takes reaches Mona (a manager) by SMS in the loud step', async () => {
+    const sim = await connectSimulator({ url: `mqtt://127.0.0.1:${trygg.options.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo' });
+    try {
+      const before = smsc.messages.length;
+      await sim.pressReliably('interview-3', { giveUpMs: 30_000 });
+      const sms = await eventually(() => smsc.messages.slice(before).find((m) => m.to === '+4740000001'), 30_000, 'loud-step SMS to Mona');
+      expect(sms.text).toMatch(/Samtalerom 3/);
+      expect(smsc.messages.slice(before).some((m) => m.to === '+4740000002')).toBe(false); // Kari is a responder, not a security contact
+    } finally {
+      await sim.close();
+    }
   });
 });
