@@ -122,7 +122,7 @@ async function run(options: ChaosOptions): Promise<number> {
     // Warm-up: one press per transport must get through before any fault, or the set-up is wrong.
     const load = new PressLoad(drivers, plan);
     for (const t of options.transports) await warmUp(load, t);
-    say(`chaos: warm-up presses confirmed on ${options.transports.join(', ')}${mqtt ? ` (MQTT confirmation: ${mqtt.confirmation})` : ''}`);
+    say(`chaos: warm-up presses confirmed on ${options.transports.join(', ')}`);
 
     // The fault phase.
     // Weights: see docs/reliability.md ("What runs"). Freezes are the cheapest fault, so they are

@@ -44,8 +44,7 @@ export function formatReport(facts: RunFacts, result: Tally): string[] {
     const driver = facts.drivers.find((d) => d.transport === transport);
     const extra = driver ? Object.entries(driver.figures).map(([k, v]) => `${k} ${v}`).join(', ') : '';
     lines.push(`  ${transport}: ${t.presses} pressed, ${t.counted} counted, ${t.stored} stored${t.unconfirmed ? `, ${t.unconfirmed} UNCONFIRMED` : ''}${notTaken ? `; not taken: ${notTaken}` : ''}${extra ? ` [${extra}]` : ''}`);
-    const puback = transport === 'mqtt' && driver?.figures.confirmation === 'puback';
-    lines.push(`    counts on: ${puback ? "the broker's PUBACK only (this firmware-sim has no reliable press: the old, weaker promise)" : CONFIRMATION[transport as Transport]}`);
+    lines.push(`    counts on: ${CONFIRMATION[transport as Transport]}`);
   }
   const lat = result.pressToStored;
   lines.push(`press-to-stored: p50 ${ms(percentile(lat, 50))}, p95 ${ms(percentile(lat, 95))}, p99 ${ms(percentile(lat, 99))}, max ${ms(lat.length ? Math.max(...lat) : NaN)} (${lat.length} presses)`);

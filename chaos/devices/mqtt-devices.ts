@@ -2,26 +2,24 @@ import { connectSimulator, type DeviceSimulator } from '@trygg/firmware-sim';
 import type { PressRecord } from '../press-record';
 import type { DeviceDriver } from './device-driver';
 
-/** The reliable press of firmware-sim: resends the same msgId until the server's `received`. */
-type PressReliably = (deviceId: string, opts: { resendMs: number }) => Promise<unknown>;
-
 /**
  * Trygg MQTT buttons, all on one simulator connection to the embedded broker (the connection
- * comes back by itself after the server restarts). A press counts once the simulator's reliable
- * press resolves: the server's `received`, sent after its commit. Where the simulator has no
- * reliable press yet, the broker's PUBACK is all a device gets; the report says which.
+ * comes back by itself after the server restarts). Each press is firmware-sim's reliable press:
+ * the same msgId again, with backoff, until the server's `received`, which the server sends only
+ * after its commit. A press counts once that confirmation arrives.
  */
 export class MqttDevices implements DeviceDriver {
   readonly transport = 'mqtt' as const;
   private inFlight = 0;
   private failures = 0;
+  private publishes = 0;
   private constructor(private readonly sim: DeviceSimulator, private readonly resendMs: number) {}
 
   static async connect(login: { url: string; username: string; password: string; siteId: string }, resendMs = 1000, timeoutMs = 60_000): Promise<MqttDevices> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        // The embedded broker may admit devices only once the gateways have subscribed: retry.
+        // The embedded broker admits devices only once their gateway consumes: retry until then.
         const sim = await connectSimulator({ ...login, clientId: `chaos-devices-${process.pid}`, reconnectPeriodMs: 250 });
         return new MqttDevices(sim, resendMs);
       } catch (err) {
@@ -31,20 +29,13 @@ export class MqttDevices implements DeviceDriver {
     }
   }
 
-  /** `received` when the simulator can wait for it, else `puback` (the old, weaker promise). */
-  get confirmation(): 'received' | 'puback' {
-    return this.reliable() ? 'received' : 'puback';
-  }
-
   press(record: PressRecord): void {
     this.inFlight++;
-    const reliable = this.reliable();
-    const sent = reliable ? reliable(record.deviceId, { resendMs: this.resendMs }) : this.sim.press(record.deviceId);
-    sent.then(
+    this.sim.pressReliably(record.deviceId, { resendMs: this.resendMs }).then(
       (confirmed) => {
         record.confirmedAt = Date.now();
-        const attempts = (confirmed as { attempts?: unknown } | undefined)?.attempts;
-        if (typeof attempts === 'number') record.attempts = attempts;
+        record.attempts = confirmed.attempts;
+        this.publishes += confirmed.attempts;
       },
       () => {
         this.failures++;
@@ -57,15 +48,10 @@ export class MqttDevices implements DeviceDriver {
   }
 
   figures(): Record<string, number | string> {
-    return { confirmation: this.confirmation, 'press errors': this.failures };
+    return { 'publishes of confirmed presses': this.publishes, 'press errors': this.failures };
   }
 
   async close(): Promise<void> {
     await this.sim.close();
-  }
-
-  private reliable(): PressReliably | undefined {
-    const fn = (this.sim as unknown as { pressReliably?: PressReliably }).pressReliably;
-    return typeof fn === 'function' ? fn.bind(this.sim) : undefined;
   }
 }
