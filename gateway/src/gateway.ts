@@ -118,7 +118,7 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
       throw err;
     }
     this.deviceProblems = new LogLimiter({ clock: this.clock, intervalMs: opts.deviceLogIntervalMs ?? 60_000, maxKeysPerInterval: 100 });
-    this.commands = new CommandForwarder(this.transports, this.stats, this.log.child({ part: 'commands' }));
+    this.commands = new CommandForwarder(this.transports, this.stats, this.log.child({ part: 'commands' }), () => this.admission.knownDevices());
     this.wireUplink();
   }
 

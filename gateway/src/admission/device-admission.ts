@@ -67,6 +67,11 @@ export class DeviceAdmission {
     return this.known !== null;
   }
 
+  /** Devices in the directory in force; undefined while every device is accepted. */
+  knownDevices(): number | undefined {
+    return this.known?.size;
+  }
+
   /** A directory from the server: in force at once, persisted for the next start. */
   apply(directory: DeviceDirectory): void {
     const before = this.known?.size;

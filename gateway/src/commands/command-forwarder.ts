@@ -5,7 +5,8 @@ import type { GatewayStats } from '../gateway-stats';
 import type { DeviceTransport } from '../transports/device-transport';
 import { RecentIds } from './recent-ids';
 
-const RECENT_DEVICES_LIMIT = 10_000;
+/** The least the device-to-transport map holds; a larger fleet raises it (see `capacity`). */
+const MIN_DEVICE_TRANSPORTS = 10_000;
 
 /**
  * Feedback from the server to the device that raised the alarm: each command goes out once
@@ -20,16 +21,34 @@ export class CommandForwarder {
     private readonly transports: readonly DeviceTransport[],
     private readonly stats: GatewayStats,
     private readonly logger: Logger,
+    /** Devices in the gateway's device directory (undefined while it accepts every device). */
+    private readonly fleetSize: () => number | undefined = () => undefined,
   ) {}
 
+  /**
+   * Called for every message a device sends (heartbeats included), so it must cost one map
+   * lookup: a device heard on the transport it used before changes nothing, and one that
+   * switches is overwritten in place (no re-ordering). The map is bounded for memory against
+   * ids that stream in while no directory is in force; the bound is twice the fleet, so the
+   * devices of a large directory never push each other out and churn.
+   */
   rememberTransport(deviceId: string, kind: string): void {
     if (this.deviceTransport.get(deviceId) === kind) return;
-    this.deviceTransport.delete(deviceId);
     this.deviceTransport.set(deviceId, kind);
-    if (this.deviceTransport.size > RECENT_DEVICES_LIMIT) {
+    if (this.deviceTransport.size > this.capacity()) {
       const oldest = this.deviceTransport.keys().next().value;
       if (oldest !== undefined) this.deviceTransport.delete(oldest);
     }
+  }
+
+  /** How many devices' transports are remembered at most. */
+  capacity(): number {
+    return Math.max(MIN_DEVICE_TRANSPORTS, 2 * (this.fleetSize() ?? 0));
+  }
+
+  /** How many devices' transports are remembered now. */
+  get rememberedDevices(): number {
+    return this.deviceTransport.size;
   }
 
   /** Resolves true when forwarded now, false for a repeat or a failure (logged and counted). */

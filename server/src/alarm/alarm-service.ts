@@ -273,7 +273,7 @@ export class AlarmService {
     const chain = request.kind === 'technical'
       ? directory.technicalChainFor(request.siteId)
       : request.chainId
-        ? directory.site(request.siteId)!.chains.find((c) => c.id === request.chainId) ?? directory.chainFor(request.siteId, zoneId)
+        ? directory.chain(request.siteId, request.chainId) ?? directory.chainFor(request.siteId, zoneId)
         : this.chainForRoom(request.siteId, zoneId, room?.id);
     const ctx = this.context();
     const decision = await store.recordAlarm(request.siteId, request.dedupeKey, (open) => {
@@ -340,7 +340,7 @@ export class AlarmService {
   /** The zone's (else the site's) chain, unless the room override names another chain of the site. */
   private chainForRoom(siteId: string, zoneId: string | undefined, roomId: string | undefined): ChainConfig {
     const overrideId = this.roomOverride(this.chainOverride, siteId, roomId);
-    const override = overrideId ? this.deps.directory.site(siteId)?.chains.find((c) => c.id === overrideId) : undefined;
+    const override = overrideId ? this.deps.directory.chain(siteId, overrideId) : undefined;
     if (overrideId && !override) this.deps.logger.error({ siteId, roomId, chainId: overrideId }, 'room chain override names no chain of the site; using the zone chain');
     return override ?? this.deps.directory.chainFor(siteId, zoneId);
   }

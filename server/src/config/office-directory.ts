@@ -1,4 +1,23 @@
-import type { ChainConfig, DeviceConfig, RoomConfig, SiteConfig, StationConfig, TryggConfig, UserConfig, ZoneConfig } from './types';
+import type { ChainConfig, DeviceConfig, GatewayConfig, RoomConfig, SiteConfig, StationConfig, TryggConfig, UserConfig, ZoneConfig } from './types';
+
+/**
+ * One site's lookups by id. Ingest asks for a device on every entry of every heartbeat batch, so
+ * these are maps (constant time), not walks of the site's lists; the first of a duplicated id
+ * wins, as `find` did.
+ */
+interface SiteIndex {
+  devices: Map<string, DeviceConfig>;
+  rooms: Map<string, RoomConfig>;
+  zones: Map<string, ZoneConfig>;
+  chains: Map<string, ChainConfig>;
+  gateways: Map<string, GatewayConfig>;
+}
+
+function byId<T extends { id: string }>(items: readonly T[] | undefined): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items ?? []) if (!map.has(item.id)) map.set(item.id, item);
+  return map;
+}
 
 /** Technical alarms go to the people who look after the office, never as a panic pop-up to all. */
 export const DEFAULT_TECHNICAL_CHAIN: ChainConfig = {
@@ -14,6 +33,7 @@ export const DEFAULT_TECHNICAL_CHAIN: ChainConfig = {
  */
 export class OfficeDirectory {
   private sites = new Map<string, SiteConfig>();
+  private siteIndex = new Map<string, SiteIndex>();
   private stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
   private users = new Map<string, UserConfig>();
   private current!: TryggConfig;
@@ -54,8 +74,12 @@ export class OfficeDirectory {
     const sites = new Map<string, SiteConfig>();
     const stationsById = new Map<string, { site: SiteConfig; station: StationConfig }>();
     const users = new Map<string, UserConfig>();
+    const siteIndex = new Map<string, SiteIndex>();
     for (const site of config.sites) {
       sites.set(site.id, site);
+      siteIndex.set(site.id, {
+        devices: byId(site.devices), rooms: byId(site.rooms), zones: byId(site.zones), chains: byId(site.chains), gateways: byId(site.gateways),
+      });
       // Station ids are what a console announces; they are looked up across sites.
       for (const station of site.stations) {
         if (!stationsById.has(station.id)) stationsById.set(station.id, { site, station });
@@ -63,6 +87,7 @@ export class OfficeDirectory {
     }
     for (const user of config.users) users.set(user.username, user);
     this.sites = sites;
+    this.siteIndex = siteIndex;
     this.stationsById = stationsById;
     this.users = users;
     this.current = config;
@@ -77,15 +102,24 @@ export class OfficeDirectory {
   }
 
   device(siteId: string, deviceId: string): DeviceConfig | undefined {
-    return this.site(siteId)?.devices.find((d) => d.id === deviceId);
+    return this.siteIndex.get(siteId)?.devices.get(deviceId);
+  }
+
+  gateway(siteId: string, gatewayId: string): GatewayConfig | undefined {
+    return this.siteIndex.get(siteId)?.gateways.get(gatewayId);
+  }
+
+  /** A chain of the site by id (an alarm's chosen chain, a meeting's override). */
+  chain(siteId: string, chainId: string): ChainConfig | undefined {
+    return this.siteIndex.get(siteId)?.chains.get(chainId);
   }
 
   room(siteId: string, roomId: string | undefined): RoomConfig | undefined {
-    return roomId === undefined ? undefined : this.site(siteId)?.rooms.find((r) => r.id === roomId);
+    return roomId === undefined ? undefined : this.siteIndex.get(siteId)?.rooms.get(roomId);
   }
 
   zone(siteId: string, zoneId: string): ZoneConfig | undefined {
-    return this.site(siteId)?.zones.find((z) => z.id === zoneId);
+    return this.siteIndex.get(siteId)?.zones.get(zoneId);
   }
 
   station(stationId: string): { site: SiteConfig; station: StationConfig } | undefined {
@@ -102,7 +136,7 @@ export class OfficeDirectory {
     if (!site) throw new Error(`unknown site ${siteId}`);
     const zoneChain = zoneId ? this.zone(siteId, zoneId)?.chain : undefined;
     const chainId = zoneChain ?? site.defaultChain;
-    const chain = site.chains.find((c) => c.id === chainId);
+    const chain = this.chain(siteId, chainId);
     if (!chain) throw new Error(`unknown chain ${chainId}`);
     return chain;
   }
@@ -110,7 +144,7 @@ export class OfficeDirectory {
   /** The chain for technical alarms: the site's own, else security contacts and above. */
   technicalChainFor(siteId: string): ChainConfig {
     const site = this.site(siteId);
-    const chain = site?.technicalChain ? site.chains.find((c) => c.id === site.technicalChain) : undefined;
+    const chain = site?.technicalChain ? this.chain(siteId, site.technicalChain) : undefined;
     return chain ?? DEFAULT_TECHNICAL_CHAIN;
   }
 
