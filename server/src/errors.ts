@@ -27,6 +27,8 @@ export const errorCatalogue = {
   TRYGG_SRV_INCIDENT_TRANSITION: { status: 409, message: 'incident report %s cannot go from %s to %s' },
   TRYGG_SRV_INCIDENT_LOCKED: { status: 409, message: 'incident report %s can no longer be changed: %s' },
   TRYGG_SRV_INCIDENT_INCOMPLETE: { status: 409, message: 'incident report %s cannot be reviewed without %s' },
+  // Roles that hold (issue 10).
+  TRYGG_SRV_IMPORT_FORBIDDEN: { status: 403, message: 'this import changes what you may not change: %s' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -34,7 +34,8 @@ async function start(dataDir: string, logger: Logger = pino({ level: 'silent' })
   });
 }
 
-async function login(app: FastifyInstance, username = 'manager'): Promise<string> {
+// Notifiers are installation-wide settings: an administrator's to import.
+async function login(app: FastifyInstance, username = 'admin'): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: 'trygg-demo' } });
   expect(res.statusCode).toBe(200);
   const c = res.cookies.find((x) => x.name === 'trygg_session')!;

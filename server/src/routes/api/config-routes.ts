@@ -3,6 +3,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { hashPassword } from '../../auth/password';
 import type { SessionService } from '../../auth/sessions';
 import { ConfigError, type ConfigService } from '../../config-admin/config-service';
+import { exportFor, isWholeInstallationImporter, planImport } from '../../config-admin/config-transfer';
 import type { OfficeDirectory } from '../../config/office-directory';
 import type { Role, SiteConfig, UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
@@ -57,30 +58,37 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
   // The whole configuration may be imported as YAML (the file format) as well as JSON.
   app.addContentTypeParser(['application/yaml', 'text/yaml'], { parseAs: 'string', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
-  const managesEverything = (user: UserConfig) => user.role === 'admin' || directory.allSites().every((s) => directory.userMayAccessSite(user, s.id));
   const actorOf = (user: UserConfig) => `user:${user.username}`;
 
+  // Export: an administrator's is the whole installation, anyone else's their own sites and the
+  // users they manage; never a password hash, PIN or secret (config-admin/config-transfer.ts).
   app.get('/api/v1/config', { preHandler: manager }, async (request, reply) => {
-    const user = currentUser(request);
-    if (!managesEverything(user)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['export the configuration of sites you do not manage']);
+    const exported = exportFor(currentUser(request), config.current());
     const format = (request.query as { format?: string }).format;
-    if (format === 'yaml') return reply.type('application/yaml; charset=utf-8').send(stringifyYaml(config.current()));
-    return config.current();
+    if (format === 'yaml') return reply.type('application/yaml; charset=utf-8').send(stringifyYaml(exported));
+    return exported;
   });
 
+  // Import: only what the importer may change; stored secrets are kept, none can be set.
   app.put('/api/v1/config', { preHandler: manager, bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
     const user = currentUser(request);
-    if (!managesEverything(user)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['import a configuration of sites you do not manage']);
-    let candidate: unknown = request.body;
-    if (typeof candidate === 'string') {
+    let input: unknown = request.body;
+    if (typeof input === 'string') {
       try {
-        candidate = parseYaml(candidate, { maxAliasCount: 100 });
+        input = parseYaml(input, { maxAliasCount: 100 });
       } catch (err) {
         return rejected(reply, new ConfigError('import', [`not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`]));
       }
     }
+    const plan = planImport(user, input, config.current());
+    if (plan.forbidden.length > 0) {
+      request.log.warn({ username: user.username, role: user.role, problems: plan.forbidden.slice(0, 20) }, 'configuration import refused');
+      const e = new TryggError('TRYGG_SRV_IMPORT_FORBIDDEN', [plan.forbidden.slice(0, 3).join('; ')]);
+      return reply.code(403).send({ code: e.code, message: e.message, problems: plan.forbidden });
+    }
     try {
-      const { version } = config.replaceWhole(candidate, actorOf(user), 'imported whole configuration');
+      const whole = isWholeInstallationImporter(user);
+      const { version } = config.replaceWhole(plan.candidate, actorOf(user), whole ? 'imported whole configuration' : `imported sites ${user.sites.join(', ')}`);
       return { version };
     } catch (err) {
       return rejected(reply, err);
