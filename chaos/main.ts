@@ -8,7 +8,7 @@
  * duplicated or never settled, 2 for a usage or set-up error.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/support/free-port';
 import { ConsoleWatch } from './console-watch';
@@ -151,7 +151,9 @@ async function run(options: ChaosOptions): Promise<number> {
     const phaseFrom = Date.now();
     for (const p of processes) p.resetUpTime();
     load.start(options.rate);
+    const loads: number[] = [loadavg()[0]!];
     const progress = setInterval(() => {
+      loads.push(loadavg()[0]!);
       const c = load.presses.filter(counts).length;
       say(`  ${((Date.now() - phaseFrom) / 1000).toFixed(0)} s: faults ${scheduler.faults.length}/${options.faults}, presses ${load.presses.length} (counted ${c}), ${processes.map((p) => `${p.name} ${p.state}`).join(', ')}`);
     }, 30_000);
@@ -189,7 +191,7 @@ async function run(options: ChaosOptions): Promise<number> {
     const stored = readStoredState(join(dir, 'server', 'trygg.db'));
     const result = tally(load.presses, stored, consoles.map((c) => ({ stationId: c.stationId, popups: c.popups })), sink.received, { from: phaseFrom, to: phaseTo });
     const facts: RunFacts = {
-      seed: options.seed, startedAt, faultPhase: { from: phaseFrom, to: phaseTo }, settledAfterMs, settled,
+      seed: options.seed, startedAt, meanLoad: loads.reduce((a, b) => a + b, 0) / loads.length, faultPhase: { from: phaseFrom, to: phaseTo }, settledAfterMs, settled,
       faults: scheduler.faults,
       processes: processes.map((p) => ({ name: p.name, starts: p.starts, crashes: p.crashes.length, uncleanStops: p.uncleanStops.length, upShare: upShare[p.name]! })),
       drivers: drivers.map((d) => ({ transport: d.transport, figures: d.figures() })),

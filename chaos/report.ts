@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Fault } from './fault-scheduler';
 import { CONFIRMATION } from './press-record';
 import type { Transport } from './options';
@@ -6,6 +7,8 @@ import { percentile, type Tally } from './tally';
 export interface RunFacts {
   seed: number;
   startedAt: number;
+  /** Mean 1-minute load average of the machine during the fault phase (it has 2 cores in CI). */
+  meanLoad: number;
   faultPhase: { from: number; to: number };
   settledAfterMs: number;
   settled: boolean;
@@ -24,7 +27,7 @@ const at = (facts: RunFacts, t: number) => `+${((t - facts.startedAt) / 1000).to
 export function formatReport(facts: RunFacts, result: Tally): string[] {
   const lines: string[] = [];
   const minutes = (facts.faultPhase.to - facts.faultPhase.from) / 60_000;
-  lines.push(`chaos: seed ${facts.seed}, fault phase ${minutes.toFixed(1)} min, settled ${facts.settled ? 'in' : 'NOT within'} ${(facts.settledAfterMs / 1000).toFixed(1)} s`);
+  lines.push(`chaos: seed ${facts.seed}, fault phase ${minutes.toFixed(1)} min, settled ${facts.settled ? 'in' : 'NOT within'} ${(facts.settledAfterMs / 1000).toFixed(1)} s, machine load ${facts.meanLoad.toFixed(1)} on ${availableParallelism()} cores`);
 
   const byKind = new Map<string, number>();
   for (const f of facts.faults) {
