@@ -39,7 +39,9 @@ export const api = {
   configHistory: () => request<{ versions: ConfigVersion[] }>('GET', '/api/v1/config/history'),
 
   devices: () => request<{ devices: DeviceStatus[] }>('GET', '/api/v1/devices'),
-  alarms: (limit = 200) => request<{ alarms: AlarmResource[] }>('GET', `/api/v1/alarms?limit=${limit}`),
+  /** One history page, newest first; `before` is the `next` of the page above it. */
+  alarms: (limit = 200, before?: string) =>
+    request<{ alarms: AlarmResource[]; next?: string }>('GET', `/api/v1/alarms?limit=${limit}${before ? `&before=${enc(before)}` : ''}`),
   alarm: (id: string) => request<{ alarm: AlarmResource; timeline: TimelineEvent[]; sent?: SentItem[] }>('GET', `/api/v1/alarms/${enc(id)}`),
   coverage: () => request<{ rooms: CoverageRoom[] }>('GET', '/api/v1/coverage'),
 

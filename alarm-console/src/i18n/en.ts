@@ -203,6 +203,7 @@ export const en: Record<keyof typeof nb, string> = {
   'history.medianAck': 'Median time to acknowledge',
   'history.medianAckDrill': 'Median time to acknowledge (drills)',
   'history.empty': 'No alarms yet.',
+  'history.older': 'Show older alarms',
   'history.raised': 'Raised',
   'history.kind': 'Kind',
   'history.place': 'Place',

@@ -201,6 +201,7 @@ export const nb = {
   'history.medianAck': 'Median tid til kvittering',
   'history.medianAckDrill': 'Median tid til kvittering (øvelser)',
   'history.empty': 'Ingen alarmer ennå.',
+  'history.older': 'Vis eldre alarmer',
   'history.raised': 'Utløst',
   'history.kind': 'Type',
   'history.place': 'Sted',

@@ -359,6 +359,52 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(ids(await store.openAlarmsRoutedTo('backoffice'))).toEqual(['a2']);
         expect(await store.openAlarmsRoutedTo('manager-office')).toEqual([]);
       });
+
+      // History pages (issue 14): keyset pagination, served off the alarm thread where the backend can.
+      it('pages through the history newest first with a cursor: ties broken by id, nothing missed or repeated', async () => {
+        for (const [id, at] of [['h1', 1000], ['h2', 2000], ['h4', 2000], ['h3', 2000], ['h5', 3000], ['h6', 4000], ['h7', 4000]] as const) {
+          await raiseAlarm(id, T0 + at);
+        }
+        await command('h5', { type: 'resolve', actor: manager, outcome: 'test' }, T0 + 5000);
+        const all = ids(await store.listAlarms({ limit: 1000 }));
+        expect(all).toEqual(['h7', 'h6', 'h5', 'h4', 'h3', 'h2', 'h1']);
+
+        const paged: string[] = [];
+        let page = await store.readHistory({ limit: 3 });
+        for (;;) {
+          paged.push(...ids(page.alarms));
+          if (!page.next) break;
+          expect(page.alarms).toHaveLength(3);
+          page = await store.readHistory({ limit: 3, before: page.next });
+        }
+        expect(paged).toEqual(all);
+        // The same cursor through the in-thread list; a cursor between tied alarms continues with the lower id.
+        expect(ids(await store.listAlarms({ limit: 2, before: { raisedAt: T0 + 2000, id: 'h4' } }))).toEqual(['h3', 'h2']);
+        expect(ids((await store.readHistory({ state: 'open', limit: 10, before: { raisedAt: T0 + 4000, id: 'h7' } })).alarms))
+          .toEqual(['h6', 'h4', 'h3', 'h2', 'h1']);
+        expect((await store.readHistory({ siteIds: [] })).alarms).toEqual([]);
+        // A history page carries whole alarms, as stored.
+        const [h5] = (await store.readHistory({ state: 'resolved' })).alarms;
+        expect(h5).toEqual(await store.getAlarm('h5'));
+      });
+
+      it('routes an alarm to every station a step reached, and keeps them through changes that reach no new one and a reopen', async () => {
+        const many = Array.from({ length: 300 }, (_, i) => `st-${String(i).padStart(3, '0')}`);
+        const wide: DecideContext = {
+          now: T0,
+          resolveStep: (_alarm, step) => (step === 0 ? { stations: many, online: many } : { stations: ['reception', 'st-001'], online: ['reception', 'st-001'] }),
+        };
+        const o = origin('wide');
+        await store.recordDeviceEvent(deviceEvent('ev-wide', o.deviceId!), () => decide(null, { type: 'raise', origin: o }, wide));
+        await store.updateAlarm('wide', (alarm) => decide(alarm, { type: 'press', sourceEventId: 'ev-wide-2' }, { ...wide, now: T0 + 10 }));
+        await store.updateAlarm('wide', (alarm) => decide(alarm, { type: 'escalate' }, { ...wide, now: T0 + 31_000 }));
+        if (h.reopen) store = await h.reopen();
+        for (const station of [...many, 'reception']) expect(ids(await store.openAlarmsRoutedTo(station))).toEqual(['wide']);
+        expect(await store.openAlarmsRoutedTo('st-300')).toEqual([]);
+        expect((await store.getAlarm('wide'))?.routedStations).toHaveLength(301);
+        await store.updateAlarm('wide', (alarm) => decide(alarm, { type: 'resolve', actor: manager, outcome: 'test' }, { ...wide, now: T0 + 40_000 }));
+        expect(await store.openAlarmsRoutedTo('st-150')).toEqual([]);
+      });
     });
 
     describe('device and gateway liveness', () => {

@@ -37,6 +37,20 @@ export interface AlarmFilter {
   /** Undefined means every site. */
   siteIds?: string[];
   limit?: number;
+  /** Keyset pagination: only alarms strictly older than this one (newest first, id breaks ties). */
+  before?: AlarmCursor;
+}
+
+/** Where a history page ended: the last alarm's raisedAt and id. */
+export interface AlarmCursor {
+  raisedAt: number;
+  id: string;
+}
+
+export interface AlarmHistoryPage {
+  alarms: Alarm[];
+  /** The cursor for the next (older) page; absent on the last page. */
+  next?: AlarmCursor;
 }
 
 export interface DeviceSeen {
@@ -84,6 +98,11 @@ export interface Store {
   getAlarm(alarmId: string): Promise<Alarm | undefined>;
   alarmEvents(alarmId: string): Promise<StoredAlarmEvent[]>;
   listAlarms(filter: AlarmFilter): Promise<Alarm[]>;
+  /**
+   * The same list for people (history pages): may run off the thread that handles presses
+   * (SQLite: a read-only connection in a worker), so it never delays an alarm. Newest first.
+   */
+  readHistory(filter: AlarmFilter): Promise<AlarmHistoryPage>;
   /** Open alarms with a stored escalation deadline: what a restarted server must resume. */
   alarmsWithPendingSteps(): Promise<Alarm[]>;
   openAlarmsRoutedTo(stationId: string): Promise<Alarm[]>;

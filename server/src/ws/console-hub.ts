@@ -19,7 +19,27 @@ export interface ConsoleConnection {
    * not count as a responder online for presence-aware routing.
    */
   readonly passive?: boolean;
-  send(message: ConsoleServerMessage): void;
+  /**
+   * Writes the message. `frame`, when given, is the message already serialised (a pop-up to many
+   * consoles is serialised once, `frameOf`); the connection writes it as it is.
+   */
+  send(message: ConsoleServerMessage, frame?: ConsoleFrame): void;
+}
+
+/** A serialised console message, shared by every connection it goes to (a text WebSocket frame's payload). */
+export type ConsoleFrame = Buffer;
+
+/** Serialises a message once for any number of connections. */
+export function frameOf(message: ConsoleServerMessage): ConsoleFrame {
+  return Buffer.from(JSON.stringify(message), 'utf8');
+}
+
+/** A message and its frame, serialised on first use only (a fan-out to nobody costs nothing). */
+function lazyFrame(message: () => ConsoleServerMessage): { message: () => ConsoleServerMessage; frame: () => ConsoleFrame } {
+  let m: ConsoleServerMessage | undefined;
+  let f: ConsoleFrame | undefined;
+  const get = () => (m ??= message());
+  return { message: get, frame: () => (f ??= frameOf(get())) };
 }
 
 /** Console messages that a feature answers (evacuation roll call), not the alarm spine. */
@@ -61,7 +81,9 @@ export class ConsoleHub implements Presence {
   }
 
   isConnected(stationId: string): boolean {
-    return [...(this.byStation.get(stationId) ?? [])].some((c) => !c.passive);
+    const set = this.byStation.get(stationId);
+    if (set) for (const c of set) if (!c.passive) return true;
+    return false;
   }
 
   isOnline = (stationId: string): boolean => {
@@ -141,7 +163,7 @@ export class ConsoleHub implements Presence {
     const held: ConsoleServerMessage[] = [];
     let ready = false;
     const target = conn;
-    const gated: ConsoleConnection = { stationId: conn.stationId, user: conn.user, passive: conn.passive, send: (m) => (ready ? target.send(m) : held.push(m)) };
+    const gated: ConsoleConnection = { stationId: conn.stationId, user: conn.user, passive: conn.passive, send: (m, frame) => (ready ? target.send(m, frame) : held.push(m)) };
     this.gates.set(conn, gated);
     let set = this.byStation.get(conn.stationId);
     const firstResponder = !conn.passive && !this.isConnected(conn.stationId);
@@ -194,37 +216,48 @@ export class ConsoleHub implements Presence {
     this.metrics.consoleStationsOnline.set(this.onlineStations().length);
   }
 
-  /** Pops the alarm up on the given stations; returns how many connections it was written to. */
+  /**
+   * Pops the alarm up on the given stations; returns how many connections it was written to.
+   * The pop-up is built and serialised once, whatever the number of consoles: per connection
+   * there is only the "already shown?" check and the write.
+   */
   popup(alarm: Alarm, stations: string[]): number {
     let sent = 0;
-    for (const station of stations) for (const conn of this.byStation.get(station) ?? []) if (this.show(conn, alarm)) sent++;
+    const popup = this.popupFrame(alarm);
+    for (const station of stations) for (const conn of this.byStation.get(station) ?? []) if (this.show(conn, alarm, popup)) sent++;
     return sent;
   }
 
   update(alarm: Alarm): void {
-    const view = toConsoleAlarm(alarm, this.directory);
+    const view = lazyFrame(() => ({ type: 'update', alarm: toConsoleAlarm(alarm, this.directory) }));
+    const popup = this.popupFrame(alarm);
     this.forRouted(alarm, (conn) => {
-      if (this.shown.get(conn)?.has(alarm.id)) conn.send({ type: 'update', alarm: view });
-      else this.show(conn, alarm);
+      if (this.shown.get(conn)?.has(alarm.id)) conn.send(view.message(), view.frame());
+      else this.show(conn, alarm, popup);
     });
   }
 
   clear(alarm: Alarm): void {
+    const clear = lazyFrame(() => ({ type: 'clear', alarmId: alarm.id, state: alarm.state }));
     this.forRouted(alarm, (conn) => {
       this.shown.get(conn)?.delete(alarm.id);
-      conn.send({ type: 'clear', alarmId: alarm.id, state: alarm.state });
+      conn.send(clear.message(), clear.frame());
     });
+  }
+
+  private popupFrame(alarm: Alarm) {
+    return lazyFrame(() => ({ type: 'popup', alarm: toConsoleAlarm(alarm, this.directory) }));
   }
 
   private forRouted(alarm: Alarm, fn: (conn: ConsoleConnection) => void): void {
     for (const station of alarm.routedStations) for (const conn of this.byStation.get(station) ?? []) if (!conn.passive) fn(conn);
   }
 
-  private show(conn: ConsoleConnection, alarm: Alarm): boolean {
+  private show(conn: ConsoleConnection, alarm: Alarm, popup: ReturnType<ConsoleHub['popupFrame']>): boolean {
     const shown = this.shown.get(conn);
     if (conn.passive || !shown || shown.has(alarm.id)) return false;
     shown.add(alarm.id);
-    conn.send({ type: 'popup', alarm: toConsoleAlarm(alarm, this.directory) });
+    conn.send(popup.message(), popup.frame());
     return true;
   }
 }

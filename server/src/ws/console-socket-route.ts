@@ -9,7 +9,7 @@ import { TryggError } from '../errors';
 import type { Metrics } from '../metrics/metrics';
 import { maySeeAlarm } from '../routes/api/alarm-routes';
 import type { Store } from '../store/store';
-import type { ConsoleConnection, ConsoleHub } from './console-hub';
+import type { ConsoleConnection, ConsoleFrame, ConsoleHub } from './console-hub';
 
 const validateClientMessage = createAjv().compile<ConsoleClientMessage>(consoleClientMessageSchema);
 export const CONSOLE_MAX_MESSAGE_BYTES = 16 * 1024;
@@ -46,8 +46,9 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
     const log = request.log.child({ username: user.username });
     let connection: ConsoleConnection | undefined;
     let alive = true;
-    const send = (message: ConsoleServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    const send = (message: ConsoleServerMessage, frame?: ConsoleFrame) => {
+      // A shared frame (fan-out) is written as it is: no serialising per console.
+      if (socket.readyState === socket.OPEN) socket.send(frame ?? JSON.stringify(message), { binary: false });
     };
     const fail = (code: string, message: string) => {
       metrics.eventsRejected.inc({ reason: 'console-message' });

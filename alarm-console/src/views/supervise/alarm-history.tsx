@@ -10,14 +10,28 @@ import { median, responseTimes, timeToAcknowledge } from '../../state/response-t
 import { routeHref } from '../../state/route';
 import { ErrorNotice, Loading } from '../parts/form';
 import { usePoll } from '../parts/hooks';
+import { useState } from 'preact/hooks';
 
 const HISTORY_LIMIT = 200;
 const ms = (v: number | null) => (v === null ? '–' : formatDuration(v));
 
 export function AlarmHistoryPage(props: { session: AppSession }) {
   const app = useObservable(props.session.state);
-  const alarms = usePoll(() => api.alarms(HISTORY_LIMIT).then((r) => r.alarms), 10_000);
-  const list = [...(alarms.data ?? [])].sort((a, b) => Date.parse(b.raisedAt) - Date.parse(a.raisedAt));
+  // The newest page is polled; older pages are fetched once, on request, with the server's cursor.
+  const alarms = usePoll(() => api.alarms(HISTORY_LIMIT), 10_000);
+  const [older, setOlder] = useState<{ alarms: AlarmResource[]; next?: string } | null>(null);
+  const [olderError, setOlderError] = useState<unknown>(null);
+  const next = older ? older.next : alarms.data?.next;
+  const loadOlder = () => {
+    if (!next) return;
+    api.alarms(HISTORY_LIMIT, next).then(
+      (page) => { setOlder({ alarms: [...(older?.alarms ?? []), ...page.alarms], next: page.next }); setOlderError(null); },
+      (err: unknown) => setOlderError(err),
+    );
+  };
+  const seen = new Set((alarms.data?.alarms ?? []).map((a) => a.id));
+  const list = [...(alarms.data?.alarms ?? []), ...(older?.alarms ?? []).filter((a) => !seen.has(a.id))]
+    .sort((a, b) => Date.parse(b.raisedAt) - Date.parse(a.raisedAt));
   const tz = (a: AlarmResource) => app.sites.find((s) => s.id === a.siteId)?.timezone;
   const acks = list.filter((a) => !a.drill && a.kind !== 'technical').map(timeToAcknowledge).filter((v): v is number => v !== null);
   const drillAcks = list.filter((a) => a.drill).map(timeToAcknowledge).filter((v): v is number => v !== null);
@@ -60,6 +74,8 @@ export function AlarmHistoryPage(props: { session: AppSession }) {
           </table>
         </div>
       )}
+      <ErrorNotice error={olderError} onRetry={loadOlder} />
+      {next && <p><button type="button" class="secondary" onClick={loadOlder}>{t('history.older')}</button></p>}
     </section>
   );
 }

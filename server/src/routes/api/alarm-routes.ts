@@ -10,6 +10,7 @@ import { TryggError } from '../../errors';
 import type { Store } from '../../store/store';
 import type { StoredNotification } from '../../notify/notification-store';
 import { currentUser, requireUser } from '../request-user';
+import { ALARM_CURSOR_PATTERN, formatAlarmCursor, parseAlarmCursor } from './alarm-cursor';
 
 const idParams = {
   type: 'object', required: ['id'], additionalProperties: false,
@@ -40,20 +41,29 @@ export async function alarmRoutes(app: FastifyInstance, opts: {
     return alarm;
   };
 
-  app.get<{ Querystring: { state?: string; limit?: number } }>('/api/v1/alarms', {
+  // History: newest first, a page at a time (`next` is the `before` of the following page). Read
+  // through store.readHistory, which keeps the query off the thread that handles presses.
+  app.get<{ Querystring: { state?: string; limit?: number; before?: string } }>('/api/v1/alarms', {
     preHandler: responder,
     schema: {
       querystring: {
         type: 'object', additionalProperties: false,
-        properties: { state: { enum: ['open', ...ALARM_STATES] }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+        properties: {
+          state: { enum: ['open', ...ALARM_STATES] }, limit: { type: 'integer', minimum: 1, maximum: 1000 },
+          before: { type: 'string', pattern: ALARM_CURSOR_PATTERN },
+        },
       },
     },
   }, async (request) => {
     const user = currentUser(request);
-    const list = await store.listAlarms({
+    const page = await store.readHistory({
       state: request.query.state as 'open' | undefined, limit: request.query.limit ?? 100,
+      ...(request.query.before ? { before: parseAlarmCursor(request.query.before) } : {}),
     });
-    return { alarms: list.filter((a) => maySeeAlarm(directory, user, a)).map((a) => toAlarmResource(a, directory)) };
+    return {
+      alarms: page.alarms.filter((a) => maySeeAlarm(directory, user, a)).map((a) => toAlarmResource(a, directory)),
+      ...(page.next ? { next: formatAlarmCursor(page.next) } : {}),
+    };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', { preHandler: responder, schema: { params: idParams } }, async (request) => {

@@ -189,6 +189,30 @@ describe('REST API on the in-process server', () => {
       expect(cancelled.json()).toMatchObject({ alarm: { id, state: 'cancelled' } });
     });
 
+    it('history pages: `next` of a page is the `before` of the following one, every alarm once, newest first; a bad cursor is 400', async () => {
+      for (const device of ['interview-1', 'interview-2', 'interview-3']) {
+        const id = await press(running, device);
+        await app.inject({ method: 'POST', url: `/api/v1/alarms/${id}/cancel`, headers: { cookie: manager } });
+      }
+      const everything = (await app.inject({ method: 'GET', url: '/api/v1/alarms?limit=1000', headers: { cookie: kollega } })).json() as { alarms: { id: string; raisedAt: string }[]; next?: string };
+      expect(everything.next).toBeUndefined();
+      expect(everything.alarms.length).toBeGreaterThanOrEqual(3);
+      const paged: string[] = [];
+      let url = '/api/v1/alarms?limit=2';
+      for (;;) {
+        const page = (await app.inject({ method: 'GET', url, headers: { cookie: kollega } })).json() as { alarms: { id: string }[]; next?: string };
+        paged.push(...page.alarms.map((a) => a.id));
+        if (!page.next) break;
+        url = `/api/v1/alarms?limit=2&before=${encodeURIComponent(page.next)}`;
+      }
+      expect(paged).toEqual(everything.alarms.map((a) => a.id));
+      const times = everything.alarms.map((a) => Date.parse(a.raisedAt));
+      expect(times).toEqual([...times].sort((x, y) => y - x));
+      for (const bad of ['yesterday', '12_UPPER', "1_x'%20OR%201=1", '_abc']) {
+        expectError(await app.inject({ method: 'GET', url: `/api/v1/alarms?before=${bad}`, headers: { cookie: kollega } }), 400);
+      }
+    });
+
     it('unknown id 404, malformed id 400, bogus state filter 400, bogus resolve outcome 400', async () => {
       const id = await press(running, 'reception-desk');
       expectError(await app.inject({ method: 'GET', url: '/api/v1/alarms/00000000-0000-4000-8000-000000000000', headers: { cookie: kollega } }), 404, 'TRYGG_SRV_NOT_FOUND');

@@ -95,4 +95,18 @@ export const migrations: Migration[] = [
       CREATE INDEX device_events_unhandled ON device_events (received_at) WHERE handled_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'alarm history served by an index',
+    sql: `
+      -- History pages are keyset-paginated newest first (raised_at DESC, id DESC): these indexes
+      -- serve that ORDER BY without a sort, for all sites, one site, and one state, so a page
+      -- costs its own rows whatever the number of stored alarms. alarms_state_history replaces
+      -- alarms_state (same leading columns).
+      CREATE INDEX alarms_history ON alarms (raised_at, id);
+      CREATE INDEX alarms_site_history ON alarms (site_id, raised_at, id);
+      CREATE INDEX alarms_state_history ON alarms (state, raised_at, id);
+      DROP INDEX alarms_state;
+    `,
+  },
 ];

@@ -4,8 +4,10 @@ import Database from 'better-sqlite3';
 import type { Alarm, Decision } from '../../alarm/alarm-types';
 import { OPEN_ALARM_STATES } from '@trygg/protocol';
 import type {
-  AlarmFilter, DeviceEventOutcome, DeviceEventRecord, DeviceSeen, GatewayStatusRecord, SessionRecord, Store, StoredAlarmEvent,
+  AlarmFilter, AlarmHistoryPage, DeviceEventOutcome, DeviceEventRecord, DeviceSeen, GatewayStatusRecord, SessionRecord, Store, StoredAlarmEvent,
 } from '../store';
+import { alarmHistoryQuery } from './alarm-history-sql';
+import { HistoryReader } from './history-reader';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
 
@@ -21,6 +23,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statusDb: Database.Database;
   private readonly stmt;
+  /** History pages off the alarm thread (none for an in-memory database: a worker cannot see it). */
+  private readonly history?: HistoryReader;
 
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -38,6 +42,7 @@ export class SqliteStore implements Store {
     this.statusDb = file === ':memory:' ? this.db : new Database(file);
     this.statusDb.pragma('synchronous = NORMAL');
     this.statusDb.pragma('busy_timeout = 5000');
+    if (file !== ':memory:') this.history = new HistoryReader(file);
     this.stmt = {
       findEvent: this.db.prepare<[string], { alarm_id: string | null }>('SELECT alarm_id FROM device_events WHERE event_id = ?'),
       insertEvent: this.db.prepare(`INSERT INTO device_events (event_id, site_id, gateway_id, device_id, kind, seq, at, received_at, alarm_id, claimed, pending_detail)
@@ -81,9 +86,11 @@ export class SqliteStore implements Store {
     return this.db.transaction((): DeviceEventOutcome => {
       const known = this.stmt.findEvent.get(event.eventId);
       if (known) return { duplicate: true, alarmId: known.alarm_id ?? undefined };
-      const open = this.stmt.openForDevice.get(event.siteId, event.deviceId);
-      const decision = decide(open ? parseAlarm(open.data) : undefined);
-      if (decision) this.writeDecision(decision);
+      const row = this.stmt.openForDevice.get(event.siteId, event.deviceId);
+      const open = row ? parseAlarm(row.data) : undefined;
+      const routed = routesOf(open);
+      const decision = decide(open);
+      if (decision) this.writeDecision(decision, routed);
       this.stmt.insertEvent.run({
         eventId: event.eventId, siteId: event.siteId, gatewayId: event.gatewayId, deviceId: event.deviceId, kind: event.kind, seq: event.seq,
         at: event.at, receivedAt: event.receivedAt, alarmId: decision?.alarm.id ?? null, claimed: event.claimed ? 1 : 0,
@@ -96,8 +103,9 @@ export class SqliteStore implements Store {
   async recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null): Promise<Decision | null> {
     return this.db.transaction((): Decision | null => {
       const open = dedupeKey === undefined ? undefined : this.openByKey(siteId, dedupeKey);
+      const routed = routesOf(open);
       const decision = decide(open);
-      if (decision) this.writeDecision(decision);
+      if (decision) this.writeDecision(decision, routed);
       return decision;
     }).immediate();
   }
@@ -128,13 +136,20 @@ export class SqliteStore implements Store {
     return this.db.transaction((): Decision | undefined => {
       const row = this.stmt.getAlarm.get(alarmId);
       if (!row) return undefined;
-      const decision = decide(parseAlarm(row.data));
-      this.writeDecision(decision);
+      const alarm = parseAlarm(row.data);
+      const routed = routesOf(alarm);
+      const decision = decide(alarm);
+      this.writeDecision(decision, routed);
       return decision;
     }).immediate();
   }
 
-  private writeDecision({ alarm, events }: Decision): void {
+  /**
+   * Route rows are written only for stations the alarm had not reached before (`previous`): a
+   * step to 500 consoles writes 500 rows once, and an acknowledge or a later step writes none
+   * for stations already there (it used to re-insert every one, ignored, in each transaction).
+   */
+  private writeDecision({ alarm, events }: Decision, previous: { id: string; stations: Set<string> } | undefined): void {
     if (events.length === 0) return;
     const firstSeq = alarm.version - events.length + 1;
     this.stmt.upsertAlarm.run({
@@ -143,7 +158,8 @@ export class SqliteStore implements Store {
       data: JSON.stringify(alarm),
     });
     events.forEach((event, i) => this.stmt.insertAlarmEvent.run(alarm.id, firstSeq + i, event.type, event.at, JSON.stringify(event)));
-    for (const station of alarm.routedStations) this.stmt.insertRoute.run(alarm.id, station);
+    const known = previous?.id === alarm.id ? previous.stations : undefined;
+    for (const station of alarm.routedStations) if (!known?.has(station)) this.stmt.insertRoute.run(alarm.id, station);
   }
 
   async getAlarm(alarmId: string): Promise<Alarm | undefined> {
@@ -156,18 +172,18 @@ export class SqliteStore implements Store {
   }
 
   async listAlarms(filter: AlarmFilter): Promise<Alarm[]> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (filter.state === 'open') where.push(`state IN (${OPEN_STATES_SQL})`);
-    else if (filter.state) { where.push('state = ?'); params.push(filter.state); }
-    if (filter.siteIds) {
-      if (filter.siteIds.length === 0) return [];
-      where.push(`site_id IN (${filter.siteIds.map(() => '?').join(', ')})`);
-      params.push(...filter.siteIds);
-    }
-    const sql = `SELECT data FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ?`;
-    params.push(Math.min(filter.limit ?? 100, 1000));
-    return (this.db.prepare(sql).all(...params) as { data: string }[]).map((r) => parseAlarm(r.data));
+    const query = alarmHistoryQuery(filter);
+    if (!query) return [];
+    return (this.db.prepare(query.sql).all(...query.params) as { data: string }[]).map((r) => parseAlarm(r.data));
+  }
+
+  async readHistory(filter: AlarmFilter): Promise<AlarmHistoryPage> {
+    const query = alarmHistoryQuery(filter);
+    if (!query) return { alarms: [] };
+    const alarms = this.history ? await this.history.query<Alarm>(query.sql, query.params, 'data') : await this.listAlarms(filter);
+    const limit = query.params[query.params.length - 1] as number;
+    const last = alarms[alarms.length - 1];
+    return { alarms, ...(alarms.length === limit && last ? { next: { raisedAt: last.raisedAt, id: last.id } } : {}) };
   }
 
   async alarmsWithPendingSteps(): Promise<Alarm[]> {
@@ -227,9 +243,15 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.history?.close();
     if (this.statusDb !== this.db) this.statusDb.close();
     this.db.close();
   }
+}
+
+/** The stations an alarm was routed to before a decision (copied: `decide` must not be able to change it). */
+function routesOf(alarm: Alarm | undefined): { id: string; stations: Set<string> } | undefined {
+  return alarm ? { id: alarm.id, stations: new Set(alarm.routedStations) } : undefined;
 }
 
 function parseAlarm(data: string): Alarm {
