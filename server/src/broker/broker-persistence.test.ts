@@ -94,4 +94,23 @@ describe('broker persistence directory', () => {
     expect(queued.map((p) => [p.topic, Buffer.from(p.payload).toString()])).toEqual([[packet.topic, 'press']]);
     await second.close();
   });
+
+  it('a retained-message lookup that races the close at shutdown is reported, not an unheard error', async () => {
+    const dir = join(root, 'shutdown-race');
+    const errors: string[] = [];
+    const store = await openBrokerPersistence(dir, { onStreamError: (_err, stream) => errors.push(stream) });
+    await store.persistence.setup({ id: 'broker-a', counter: 0 });
+    for (let i = 0; i < 50; i++) {
+      await (store.persistence.storeRetained as (p: unknown) => Promise<void>)({ cmd: 'publish', topic: `trygg/v1/sites/oslo/gateways/gw-${i}/directory`, payload: Buffer.from('{}'), qos: 1, retain: true });
+    }
+    await store.close();
+    // A SUBSCRIBE that arrives as the broker shuts down: its retained lookup meets a closed database.
+    const stream = (store.persistence.createRetainedStreamCombi as (p: string[]) => NodeJS.ReadableStream)(['trygg/v1/sites/oslo/gateways/+/directory']);
+    await new Promise<void>((resolve) => {
+      stream.on('error', () => resolve());
+      stream.on('end', () => resolve());
+      stream.resume();
+    });
+    expect(errors.every((e) => e === 'createRetainedStreamCombi')).toBe(true);
+  });
 });

@@ -23,6 +23,12 @@ export interface BrokerPersistenceOptions {
    * like the SQLite stores (synchronous=FULL). Off, it survives a process crash only.
    */
   sync?: boolean;
+  /**
+   * A read stream of the persistence failed (a retained-message or will lookup racing the
+   * database's close at shutdown, a read error). aedes does not listen for these; unheard, the
+   * error event would end the server.
+   */
+  onStreamError?: (err: Error, stream: string) => void;
 }
 
 type Options = Record<string, unknown> | undefined;
@@ -105,6 +111,23 @@ function keepOrder(persistence: LevelPersistence): LevelPersistence {
   return persistence;
 }
 
+type StreamMethod = (...args: unknown[]) => NodeJS.ReadableStream;
+
+/** Every stream the persistence hands aedes gets an error listener (see onStreamError). */
+function guardStreams(persistence: LevelPersistence, onError: (err: Error, stream: string) => void): LevelPersistence {
+  const target = persistence as unknown as Record<string, StreamMethod>;
+  for (const name of ['createRetainedStreamCombi', 'createRetainedStream', 'outgoingStream', 'streamWill', 'getClientList']) {
+    const original = target[name]?.bind(persistence);
+    if (!original) continue;
+    target[name] = (...args) => {
+      const stream = original(...args);
+      stream.on('error', (err: Error) => onError(err, name));
+      return stream;
+    };
+  }
+  return persistence;
+}
+
 /** Opens (creating if needed) the broker database in `dir`; a held LOCK is a clear start-up error. */
 export async function openBrokerPersistence(dir: string, opts: BrokerPersistenceOptions = {}): Promise<BrokerPersistence> {
   await mkdir(dir, { recursive: true });
@@ -118,7 +141,7 @@ export async function openBrokerPersistence(dir: string, opts: BrokerPersistence
     if (cause?.code === 'LEVEL_LOCKED') throw new TryggError('TRYGG_SRV_BROKER_STORE_LOCKED', [dir], { cause: err });
     throw new TryggError('TRYGG_SRV_BROKER_STORE_UNAVAILABLE', [dir, cause?.message ?? (err as Error).message], { cause: err });
   }
-  const persistence = keepOrder(aedesPersistenceLevel(db));
+  const persistence = guardStreams(keepOrder(aedesPersistenceLevel(db)), opts.onStreamError ?? (() => undefined));
   let closing: Promise<void> | undefined;
   return {
     persistence,

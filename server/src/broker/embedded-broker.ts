@@ -90,7 +90,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   };
 
   const stored: BrokerPersistence | undefined = opts.persistenceDir
-    ? await openBrokerPersistence(opts.persistenceDir, { sync: opts.persistenceSync })
+    ? await openBrokerPersistence(opts.persistenceDir, {
+      sync: opts.persistenceSync,
+      onStreamError: (err, stream) => logger.warn({ err: err.message, stream }, 'broker persistence read failed'),
+    })
     : undefined;
   let aedes: Aedes | undefined;
   const gate = opts.gateDevices === false ? undefined : new ConsumerGate<Client>({
