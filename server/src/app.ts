@@ -12,6 +12,7 @@ import type { EmbeddedBroker } from './broker/embedded-broker';
 import { pickMqttSubprotocol, registerMqttWebSocketRoute } from './broker/mqtt-websocket';
 import type { OfficeDirectory } from './config/office-directory';
 import { TryggError } from './errors';
+import { enforceAccess, trackRoutes } from './auth/authorise-requests';
 import type { Metrics } from './metrics/metrics';
 import { alarmRoutes } from './routes/api/alarm-routes';
 import { configRoutes } from './routes/api/config-routes';
@@ -44,6 +45,8 @@ export interface AppDeps {
   consoleDir?: string;
   secureCookies?: boolean;
   consolePingIntervalMs?: number;
+  /** `TRYGG_METRICS_TOKEN`: `/metrics` and `/readyz` details need it as a bearer token; unset, loopback callers only. */
+  metricsToken?: string;
   /** REST routes of the running features (features/feature.ts). */
   featureRoutes?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -87,6 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: (error, request, reply) => reject(request, reply, 400, 'TRYGG_SRV_BAD_REQUEST', `bad request: ${error.code ?? 'invalid URL'}`),
   });
 
+  // Every route must have a rule in auth/route-access.ts, or the app does not build.
+  trackRoutes(app);
+
   app.setErrorHandler((error: FastifyError | TryggError, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) {
@@ -108,7 +114,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const { store, directory, sessions, alarms, hub, metrics } = deps;
-  await app.register(healthRoutes, { metrics, store, readiness: deps.readiness });
+  // One authorisation table, enforced before any body is read (auth/authorise-requests.ts).
+  enforceAccess(app, { sessions, directory, operator: { token: deps.metricsToken } });
+  await app.register(healthRoutes, { metrics, store, readiness: deps.readiness, operator: { token: deps.metricsToken }, sessions });
   await app.register(sessionRoutes, { sessions, secureCookies: deps.secureCookies ?? false });
   await app.register(alarmRoutes, { store, alarms, directory, sessions, sentFor: deps.sentFor });
   await app.register(directoryRoutes, { store, directory, sessions });

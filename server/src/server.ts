@@ -213,6 +213,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
       secureCookies: options.secureCookies,
+      metricsToken: (options.env ?? process.env).TRYGG_METRICS_TOKEN || undefined,
       featureRoutes: features.filter((f) => f.routes).map((f) => (app: FastifyInstance) => f.routes!(app, { ...featureContext, logger: logger.child({ component: f.name }) })),
     });
     cleanups.push(() => app.close());
