@@ -82,12 +82,14 @@ export class BannedClientsFeature implements Feature {
       const year = birthYearOf(e);
       return query.birthYear === undefined || year === undefined || year === query.birthYear;
     });
+    // Neutral outside the site: a ban that does not apply here is not revealed, not even as a
+    // match (another office's decision is that office's), so `match` equals `appliesHere`.
     const here = matches.filter((e) => appliesTo(e, siteId));
-    const result: CheckResult = { match: matches.length > 0, appliesHere: here.length > 0 };
+    const result: CheckResult = { match: here.length > 0, appliesHere: here.length > 0 };
     if (here.length > 0) result.until = new Date(Math.max(...here.map((e) => e.validTo))).toISOString();
     this.store!.audit({
       at: now, username: user.username, role: user.role, siteId, action: 'check', reason: reason.slice(0, 500),
-      entryId: matches.length > 0 ? (here.length > 0 ? here : matches).map((e) => e.id).join(',') : undefined, matched: result.match, appliesHere: result.appliesHere,
+      entryId: here.length > 0 ? here.map((e) => e.id).join(',') : undefined, matched: result.match, appliesHere: result.appliesHere,
     });
     logger.info({ username: user.username, siteId, matched: result.match, appliesHere: result.appliesHere }, 'banned clients register checked');
     return result;
@@ -123,6 +125,8 @@ export class BannedClientsFeature implements Feature {
     const { clock, logger } = this.need();
     const now = clock.now();
     const before = this.visible(user, id);
+    // An entry that also applies at offices not the user's is those offices' decision too.
+    if (!this.mayWrite(user, before.sites)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['change a ban that also applies at offices that are not yours']);
     this.validate(user, input, now);
     const entry: BannedClient = { ...before, ...fields(input), updatedBy: `user:${user.username}`, updatedAt: now };
     if (!this.store!.update(entry)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`entry ${id}`]);
@@ -135,7 +139,8 @@ export class BannedClientsFeature implements Feature {
   /** The decision was lifted: the entry is erased now. */
   remove(user: UserConfig, id: string): void {
     const { clock, logger } = this.need();
-    this.visible(user, id);
+    const entry = this.visible(user, id);
+    if (!this.mayWrite(user, entry.sites)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['erase a ban that also applies at offices that are not yours']);
     this.store!.remove(id);
     this.store!.audit({ at: clock.now(), username: user.username, role: user.role, action: 'delete', entryId: id });
     logger.info({ entryId: id, username: user.username }, 'banned client entry erased (decision lifted)');
@@ -152,6 +157,11 @@ export class BannedClientsFeature implements Feature {
 
   async settled(): Promise<void> {
     await this.timers?.idle();
+  }
+
+  /** Writing needs every office the entry applies to: `*` (every office) only for users of every site. */
+  mayWrite(user: UserConfig, sites: string[]): boolean {
+    return user.sites.includes('*') || sites.every((s) => s !== '*' && user.sites.includes(s));
   }
 
   mayManage(user: UserConfig, entry: Pick<BannedClient, 'sites'>): boolean {
@@ -194,8 +204,10 @@ export class BannedClientsFeature implements Feature {
     if (unknown.length > 0) problems.push(`unknown sites: ${unknown.join(', ')}`);
     if (input.sites.includes('*') && input.sites.length > 1) problems.push('sites: "*" stands alone');
     if (problems.length > 0) throw new TryggError('TRYGG_SRV_BAD_REQUEST', [problems.join('; ')]);
-    // The deciding office is one's own: an entry must apply to at least one site of its author.
-    if (!this.mayManage(user, input)) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['register a ban for none of your own sites']);
+    // The deciding office is one's own: an entry applies only at its author's sites (`*` only
+    // for users of every site), never at another office that did not decide it.
+    const foreign = input.sites.filter((s) => !this.mayWrite(user, [s]));
+    if (foreign.length > 0) throw new TryggError('TRYGG_SRV_FORBIDDEN', [`register a ban for offices that are not yours (${foreign.join(', ')})`]);
   }
 
   private need(): FeatureContext {

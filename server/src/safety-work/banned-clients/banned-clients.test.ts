@@ -80,13 +80,32 @@ describe('banned clients register', () => {
     expect((await audit()).json().audit.filter((a: { action: string }) => a.action === 'check')).toEqual([]);
   });
 
-  it('a ban applies at the offices it lists; elsewhere a match says it does not apply here', async () => {
+  it('a ban applies at the offices it lists; a check elsewhere answers exactly as for nobody, and its audit row names no entry', async () => {
     await create(entry());
     const north = await check('nordmottak', { name: 'Ola Hansen', reason: 'Brukar i mottaket' });
-    expect(north.json()).toMatchObject({ match: true, appliesHere: false });
-    expect(north.json().until).toBeUndefined();
-    await create(entry({ name: 'Kari Berg', birthYear: undefined, birthDate: '1975-03-04', sites: ['*'] }));
+    const nobody = await check('nordmottak', { name: 'Per Ingen', reason: 'Brukar i mottaket' });
+    expect(north.json()).toEqual(nobody.json());
+    expect(north.json()).toMatchObject({ match: false, appliesHere: false });
+    const rows = (await audit('admin')).json().audit as { action: string; siteId?: string; entryId?: string; matched?: boolean }[];
+    expect(rows.filter((a) => a.action === 'check' && a.siteId === 'nord').every((a) => a.entryId === undefined && a.matched === false)).toBe(true);
+    // Every office: registered by someone of every site (the all-sites administrator).
+    await create(entry({ name: 'Kari Berg', birthYear: undefined, birthDate: '1975-03-04', sites: ['*'] }), 'admin');
     expect((await check('nordmottak', { name: 'kari berg', birthYear: 1975, reason: 'Brukar i mottaket' })).json()).toMatchObject({ match: true, appliesHere: true });
+  });
+
+  it('site boundaries: one office cannot register a ban for all offices or another office, nor change or erase a shared one', async () => {
+    for (const sites of [['*'], ['nord'], ['demo', 'nord']]) {
+      const res = await create(entry({ sites }), 'manager');
+      expect(res.statusCode, JSON.stringify(sites)).toBe(403);
+      expect(res.json().message).toMatch(/offices that are not yours/);
+    }
+    expect(office.banned.count()).toBe(0);
+    const shared = (await create(entry({ sites: ['demo', 'nord'] }), 'admin')).json().entry.id as string;
+    const cookie = await login(office.app, 'tryggleik');
+    const edit = await office.app.inject({ method: 'PUT', url: `/api/v1/banned-clients/${shared}`, headers: { cookie }, payload: entry({ sites: ['demo'] }) });
+    expect(edit.statusCode).toBe(403);
+    expect((await office.app.inject({ method: 'DELETE', url: `/api/v1/banned-clients/${shared}`, headers: { cookie } })).statusCode).toBe(403);
+    expect(office.banned.count()).toBe(1);
   });
 
   it('an entry is erased when its decision ends', async () => {
@@ -111,14 +130,19 @@ describe('banned clients register', () => {
     // Another office's security contact does not see a ban that does not apply there.
     expect((await list('nordtrygg')).json().entries).toEqual([]);
 
-    const edited = await office.app.inject({
-      method: 'PUT', url: `/api/v1/banned-clients/${id}`, headers: { cookie: await login(office.app, 'tryggleik') }, payload: entry({ sites: ['demo', 'nord'] }),
+    // Extending a ban to another office is not one office's to decide; someone of both offices may.
+    const put = async (user: string) => office.app.inject({
+      method: 'PUT', url: `/api/v1/banned-clients/${id}`, headers: { cookie: await login(office.app, user) }, payload: entry({ sites: ['demo', 'nord'] }),
     });
-    expect(edited.json().entry).toMatchObject({ sites: ['demo', 'nord'], updatedBy: 'user:tryggleik' });
+    expect((await put('tryggleik')).statusCode).toBe(403);
+    expect((await list('nordtrygg')).json().entries).toEqual([]);
+    const edited = await put('admin');
+    expect(edited.json().entry).toMatchObject({ sites: ['demo', 'nord'], updatedBy: 'user:admin' });
     expect((await list('nordtrygg')).json().entries).toHaveLength(1);
 
     expect((await audit('tryggleik')).statusCode).toBe(403);
-    expect((await audit('manager')).json().audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['create', 'list', 'edit']));
+    expect((await audit('manager')).json().audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['create', 'list']));
+    expect((await audit('admin')).json().audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['create', 'list', 'edit']));
   });
 
   it('takes only the minimum identifying data', async () => {
