@@ -19,6 +19,18 @@ const retention = {
   type: 'object', additionalProperties: false,
   properties: { retentionDays: { type: 'integer', minimum: 30, maximum: 36500 } },
 } as const;
+/** `sites[].retention` (types.ts RetentionConfig); the lower bounds keep what an alarm's follow-up needs. */
+const siteRetention = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    alarmsDays: { type: 'integer', minimum: 30, maximum: 36500 },
+    positionsHours: { type: 'integer', minimum: 1, maximum: 8760 },
+    deviceEventsDays: { type: 'integer', minimum: 7, maximum: 36500 },
+    notificationsDays: { type: 'integer', minimum: 7, maximum: 36500 },
+    evacuationsDays: { type: 'integer', minimum: 7, maximum: 36500 },
+    visitsDays: { type: 'integer', minimum: 1, maximum: 36500 },
+  },
+} as const;
 const username = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } as const;
 /** Keyed PIN hash, `npx tsx server/src/lone-work/hash-pin.ts` (docs/lone-work.md). */
 const pinHash = { type: 'string', pattern: '^hmac-sha256\\$[0-9a-f]{8}\\$[A-Za-z0-9+/=]{8,64}\\$[A-Za-z0-9+/=]{43,44}$', maxLength: 200 } as const;
@@ -121,6 +133,7 @@ export const configSchema = {
           defaultChain: id,
           technicalChain: id,
           incidents: retention,
+          retention: siteRetention,
           meetings: {
             type: 'object', additionalProperties: false,
             properties: { chain: id, graceMinutes: { type: 'integer', minimum: 0, maximum: 240 } },
@@ -133,6 +146,7 @@ export const configSchema = {
               onSceneSeconds: { type: 'number', minimum: 0, maximum: 86400 },
             },
           },
+          neighbourAgreements: { type: 'array', items: id, uniqueItems: true, maxItems: 100 },
           noRespondersOnSite: {
             type: 'object', additionalProperties: false, required: ['neighbours'],
             properties: { neighbours: { type: 'array', items: id, uniqueItems: true }, external: { type: 'array', items: id, uniqueItems: true } },

@@ -165,11 +165,20 @@ export interface SiteConfig {
   meetings?: { chain?: string; graceMinutes?: number };
   /** Incident reports: personal fields are erased this many days after the report (default 1825). */
   incidents?: { retentionDays?: number };
+  /** How long this site's personal data is kept (privacy by default; defaults in retention/retention-policy.ts, docs/security.md). */
+  retention?: RetentionConfig;
   /**
    * Small-office profile: nobody on site can respond, so every chain starts, at once, with these
    * neighbouring sites' consoles and these external parties (e.g. the guards).
    */
   noRespondersOnSite?: { neighbours: string[]; external?: string[] };
+  /**
+   * Neighbour agreements: the sites this site agrees to exchange alarms with. A chain of site A
+   * may target site B's consoles (`{ site: B }`, `noRespondersOnSite.neighbours`) only when A
+   * lists B and B lists A: each office decides whether another office's alarms pop up on its
+   * consoles, and each sees the agreement in its own configuration.
+   */
+  neighbourAgreements?: string[];
   /** Floor plan images (a path under the console or a data: URL) by floor. */
   floorPlans?: { floor: string; image: string }[];
   /** Tiltakskort: what to do for each kind of alarm, shown in the pop-up. */
@@ -283,4 +292,23 @@ export interface TryggConfig {
   broker?: BrokerConfig;
   /** Supervision defaults for every site (a site may override). */
   supervision?: SupervisionConfig;
+}
+
+/**
+ * Retention per kind of data, per site. A daily job (server/src/retention/) deletes or erases
+ * what is older; open alarms, running evacuations and open visits are never touched.
+ */
+export interface RetentionConfig {
+  /** Closed alarms with their timeline, routes and device events, by close time. */
+  alarmsDays?: number;
+  /** Positions (latitude/longitude/room of a portable alarm) on a closed alarm, by close time. */
+  positionsHours?: number;
+  /** Device events (presses, heartbeats ...) not part of a kept alarm, by receive time. */
+  deviceEventsDays?: number;
+  /** Sent notifications: phone numbers, e-mail addresses, texts, delivery attempts. */
+  notificationsDays?: number;
+  /** Ended evacuations with their roll call. */
+  evacuationsDays?: number;
+  /** Finished check-in visits (lone work) with their log. */
+  visitsDays?: number;
 }

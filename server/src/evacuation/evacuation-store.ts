@@ -234,6 +234,48 @@ export class EvacuationStore {
     }))();
   }
 
+  /** Retention: deletes this site's evacuations ended before `endedBefore` with their roll call and deliveries; returns how many. */
+  purgeEnded(siteId: string, endedBefore: number): number {
+    return this.db.transaction((): number => {
+      const ids = (this.db.prepare("SELECT id FROM evacuations WHERE site_id = ? AND state = 'ended' AND ended_at < ?")
+        .all(siteId, endedBefore) as { id: string }[]).map((r) => r.id);
+      const children = ['evacuation_deliveries', 'evacuation_people'].map((t) => this.db.prepare(`DELETE FROM ${t} WHERE evacuation_id = ?`));
+      const row = this.db.prepare('DELETE FROM evacuations WHERE id = ?');
+      for (const id of ids) {
+        for (const st of children) st.run(id);
+        row.run(id);
+      }
+      return ids.length;
+    }).immediate();
+  }
+
+  /** A person's roll-call entries and the evacuations they started or ended: for the person's data export. */
+  personEntries(username: string): { rollCall: (EvacuationPerson & { evacuationId: string; startedAt: number })[]; startedOrEnded: string[] } {
+    const rows = this.db.prepare(`SELECT p.*, e.started_at FROM evacuation_people p JOIN evacuations e ON e.id = p.evacuation_id
+      WHERE p.username = ? ORDER BY e.started_at`).all(username) as (PersonRow & { started_at: number })[];
+    const rollCall = rows.map((r) => ({ ...toPerson(r), evacuationId: r.evacuation_id, startedAt: r.started_at }));
+    const startedOrEnded = (this.db.prepare('SELECT id FROM evacuations WHERE started_by = ? OR ended_by = ? ORDER BY started_at')
+      .all(`user:${username}`, `user:${username}`) as { id: string }[]).map((r) => r.id);
+    return { rollCall, startedOrEnded };
+  }
+
+  /**
+   * Person erasure: the roll call keeps the answer (the evacuation's statistics), not who gave it:
+   * username and name become the pseudonym, phone and e-mail are dropped. Returns the rows changed.
+   */
+  erasePerson(username: string, pseudonym: { username: string; name: string }): number {
+    return this.db.transaction((): number => {
+      let changed = this.db.prepare('UPDATE evacuation_people SET username = ?, name = ?, phone = NULL, email = NULL WHERE username = ?')
+        .run(pseudonym.username, pseudonym.name, username).changes;
+      changed += this.db.prepare('UPDATE evacuation_deliveries SET recipient_id = ? WHERE recipient_id = ?')
+        .run(`user:${pseudonym.username}`, `user:${username}`).changes;
+      for (const column of ['started_by', 'ended_by']) {
+        changed += this.db.prepare(`UPDATE evacuations SET ${column} = ? WHERE ${column} = ?`).run(`user:${pseudonym.username}`, `user:${username}`).changes;
+      }
+      return changed;
+    }).immediate();
+  }
+
   close(): void {
     this.db.close();
   }

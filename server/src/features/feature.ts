@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AlarmService } from '../alarm/alarm-service';
 import type { SessionService } from '../auth/sessions';
+import type { ConfigService } from '../config-admin/config-service';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { MqttIngest } from '../ingest/mqtt-ingest';
 import type { Metrics } from '../metrics/metrics';
@@ -25,6 +26,8 @@ export interface FeatureContext {
   notifications: Notifications;
   /** The SQLite file of this server (features open their own connection; see store/sqlite/migrate.ts). */
   dbFile: string;
+  /** Versioned configuration edits (a person's erasure removes the user through it); absent in some tests. */
+  config?: ConfigService;
 }
 
 /**

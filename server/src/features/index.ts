@@ -5,6 +5,7 @@ import { incidentsFeature } from '../incidents/incidents-feature';
 import { drillsFeature } from '../safety-work/drills/drills-feature';
 import { meetingsFeature } from '../safety-work/meetings/meetings-feature';
 import { bannedClientsFeature } from '../safety-work/banned-clients/banned-clients-feature';
+import { retentionFeature } from '../retention/retention-feature';
 import type { FeatureFactory } from './feature';
 
 /** Every feature the server runs, in start order. Adding one is adding a line here. */
@@ -16,4 +17,5 @@ export const featureFactories: FeatureFactory[] = [
   drillsFeature,
   meetingsFeature,
   bannedClientsFeature,
+  retentionFeature,
 ];

@@ -252,6 +252,56 @@ export class LoneWorkStore {
     return this.stmt.visitLog.all(id).map((r) => ({ at: r.at, type: r.type, actor: r.actor, ...(r.detail ? { detail: JSON.parse(r.detail) as unknown } : {}) }));
   }
 
+  /**
+   * Retention: erases positions recorded on this site's missed visits before `locatedBefore`,
+   * except visits whose alarm is in `openAlarmIds` (someone may still be on the way). Returns how many.
+   */
+  eraseVisitPositions(siteId: string, locatedBefore: number, openAlarmIds: string[]): number {
+    const keep = new Set(openAlarmIds);
+    const rows = (this.db.prepare('SELECT id, alarm_id FROM lone_work_visits WHERE site_id = ? AND location IS NOT NULL AND located_at < ?')
+      .all(siteId, locatedBefore) as { id: string; alarm_id: string | null }[]).filter((r) => !r.alarm_id || !keep.has(r.alarm_id));
+    const erase = this.db.prepare('UPDATE lone_work_visits SET location = NULL, located_at = NULL WHERE id = ?');
+    return this.db.transaction(() => rows.reduce((n, r) => n + erase.run(r.id).changes, 0)).immediate();
+  }
+
+  /**
+   * Retention: deletes this site's finished visits (checked out, or missed with their alarm no
+   * longer open) that ended before `endedBefore`, with their log, and closed pre-alarms. Returns how many visits.
+   */
+  purgeVisits(siteId: string, endedBefore: number, openAlarmIds: string[]): number {
+    const keep = new Set(openAlarmIds);
+    return this.db.transaction((): number => {
+      const ids = (this.db.prepare(`SELECT id, alarm_id FROM lone_work_visits WHERE site_id = ? AND state IN ('checked-out', 'missed')
+        AND coalesce(checked_out_at, missed_at, until) < ?`).all(siteId, endedBefore) as { id: string; alarm_id: string | null }[])
+        .filter((r) => !r.alarm_id || !keep.has(r.alarm_id)).map((r) => r.id);
+      const log = this.db.prepare('DELETE FROM lone_work_visit_log WHERE visit_id = ?');
+      const row = this.db.prepare('DELETE FROM lone_work_visits WHERE id = ?');
+      for (const id of ids) {
+        log.run(id);
+        row.run(id);
+      }
+      this.db.prepare("DELETE FROM lone_work_pre_alarms WHERE site_id = ? AND state IN ('raised', 'cancelled') AND closed_at < ?").run(siteId, endedBefore);
+      return ids.length;
+    }).immediate();
+  }
+
+  /** A person's visits (they own or are the person of) with their logs: for the person's data export. */
+  personVisits(username: string, name: string): (Visit & { log: { at: number; type: string; actor: string; detail?: unknown }[] })[] {
+    const rows = this.db.prepare('SELECT * FROM lone_work_visits WHERE owner = ? OR person = ? ORDER BY started_at').all(username, name) as VisitRow[];
+    return rows.map((r) => { const v = toVisit(r); return { ...v, log: this.visitLog(v.id) }; });
+  }
+
+  /** Person erasure: their visits keep times and states; owner, person, address, position and log actor are replaced or dropped. */
+  erasePerson(username: string, name: string, pseudonym: { username: string; name: string }): number {
+    return this.db.transaction((): number => {
+      const ids = (this.db.prepare('SELECT id FROM lone_work_visits WHERE owner = ? OR person = ?').all(username, name) as { id: string }[]).map((r) => r.id);
+      const visit = this.db.prepare('UPDATE lone_work_visits SET owner = ?, person = ?, address = NULL, location = NULL, located_at = NULL WHERE id = ?');
+      for (const id of ids) visit.run(pseudonym.username, pseudonym.name, id);
+      const actors = this.db.prepare('UPDATE lone_work_visit_log SET actor = ? WHERE actor = ?').run(`user:${pseudonym.username}`, `user:${username}`).changes;
+      return ids.length + actors;
+    }).immediate();
+  }
+
   close(): void {
     this.db.close();
   }

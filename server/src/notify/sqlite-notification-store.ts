@@ -277,6 +277,42 @@ export class SqliteNotificationStore implements NotificationStore {
     }));
   }
 
+  /**
+   * Retention and person erasure (server/src/retention/): deletes finished (delivered or failed
+   * and reported) notifications with their attempts, references and receipts: those last
+   * changed before `updatedBefore`, or of the given alarms, or to the given recipients. Pending
+   * and sending ones are never deleted (they are still being delivered). Returns how many.
+   */
+  purgeFinished(select: { updatedBefore?: number; alarmIds?: string[]; recipientIds?: string[] }): number {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (select.updatedBefore !== undefined) { where.push('updated_at < ?'); params.push(select.updatedBefore); }
+    if (select.alarmIds?.length) { where.push(`alarm_id IN (${select.alarmIds.map(() => '?').join(', ')})`); params.push(...select.alarmIds); }
+    if (select.recipientIds?.length) { where.push(`recipient_id IN (${select.recipientIds.map(() => '?').join(', ')})`); params.push(...select.recipientIds); }
+    if (where.length === 0) return 0;
+    const finished = "(state = 'delivered' OR (state = 'failed' AND failure_reported_at IS NOT NULL))";
+    return this.db.transaction((): number => {
+      const ids = (this.db.prepare(`SELECT id FROM notifications WHERE ${finished} AND (${where.join(' OR ')})`).all(...params) as { id: string }[]).map((r) => r.id);
+      const receipts = this.db.prepare(`DELETE FROM notification_receipts WHERE (channel, provider_ref) IN
+        (SELECT channel, provider_ref FROM notification_provider_refs WHERE notification_id = ?)`);
+      const children = ['notification_provider_refs', 'notification_attempts'].map((t) => this.db.prepare(`DELETE FROM ${t} WHERE notification_id = ?`));
+      const row = this.db.prepare('DELETE FROM notifications WHERE id = ?');
+      for (const id of ids) {
+        receipts.run(id);
+        for (const st of children) st.run(id);
+        row.run(id);
+      }
+      return ids.length;
+    }).immediate();
+  }
+
+  /** A person's notifications (recipient ids such as `user:<username>`), oldest first: for the person's data export. */
+  listByRecipient(recipientIds: string[]): StoredNotification[] {
+    if (recipientIds.length === 0) return [];
+    return (this.db.prepare(`SELECT * FROM notifications WHERE recipient_id IN (${recipientIds.map(() => '?').join(', ')}) ORDER BY created_at, rowid`)
+      .all(...recipientIds) as Row[]).map(fromRow);
+  }
+
   async close(): Promise<void> {
     if (this.ownsDb && this.db.open) this.db.close();
   }

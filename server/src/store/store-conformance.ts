@@ -477,6 +477,103 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       });
     });
 
+    describe('retention and person erasure', () => {
+      const DAY = 86_400_000;
+      const place = { lat: 60.39, lon: 5.32, accuracyM: 12 };
+
+      async function closeAlarm(id: string, at: number): Promise<Alarm> {
+        await command(id, { type: 'acknowledge', actor: manager }, at - 10);
+        return command(id, { type: 'resolve', actor: manager, outcome: 'real' }, at);
+      }
+
+      it('erases positions of alarms closed before the cut-off, at that site only, and keeps the rest of the timeline', async () => {
+        await raiseAlarm('old', T0, { detail: { person: 'Per', location: place } });
+        await command('old', { type: 'locate', location: { ...place, lat: 60.4 } }, T0 + 100);
+        await closeAlarm('old', T0 + 1000);
+        await raiseAlarm('open', T0, { detail: { location: place } });
+        await raiseAlarm('recent', T0, { detail: { location: place } });
+        await closeAlarm('recent', T0 + 5 * DAY);
+        await raiseAlarm('elsewhere', T0, { siteId: 'other', detail: { location: place } });
+        await closeAlarm('elsewhere', T0 + 1000);
+
+        expect(await store.eraseAlarmPositions('demo', T0 + DAY)).toBe(1);
+        const old = await store.getAlarm('old');
+        expect(old?.detail?.location).toBeUndefined();
+        expect(old).toMatchObject({ state: 'resolved', detail: { person: 'Per' } });
+        const trail = (await store.alarmEvents('old')).map((e) => e.event);
+        expect(JSON.stringify(trail)).not.toContain('60.3');
+        expect(JSON.stringify(trail)).not.toContain('60.4');
+        expect(trail.map((e) => e.type)).toEqual(['raised', 'step-notified', 'located', 'acknowledged', 'resolved']);
+        expect(trail[2]).toEqual({ type: 'located', at: T0 + 100, location: {} });
+        // Open, recent and other-site alarms keep theirs; a second run finds nothing.
+        for (const id of ['open', 'recent', 'elsewhere']) expect((await store.getAlarm(id))?.detail?.location).toEqual(place);
+        expect(await store.eraseAlarmPositions('demo', T0 + DAY)).toBe(0);
+      });
+
+      it('purges closed alarms with their trail and device events, never open or recent ones', async () => {
+        await raiseAlarm('old', T0);
+        await closeAlarm('old', T0 + 1000);
+        await raiseAlarm('open', T0 - DAY);
+        await raiseAlarm('recent', T0);
+        await closeAlarm('recent', T0 + 5 * DAY);
+        await raiseAlarm('elsewhere', T0, { siteId: 'other' });
+        await closeAlarm('elsewhere', T0 + 1000);
+
+        expect(await store.purgeClosedAlarms('demo', T0 + DAY)).toEqual(['old']);
+        expect(await store.getAlarm('old')).toBeUndefined();
+        expect(await store.alarmEvents('old')).toEqual([]);
+        expect(ids(await store.listAlarms({ siteIds: ['demo'] })).sort()).toEqual(['open', 'recent']);
+        expect(await store.getAlarm('elsewhere')).toBeDefined();
+        // Its device event went with it; the open alarm's stays (a repeat of it is still a duplicate).
+        expect((await store.recordDeviceEvent(deviceEvent('ev-old', 'btn-old'), () => null)).duplicate).toBe(false);
+        expect(await store.recordDeviceEvent(deviceEvent('ev-open', 'btn-open'), () => null)).toEqual({ duplicate: true, alarmId: 'open' });
+      });
+
+      it('purges handled device events before the cut-off, except unhandled ones and those of open alarms', async () => {
+        await store.recordDeviceEvent(deviceEvent('hb-old', 'd1', { kind: 'heartbeat', receivedAt: T0 }), () => null);
+        await store.markDeviceEventHandled('hb-old', T0);
+        await store.recordDeviceEvent(deviceEvent('hb-waiting', 'd1', { kind: 'heartbeat', receivedAt: T0 }), () => null);
+        await store.recordDeviceEvent(deviceEvent('hb-new', 'd1', { kind: 'heartbeat', receivedAt: T0 + 2 * DAY }), () => null);
+        await store.markDeviceEventHandled('hb-new', T0 + 2 * DAY);
+        await store.recordDeviceEvent(deviceEvent('hb-other', 'd1', { siteId: 'other', receivedAt: T0 }), () => null);
+        await store.markDeviceEventHandled('hb-other', T0);
+        await raiseAlarm('open', T0);
+        await store.markDeviceEventHandled('ev-open', T0);
+
+        expect(await store.purgeDeviceEvents('demo', T0 + DAY)).toBe(1);
+        const seen = async (id: string, site = 'demo') => (await store.recordDeviceEvent(deviceEvent(id, 'd1', { siteId: site }), () => null)).duplicate;
+        expect(await seen('hb-old')).toBe(false);
+        expect(await seen('hb-waiting')).toBe(true);
+        expect(await seen('hb-new')).toBe(true);
+        expect(await seen('hb-other', 'other')).toBe(true);
+        expect(await seen('ev-open')).toBe(true);
+      });
+
+      it('finds the alarms a user acted on and replaces their name with a pseudonym, keeping the events', async () => {
+        const kari: Actor = { type: 'user', username: 'kari', name: 'Kari Nordmann', stationId: 'backoffice' };
+        await raiseAlarm('a1', T0);
+        await command('a1', { type: 'acknowledge', actor: kari }, T0 + 100);
+        await command('a1', { type: 'respond', actor: kari }, T0 + 200);
+        await raiseAlarm('a2', T0 + 1000);
+        await command('a2', { type: 'acknowledge', actor: manager }, T0 + 1100);
+        await store.createSession({ tokenHash: 'h-kari', username: 'kari', createdAt: T0, expiresAt: T0 + DAY });
+
+        expect(ids(await store.alarmsInvolving('kari'))).toEqual(['a1']);
+        expect(await store.alarmsInvolving('kar')).toEqual([]);
+        expect(await store.listUserSessions('kari')).toEqual([{ username: 'kari', createdAt: T0, expiresAt: T0 + DAY }]);
+
+        expect(await store.pseudonymiseUser('kari', { username: 'erased-1', name: 'a responder' })).toBe(1);
+        const a1 = await store.getAlarm('a1');
+        expect(a1?.acknowledgedBy).toEqual({ type: 'user', username: 'erased-1', name: 'a responder', stationId: 'backoffice' });
+        expect(a1?.responders.map((r) => r.name)).toEqual(['a responder']);
+        const trail = await store.alarmEvents('a1');
+        expect(trail.map((e) => e.event.type)).toEqual(['raised', 'step-notified', 'acknowledged', 'responding']);
+        expect(JSON.stringify(trail)).not.toMatch(/Kari|"kari"/);
+        expect(await store.alarmsInvolving('kari')).toEqual([]);
+        expect((await store.getAlarm('a2'))?.acknowledgedBy).toEqual(manager);
+      });
+    });
+
     describe('durability', () => {
       it('keeps alarms, their trail, liveness and sessions across a reopen', async () => {
         await raiseAlarm('a1', T0, { deviceId: 'reception-desk' });

@@ -108,6 +108,26 @@ export interface Store {
   openAlarmsRoutedTo(stationId: string): Promise<Alarm[]>;
   countOpenAlarms(): Promise<number>;
 
+  /**
+   * Retention (privacy by default, retention/retention-job.ts). Open alarms are never touched.
+   * Erases the positions (detail.location, the raised event's location, `located` events' positions)
+   * of this site's alarms closed before `closedBefore`; returns how many alarms had one.
+   */
+  eraseAlarmPositions(siteId: string, closedBefore: number): Promise<number>;
+  /** Retention: deletes this site's alarms closed before `closedBefore` with their timeline, routes and device events; returns their ids. */
+  purgeClosedAlarms(siteId: string, closedBefore: number): Promise<string[]>;
+  /** Retention: deletes this site's handled device events received before `receivedBefore`, except those of open alarms; returns how many. */
+  purgeDeviceEvents(siteId: string, receivedBefore: number): Promise<number>;
+  /** Person export (retention/person-data.ts): alarms in whose timeline the user acted or was notified, newest first. */
+  alarmsInvolving(username: string): Promise<Alarm[]>;
+  /**
+   * Person erasure: the user's username, name, phone and e-mail in alarms and their timelines are
+   * replaced by `pseudonym` (the event stays: "a responder acknowledged"); returns how many alarms changed.
+   */
+  pseudonymiseUser(username: string, pseudonym: { username: string; name: string }): Promise<number>;
+  /** The user's sessions (for a person's export); the token hashes stay inside. */
+  listUserSessions(username: string): Promise<Omit<SessionRecord, 'tokenHash'>[]>;
+
   recordDeviceSeen(seen: DeviceSeen[]): Promise<void>;
   listDevicesSeen(): Promise<DeviceSeen[]>;
   setGatewayStatus(status: GatewayStatusRecord): Promise<void>;

@@ -198,6 +198,82 @@ export class SqliteStore implements Store {
     return (this.db.prepare(`SELECT count(*) AS n FROM alarms WHERE state IN (${OPEN_STATES_SQL})`).get() as { n: number }).n;
   }
 
+  // Retention and person erasure: run daily or on an administrator's request, so plain prepares suffice.
+  private readonly closedBefore = `site_id = ? AND state NOT IN (${OPEN_STATES_SQL})
+    AND coalesce(json_extract(data, '$.closedAt'), updated_at) < ?`;
+
+  async eraseAlarmPositions(siteId: string, closedBefore: number): Promise<number> {
+    return this.db.transaction((): number => {
+      const ids = (this.db.prepare(`SELECT id FROM alarms WHERE ${this.closedBefore}
+        AND json_extract(data, '$.detail.location') IS NOT NULL`).all(siteId, closedBefore) as { id: string }[]).map((r) => r.id);
+      const alarm = this.db.prepare("UPDATE alarms SET data = json_remove(data, '$.detail.location') WHERE id = ?");
+      const raised = this.db.prepare("UPDATE alarm_events SET data = json_remove(data, '$.origin.detail.location') WHERE alarm_id = ? AND type = 'raised'");
+      // A `located` event keeps its time (the timeline still says a position came), not the position.
+      const located = this.db.prepare("UPDATE alarm_events SET data = json_set(data, '$.location', json('{}')) WHERE alarm_id = ? AND type = 'located'");
+      for (const id of ids) {
+        alarm.run(id);
+        raised.run(id);
+        located.run(id);
+      }
+      return ids.length;
+    }).immediate();
+  }
+
+  async purgeClosedAlarms(siteId: string, closedBefore: number): Promise<string[]> {
+    return this.db.transaction((): string[] => {
+      const ids = (this.db.prepare(`SELECT id FROM alarms WHERE ${this.closedBefore}`).all(siteId, closedBefore) as { id: string }[]).map((r) => r.id);
+      const statements = ['alarm_events', 'alarm_routes', 'device_events']
+        .map((table) => this.db.prepare(`DELETE FROM ${table} WHERE alarm_id = ?`));
+      const alarm = this.db.prepare('DELETE FROM alarms WHERE id = ?');
+      for (const id of ids) {
+        for (const st of statements) st.run(id);
+        alarm.run(id);
+      }
+      return ids;
+    }).immediate();
+  }
+
+  async purgeDeviceEvents(siteId: string, receivedBefore: number): Promise<number> {
+    // Unhandled events wait for their handlers (a crash came between): never purged.
+    return this.db.prepare(`DELETE FROM device_events WHERE site_id = ? AND received_at < ? AND handled_at IS NOT NULL
+      AND (alarm_id IS NULL OR alarm_id NOT IN (SELECT id FROM alarms WHERE state IN (${OPEN_STATES_SQL})))`).run(siteId, receivedBefore).changes;
+  }
+
+  async alarmsInvolving(username: string): Promise<Alarm[]> {
+    // A substring match narrows the rows; the walk over each event decides (a username may be part of another word).
+    const rows = this.db.prepare('SELECT alarm_id, data FROM alarm_events WHERE instr(data, ?) > 0').all(username) as { alarm_id: string; data: string }[];
+    const ids = new Set(rows.filter((r) => involves(JSON.parse(r.data), username)).map((r) => r.alarm_id));
+    const alarms = await Promise.all([...ids].map((id) => this.getAlarm(id)));
+    return alarms.filter((a): a is Alarm => a !== undefined).sort((a, b) => b.raisedAt - a.raisedAt);
+  }
+
+  async pseudonymiseUser(username: string, pseudonym: { username: string; name: string }): Promise<number> {
+    return this.db.transaction((): number => {
+      const events = this.db.prepare('SELECT alarm_id, seq, data FROM alarm_events WHERE instr(data, ?) > 0').all(username) as { alarm_id: string; seq: number; data: string }[];
+      const writeEvent = this.db.prepare('UPDATE alarm_events SET data = ? WHERE alarm_id = ? AND seq = ?');
+      for (const e of events) {
+        const next = JSON.stringify(replacePerson(JSON.parse(e.data), username, pseudonym));
+        if (next !== JSON.stringify(JSON.parse(e.data))) writeEvent.run(next, e.alarm_id, e.seq);
+      }
+      const alarms = this.db.prepare('SELECT id, data FROM alarms WHERE instr(data, ?) > 0').all(username) as { id: string; data: string }[];
+      const writeAlarm = this.db.prepare('UPDATE alarms SET data = ? WHERE id = ?');
+      let changed = 0;
+      for (const a of alarms) {
+        const next = JSON.stringify(replacePerson(JSON.parse(a.data), username, pseudonym));
+        if (next === JSON.stringify(JSON.parse(a.data))) continue;
+        writeAlarm.run(next, a.id);
+        changed += 1;
+      }
+      return changed;
+    }).immediate();
+  }
+
+  async listUserSessions(username: string): Promise<Omit<SessionRecord, 'tokenHash'>[]> {
+    return (this.db.prepare('SELECT username, created_at, expires_at FROM sessions WHERE username = ? ORDER BY created_at')
+      .all(username) as { username: string; created_at: number; expires_at: number }[])
+      .map((r) => ({ username: r.username, createdAt: r.created_at, expiresAt: r.expires_at }));
+  }
+
   async recordDeviceSeen(seen: DeviceSeen[]): Promise<void> {
     this.statusDb.transaction(() => {
       for (const s of seen) this.stmt.upsertSeen.run({ ...s, battery: s.battery ?? null });
@@ -257,3 +333,33 @@ function routesOf(alarm: Alarm | undefined): { id: string; stations: Set<string>
 function parseAlarm(data: string): Alarm {
   return JSON.parse(data) as Alarm;
 }
+
+/** Whether the alarm names the user as actor, responder or notified person. */
+function involves(alarm: unknown, username: string): boolean {
+  return JSON.stringify(replacePerson(alarm, username, { username: '\u0000', name: '' })) !== JSON.stringify(alarm);
+}
+
+/**
+ * A copy of `value` with the person `username` replaced by `pseudonym` wherever an alarm names
+ * them: an actor (`{ type: 'user', username, name }`), a responder (`{ username, name }`) or a
+ * notified person (`recipient: { id, name, phone, email }`, whose phone and e-mail are dropped).
+ */
+function replacePerson(value: unknown, username: string, pseudonym: { username: string; name: string }): unknown {
+  if (Array.isArray(value)) return value.map((v) => replacePerson(v, username, pseudonym));
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = replacePerson(v, username, pseudonym);
+  if (obj.username === username) {
+    out.username = pseudonym.username;
+    if ('name' in obj) out.name = pseudonym.name;
+  }
+  // Notified people are recipients `user:<username>` (dispatch/step-router.ts).
+  const recipient = obj.recipient as Record<string, unknown> | undefined;
+  if (recipient && typeof recipient === 'object' && recipient.id === `user:${username}`) {
+    const { phone: _phone, email: _email, ...rest } = recipient;
+    out.recipient = { ...rest, id: `user:${pseudonym.username}`, ...('name' in rest ? { name: pseudonym.name } : {}) };
+  }
+  return out;
+}
+
