@@ -27,6 +27,10 @@ export const errorCatalogue = {
   TRYGG_SRV_INCIDENT_TRANSITION: { status: 409, message: 'incident report %s cannot go from %s to %s' },
   TRYGG_SRV_INCIDENT_LOCKED: { status: 409, message: 'incident report %s can no longer be changed: %s' },
   TRYGG_SRV_INCIDENT_INCOMPLETE: { status: 409, message: 'incident report %s cannot be reviewed without %s' },
+  // Guessing, floods and cross-site requests (issue 10, abuse and browser hardening).
+  TRYGG_SRV_LOGIN_LOCKED: { status: 429, message: 'too many failed logins; try again in %s seconds' },
+  TRYGG_SRV_RATE_LIMITED: { status: 429, message: 'too many requests; try again in %s seconds' },
+  TRYGG_SRV_CROSS_SITE: { status: 403, message: 'request from another site refused: %s' },
   // Roles that hold (issue 10).
   TRYGG_SRV_IMPORT_FORBIDDEN: { status: 403, message: 'this import changes what you may not change: %s' },
   // Privacy by default (issue 10).
