@@ -71,7 +71,8 @@ export async function soak(print: (line: string) => void): Promise<void> {
   if (INTERVAL_MS > 150_000) print(`soak: warning: heartbeats every ${INTERVAL_MS} ms come close to the 300 s x 2 silence window of a panic button`);
 
   const dir = mkdtempSync(join(tmpdir(), 'trygg-soak-'));
-  const cleanups: (() => Promise<unknown> | unknown)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  // SOAK_KEEP_DIR=1 leaves the data (SQLite, broker queue, gateway outbox) for a post-mortem.
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => (env.SOAK_KEEP_DIR === '1' ? print(`soak: data kept in ${dir}`) : rmSync(dir, { recursive: true, force: true }))];
   try {
     const devices = numbered('soak', DEVICES);
     const configFile = writeBenchOffice(dir, [devices], { ids: [], heartbeatSeconds: 10 });
@@ -115,6 +116,13 @@ export async function soak(print: (line: string) => void): Promise<void> {
       // The scheduled time, not the clock's: a timer may fire a millisecond early, which would
       // move a sample across a window's edge.
       const atMs = k * SAMPLE_MS;
+      // A process that died is the finding: say so with its last words rather than fail on /proc.
+      for (const [name, proc] of [['server', trygg], ['gateway', gateway]] as const) {
+        if (proc.pid !== undefined) continue;
+        print(`soak: FAILED: the ${name} process exited at t=${f((Date.now() - t0) / 60_000)} min; its last output:`);
+        for (const line of proc.output.slice(-30)) print(`  ${line}`);
+        throw new Error(`soak: the ${name} process exited during the run`);
+      }
       server.push(await serverSample(trygg, serverPid, atMs));
       gw.push(await gatewaySample(gateway, gatewayPid, atMs));
       if (atMs >= nextProgress) {
@@ -154,6 +162,7 @@ export async function soak(print: (line: string) => void): Promise<void> {
     const received = after.stats.heartbeatsReceived - heartbeatsAtStart;
     print(`  heartbeats: ${sent} sent (QoS 0), ${received} received by the gateway (${f((100 * received) / Math.max(1, sent), 3)} %), ${after.stats.heartbeatBatchesPublished} batches to the server; server saw ${seen}/${DEVICES} devices in the last ${f((2 * INTERVAL_MS) / 1000, 0)} s`);
     print(`  presses: ${t.sent} confirmed by the broker, ${t.stored} stored (alarm in the API), ${t.lost} lost (no alarm ${LOST_AFTER_MS / 1000} s later)${t.lost > 0 ? `: ${t.lostDevices.slice(0, 10).join(', ')}` : ''}; ${t.resolved} resolved through the API; device feedback ${[...feedback].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+    print(`  gateway counters: events stored ${after.stats.eventsStored}, rejected ${JSON.stringify(after.stats.rejected)}, uplink connects ${after.stats.uplinkConnects}, commands received ${after.stats.commandsReceived} forwarded ${after.stats.commandsForwarded}`);
     print(`  confirmed press to alarm seen in the API (200 ms poll): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms; other alarms resolved ${t.otherResolved}; API errors ${t.apiErrors}; open alarms at the end ${openNow}; gateway outbox depth ${after.outboxDepth}`);
     print(`soak: minutes ${MINUTES} devices ${DEVICES} server-growth ${f(rssS?.percent, 2)}% gateway-growth ${f(rssG?.percent, 2)}% presses ${t.sent} lost ${t.lost}`);
   } finally {
