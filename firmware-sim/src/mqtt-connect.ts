@@ -6,6 +6,8 @@ export interface BrokerLogin {
   url: string;
   username?: string;
   password?: string;
+  /** PEM text of the CA that signed an `mqtts://` / `wss://` broker's certificate; default: the system's roots. */
+  ca?: string;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
@@ -31,6 +33,9 @@ export function connectOnce(
     const client = mqtt.connect(login.url, {
       username: login.username,
       password: login.password,
+      // The broker's certificate is always verified (rejectUnauthorized), against `ca` when given.
+      ...(login.ca && { ca: login.ca }),
+      rejectUnauthorized: true,
       connectTimeout: 5_000,
       // Without it mqtt.js stops reconnecting after any refused CONNACK, "server unavailable"
       // after a broker restart included, and a device would stay offline for good.

@@ -25,11 +25,14 @@ import { SqliteOutbox } from './outbox/sqlite-outbox';
 import type { DeviceInput, DeviceInputSink, DeviceTransport, InputRejectReason } from './transports/device-transport';
 import { createTransport, type DeviceTransportConfig } from './transports/transport-factories';
 import { UplinkClient } from './uplink/uplink-client';
+import type { MqttTls } from './uplink/mqtt-tls';
 
 export interface MqttEndpoint {
   url: string;
   username?: string;
   password?: string;
+  /** For `mqtts://`: CA file contents to verify the broker, client certificate for mTLS. */
+  tls?: MqttTls;
 }
 
 export interface GatewayOptions {

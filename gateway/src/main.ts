@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { DeviceTransportConfig } from './transports/transport-factories';
 import { transportSettingsProblems } from './transports/transport-settings';
+import { mqttTlsFromEnv } from './uplink/mqtt-tls';
 
 function readTransports(file: string): DeviceTransportConfig[] {
   let data: unknown;
@@ -31,10 +32,13 @@ const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'trygg-ga
 
 async function main(): Promise<void> {
   const uplinkUrl = env.MQTT_URL || `mqtt://127.0.0.1:${env.MQTT_PORT || 1883}`;
+  // mqtts://: MQTT_CA verifies the server; MQTT_CERT + MQTT_KEY are this gateway's certificate (mTLS).
+  const tls = mqttTlsFromEnv(env);
   const uplink = {
     url: uplinkUrl,
     username: env.MQTT_USERNAME ?? 'demo-gw',
     password: env.MQTT_PASSWORD ?? 'trygg-demo-gateway',
+    ...(tls && { tls }),
   };
   const deviceMqtt = env.DEVICE_MQTT_URL
     ? { url: env.DEVICE_MQTT_URL, username: env.DEVICE_MQTT_USERNAME ?? uplink.username, password: env.DEVICE_MQTT_PASSWORD ?? uplink.password }

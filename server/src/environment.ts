@@ -19,6 +19,36 @@ export interface Environment {
   presenceGraceMs?: number;
   /** Set when the console is served over HTTPS (e.g. behind a TLS proxy): cookies get `Secure`. */
   secureCookies: boolean;
+  /** TRYGG_TLS_CERT / TRYGG_TLS_KEY (/ TRYGG_TLS_CA): PORT serves HTTPS, MQTT_PORT serves MQTTS. */
+  tls?: TlsFiles;
+  /** User sessions end after this long without a request (TRYGG_SESSION_IDLE_MINUTES). */
+  sessionIdleMs?: number;
+  /** ... and this long after login whatever happens (TRYGG_SESSION_MAX_HOURS). */
+  sessionMaxMs?: number;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  /** Client certificates (gateways, mTLS) are checked against this CA. */
+  caFile?: string;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): TlsFiles | undefined {
+  const certFile = env.TRYGG_TLS_CERT || undefined;
+  const keyFile = env.TRYGG_TLS_KEY || undefined;
+  const caFile = env.TRYGG_TLS_CA || undefined;
+  if (!certFile && !keyFile && !caFile) return undefined;
+  if (!certFile || !keyFile) throw new TryggError('TRYGG_SRV_TLS_FILES', ['TRYGG_TLS_CERT and TRYGG_TLS_KEY must be set together (TRYGG_TLS_CA only with both)']);
+  return { certFile, keyFile, ...(caFile && { caFile }) };
+}
+
+function duration(env: NodeJS.ProcessEnv, name: string, unitMs: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new TryggError('TRYGG_SRV_BAD_REQUEST', [`${name} must be a number above 0 and at most ${max}, got "${raw}"`]);
+  return Math.round(n * unitMs);
 }
 
 function milliseconds(raw: string, name: string): number {
@@ -40,7 +70,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   const grace = env.TRYGG_PRESENCE_GRACE_MS;
   return {
     httpPort: port(env, 'PORT', 8080),
-    httpHost: env.HOST || '0.0.0.0',
+    // Loopback unless told: the demo office's passwords are published (issue 10).
+    httpHost: env.HOST || '127.0.0.1',
     mqttPort: port(env, 'MQTT_PORT', 1883),
     mqttHost: env.MQTT_HOST || undefined,
     mqttUrl: env.MQTT_URL || undefined,
@@ -52,5 +83,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     embeddedGateway: env.TRYGG_EMBEDDED_GATEWAY !== 'off',
     presenceGraceMs: grace ? milliseconds(grace, 'TRYGG_PRESENCE_GRACE_MS') : undefined,
     secureCookies: env.TRYGG_SECURE_COOKIES === '1' || env.TRYGG_SECURE_COOKIES === 'true',
+    tls: tlsFiles(env),
+    sessionIdleMs: duration(env, 'TRYGG_SESSION_IDLE_MINUTES', 60_000, 7 * 24 * 60),
+    sessionMaxMs: duration(env, 'TRYGG_SESSION_MAX_HOURS', 3_600_000, 24 * 31),
   };
 }

@@ -23,6 +23,11 @@ export const errorCatalogue = {
   TRYGG_SRV_BROKER_STORE_LOCKED: { status: 500, message: 'broker store %s is in use by another process; is another Trygg server running on the same TRYGG_DATA_DIR?' },
   TRYGG_SRV_BROKER_STORE_UNAVAILABLE: { status: 500, message: 'cannot open broker store %s: %s' },
   TRYGG_SRV_INTERNAL: { status: 500, message: 'internal error' },
+  // Known passwords, TLS, user sessions (issue 10).
+  TRYGG_SRV_KNOWN_PASSWORD: { status: 500, message: 'listening beyond loopback (%s) while these accounts still have a published demo password: %s; change them (console Settings, or a configuration with hashes from npm run hash-password) or keep HOST and MQTT_HOST on 127.0.0.1' },
+  TRYGG_SRV_TLS_FILES: { status: 500, message: 'TLS settings: %s' },
+  TRYGG_SRV_WRONG_PASSWORD: { status: 403, message: 'the current password is wrong' },
+  TRYGG_SRV_WEAK_PASSWORD: { status: 400, message: 'new password refused: %s' },
   TRYGG_SRV_REASON_REQUIRED: { status: 400, message: 'a reason is required for %s' },
   TRYGG_SRV_INCIDENT_TRANSITION: { status: 409, message: 'incident report %s cannot go from %s to %s' },
   TRYGG_SRV_INCIDENT_LOCKED: { status: 409, message: 'incident report %s can no longer be changed: %s' },

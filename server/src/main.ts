@@ -5,6 +5,7 @@ import { loadConfigFile } from './config/load-config';
 import { startTrygg } from './server';
 import { DEMO_CONFIG, readEnvironment } from './environment';
 import { demoOverlay } from './demo-overlay';
+import { loadTlsMaterial } from './tls/tls-material';
 
 /**
  * `npm start`: the whole system in one process on embedded defaults. Startup problems (port in
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const env = readEnvironment(process.env);
   const logger = pino({ level: env.logLevel, base: { service: 'trygg' } });
   const config = loadConfigFile(env.configFile);
+  const tls = env.tls && loadTlsMaterial(env.tls);
   const running = await startTrygg({
     config,
     configSource: env.configFile,
@@ -29,12 +31,16 @@ async function main(): Promise<void> {
     embeddedGateways: env.embeddedGateway ? config.sites.flatMap((s) => s.gateways.map((g) => ({ siteId: s.id, gatewayId: g.id }))) : [],
     presenceGraceMs: env.presenceGraceMs,
     secureCookies: env.secureCookies,
+    tls,
+    sessionTimeouts: { idleMs: env.sessionIdleMs, maxMs: env.sessionMaxMs },
     logger,
   });
-  logger.info({ console: `http://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
+  logger.info({ console: `${tls ? 'https' : 'http'}://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
   // The demo office's buttons are simulated: they heartbeat like real ones, so supervision sees
   // a healthy office (TRYGG_DEMO_DEVICES=off to watch them go silent instead).
-  const demoDevices = env.configFile === DEMO_CONFIG && running.mqttPort !== undefined && process.env.TRYGG_DEMO_DEVICES !== 'off'
+  // Under TLS the certificate names the server's real host, not 127.0.0.1: no demo heartbeats then.
+  if (tls && env.configFile === DEMO_CONFIG) logger.info('demo device heartbeats off under TLS');
+  const demoDevices = env.configFile === DEMO_CONFIG && running.mqttPort !== undefined && !tls && process.env.TRYGG_DEMO_DEVICES !== 'off'
     ? await startHeartbeatLoad({
       url: `mqtt://127.0.0.1:${running.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo',
       devices: running.directory.site('demo')?.devices.map((d) => d.id) ?? [], intervalMs: 60_000, battery: 90,

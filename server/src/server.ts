@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AlarmService } from './alarm/alarm-service';
 import { buildApp } from './app';
-import { SessionService } from './auth/sessions';
+import { SessionService, type SessionTimeouts } from './auth/sessions';
+import { accountsOnKnownPasswords, describeKnownPasswordAccounts, isLoopbackHost } from './auth/known-passwords';
+import type { TlsMaterial } from './tls/tls-material';
 import { createBrokerAuthenticator, type InternalBrokerAccount } from './broker/broker-authenticator';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { DEFAULT_PUBLISH_RATE_LIMIT, publishLimitFromEnv, type PublishRateLimitSettings } from './broker/publish-rate-limit';
@@ -19,8 +21,6 @@ import { MqttIngest } from './ingest/mqtt-ingest';
 import { MqttLink } from './ingest/mqtt-link';
 import { DeviceDirectoryPublisher } from './gateway-directory/device-directory-publisher';
 import { createMetrics } from './metrics/metrics';
-import { createAuthFailureLimiter } from './broker/auth-failure-limiter';
-import { abuseSettingsFromEnv, type AbuseSettings } from './security/abuse-settings';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
@@ -60,12 +60,14 @@ export interface TryggOptions {
   consoleDir?: string;
   presenceGraceMs?: number;
   secureCookies?: boolean;
+  /** PEM files' contents: PORT serves HTTPS/WSS, the embedded broker MQTTS (mTLS for gateways with `ca`). */
+  tls?: TlsMaterial;
+  /** User sessions' idle and absolute timeouts; defaults in auth/sessions.ts. */
+  sessionTimeouts?: Partial<SessionTimeouts>;
   consolePingIntervalMs?: number;
   gatewayResendIntervalMs?: number;
   /** Features to run; default every feature in features/index.ts. */
   features?: FeatureFactory[];
-  /** Login lockouts, rate limits, HTTP timeouts, public origins; default from the environment. */
-  abuse?: AbuseSettings;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -99,7 +101,6 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  const abuse = options.abuse ?? abuseSettingsFromEnv(options.env ?? process.env);
   const store = new SqliteStore(join(options.dataDir, 'trygg.db'));
   const versions = new ConfigVersionStore(join(options.dataDir, 'trygg.db'));
   const cleanups: (() => Promise<void>)[] = [() => store.close(), async () => versions.close()];
@@ -122,6 +123,13 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
   };
 
   try {
+    // Published passwords are fine on loopback (the demo) and nowhere else (issue 10).
+    const httpHost = options.httpHost ?? '127.0.0.1';
+    const exposed = [httpHost, ...(options.mqttUrl ? [] : [options.mqttHost ?? httpHost])].filter((h) => !isLoopbackHost(h));
+    if (exposed.length > 0) {
+      const known = await accountsOnKnownPasswords(directory.config);
+      if (known.length > 0) throw new TryggError('TRYGG_SRV_KNOWN_PASSWORD', [[...new Set(exposed)].join(', '), describeKnownPasswordAccounts(known)]);
+    }
     const serverAccount = { username: `trygg-server-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') };
     const gatewayAccounts = (options.embeddedGateways ?? []).map((g) => ({
       ...g, username: `trygg-embedded-${g.siteId}-${g.gatewayId}`, password: randomBytes(24).toString('base64url'),
@@ -147,15 +155,16 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
         // Follows the HTTP host unless MQTT_HOST says otherwise: HOST=127.0.0.1 keeps both local.
         host: options.mqttHost ?? options.httpHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
         onReject: (reason) => metrics.brokerRejected.inc({ reason }),
-        authFailures: createAuthFailureLimiter(clock, abuse.mqtt, (scope) => metrics.authLockouts.inc({ service: 'mqtt', scope })),
         // Sessions and queued presses on disk: a gateway's queue survives a crash of this process.
         persistenceDir: join(options.dataDir, 'broker'), clock,
         gatewaySites: () => directory.config.sites.filter((s) => s.gateways.length > 0).map((s) => s.id),
         publishRateLimit: () => publishLimit,
+        tls: options.tls, internalUsernames: new Set(internal.map((a) => a.username)),
       }).catch((err: unknown) => { throw portInUse(err, options.mqttPort, 'MQTT_PORT'); });
       const b = broker;
       cleanups.push(() => b.close());
-      mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+      // Under TLS the server's own clients use the broker's loopback-only plain port.
+      mqttUrl = `mqtt://127.0.0.1:${broker.internalPort ?? broker.port}`;
     }
 
     const link = new MqttLink({
@@ -170,7 +179,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     const ingest = new MqttIngest({ link, store, directory, metrics, logger: logger.child({ component: 'ingest' }), now: () => clock.now() });
     const alarms = new AlarmService({ store, directory, clock, hub, outbound: ingest, metrics, logger: logger.child({ component: 'alarms' }) });
     cleanups.push(async () => alarms.stop());
-    const sessions = new SessionService(store, directory, clock);
+    const sessions = new SessionService(store, directory, clock, options.sessionTimeouts);
 
     // Messages beyond the consoles: stored, deduped, retried; a permanent failure escalates.
     const notificationStore = new SqliteNotificationStore(join(options.dataDir, 'trygg.db'));
@@ -199,7 +208,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
 
     // Features start before ingest, so none misses an event; each stops before the store closes.
     const featureContext: FeatureContext = {
-      directory, store, alarms, ingest, hub, sessions, clock, metrics, notifications, dbFile: join(options.dataDir, 'trygg.db'), config: configService,
+      directory, store, alarms, ingest, hub, sessions, clock, metrics, notifications, dbFile: join(options.dataDir, 'trygg.db'),
       logger: logger.child({ component: 'features' }),
     };
     const features = (options.features ?? featureFactories).map((make) => make({ env: options.env ?? process.env }));
@@ -213,18 +222,18 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
 
     const app = await buildApp({
       logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
-      abuse: { settings: abuse, clock },
       sentFor: (alarmId) => notifications.listByAlarm(alarmId),
       providerInbound: { clock, notifierOf: (id) => notifications.httpProvider(id) },
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
       secureCookies: options.secureCookies,
+      https: options.tls && { cert: options.tls.cert, key: options.tls.key },
       metricsToken: (options.env ?? process.env).TRYGG_METRICS_TOKEN || undefined,
       featureRoutes: features.filter((f) => f.routes).map((f) => (app: FastifyInstance) => f.routes!(app, { ...featureContext, logger: logger.child({ component: f.name }) })),
     });
     cleanups.push(() => app.close());
-    await app.listen({ host: options.httpHost ?? '0.0.0.0', port: options.httpPort })
+    await app.listen({ host: httpHost, port: options.httpPort })
       .catch((err: unknown) => { throw portInUse(err, options.httpPort, 'PORT'); });
     const httpPort = (app.server.address() as { port: number }).port;
 
@@ -244,7 +253,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       cleanups.push(() => gateway.stop());
     }
     configService.markStarted(boot.version);
-    logger.info({ httpPort, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: directory.config.sites.map((s) => s.id) }, 'trygg started');
+    logger.info({ httpPort, https: options.tls !== undefined, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: directory.config.sites.map((s) => s.id) }, 'trygg started');
     return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, directory, alarms, hub, gateways, close: closeAll };
   } catch (err) {
     await closeAll();

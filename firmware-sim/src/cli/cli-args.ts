@@ -10,6 +10,8 @@ export interface Connection {
   username: string;
   password: string;
   siteId: string;
+  /** PEM file of the CA that signed the broker's certificate (mqtts://, wss://). */
+  caFile?: string;
 }
 
 export type CliCommand =
@@ -48,6 +50,8 @@ Options:
   --url <url>             MQTT broker (default: $MQTT_URL or mqtt://127.0.0.1:$MQTT_PORT|1883)
   --username <name>       default demo-devices
   --password <secret>     default trygg-demo-devices
+  --ca <file>             mqtts:// or wss://: PEM file of the CA that signed the broker's
+                          certificate (default: $MQTT_CA, else the system's CAs)
   --site <siteId>         default demo
   --wait <seconds>        press: how long to keep repeating it without a confirmation (default 10)
   --follow                press: after the confirmation, print the feedback (help coming,
@@ -65,6 +69,7 @@ const options = {
   url: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  ca: { type: 'string' },
   site: { type: 'string' },
   wait: { type: 'string' },
   follow: { type: 'boolean' },
@@ -122,7 +127,9 @@ function parse(argv: string[], env: Record<string, string | undefined>): CliComm
     if (!/^(mqtts?|tcp|tls|wss?):\/\/./.test(url)) throw new UsageError(`--url must be an mqtt://, mqtts://, ws:// or wss:// URL, got "${url}"`);
     const siteId = values.site ?? 'demo';
     if (!isValidId(siteId)) throw new UsageError(`--site "${siteId}" is not a valid id (lowercase letters, digits, - and _)`);
-    return { url, username: values.username ?? 'demo-devices', password: values.password ?? 'trygg-demo-devices', siteId };
+    const caFile = values.ca ?? (env.MQTT_CA || undefined);
+    if (caFile && !/^(mqtts|tls|wss):\/\//.test(url)) throw new UsageError(`--ca needs an mqtts:// or wss:// URL, got "${url}"`);
+    return { url, username: values.username ?? 'demo-devices', password: values.password ?? 'trygg-demo-devices', siteId, ...(caFile && { caFile }) };
   };
   const deviceId = (): string => {
     const id = rest[0];

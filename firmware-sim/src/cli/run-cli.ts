@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { DeviceCommand } from '@trygg/protocol';
 import { formatDeviceTable, readConfiguredDevices } from '../demo-devices';
 import { SimulatorError } from '../errors';
@@ -95,7 +96,7 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
     case 'scenario':
       return runScenarioCommand(command, io);
     case 'load': {
-      const { connection } = command;
+      const connection = withCa(command.connection);
       const started = Date.now();
       const devices = loadDeviceIds(command.prefix, command.devices);
       const load = await startHeartbeatLoad({ ...connection, devices, intervalMs: command.intervalMs });
@@ -120,8 +121,18 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
   }
 }
 
+/** --ca names a file; the MQTT client wants its PEM text. */
+function withCa(connection: Connection): Connection & { ca?: string } {
+  if (!connection.caFile) return connection;
+  try {
+    return { ...connection, ca: readFileSync(connection.caFile, 'utf8') };
+  } catch (err) {
+    throw new SimulatorError('TRYGG_SIM_CONFIG', `--ca ${connection.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+}
+
 async function withSimulator(connection: Connection, body: (sim: DeviceSimulator) => Promise<number>): Promise<number> {
-  const sim = await connectSimulator(connection);
+  const sim = await connectSimulator(withCa(connection));
   try {
     return await body(sim);
   } finally {

@@ -1,5 +1,6 @@
 import { disableNagle } from '@trygg/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { mqttTlsOptions, type MqttTls } from '../uplink/mqtt-tls';
 
 export interface DeviceBrokerLogin {
   url: string;
@@ -7,6 +8,7 @@ export interface DeviceBrokerLogin {
   password?: string;
   clientId?: string;
   reconnectPeriodMs?: number;
+  tls?: MqttTls;
 }
 
 /**
@@ -19,6 +21,7 @@ export function connectDeviceBroker(login: DeviceBrokerLogin, defaults: { client
     clientId: login.clientId ?? defaults.clientId,
     username: login.username,
     password: login.password,
+    ...mqttTlsOptions(login.tls),
     clean: false,
     reconnectPeriod: login.reconnectPeriodMs ?? defaults.reconnectPeriodMs,
     connectTimeout: 5_000,

@@ -21,6 +21,7 @@ import {
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors';
 import { ALARM_PRIORITY, eventPriority } from '../outbox/event-priority';
+import { mqttTlsOptions, type MqttTls } from './mqtt-tls';
 
 /**
  * Bytes waiting in the socket's user-space buffer above which the link counts as busy: routine
@@ -35,6 +36,8 @@ export interface UplinkOptions {
   url: string;
   username?: string;
   password?: string;
+  /** For `mqtts://`: CA to verify the server, client certificate (mqtt-tls.ts). */
+  tls?: MqttTls;
   logger: Logger;
   clock: Clock;
   reconnectPeriodMs?: number;
@@ -75,6 +78,7 @@ export class UplinkClient extends EventEmitter<UplinkEvents> {
       clientId: `trygg-gw-${siteId}-${gatewayId}`,
       username: this.opts.username,
       password: this.opts.password,
+      ...mqttTlsOptions(this.opts.tls),
       // A persistent session lets the broker keep receipts and commands across a short cut.
       clean: false,
       reconnectPeriod: this.opts.reconnectPeriodMs ?? 500,

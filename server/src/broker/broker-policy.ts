@@ -24,6 +24,8 @@ export interface BrokerPolicyDeps {
   gatewaySites?: () => readonly string[];
   /** Per device account PUBLISH limit (none: unlimited). */
   rateLimit?: { allow(account: string): boolean };
+  /** Transport checks after the password (mTLS: a gateway's certificate names its account); a string is the refusal's cause. */
+  connectionRefusal?(client: Client, username: string | undefined, principal: BrokerPrincipal): string | undefined;
 }
 
 export interface BrokerPolicy {
@@ -53,7 +55,7 @@ function isDevice(p: BrokerPrincipal): p is Extract<BrokerPrincipal, { role: 'de
   return p.role === 'device' || p.role === 'anonymous';
 }
 
-export function createBrokerPolicy({ authenticator, logger, reject, remoteAddressOf, gate, gatewaySites, rateLimit }: BrokerPolicyDeps): BrokerPolicy {
+export function createBrokerPolicy({ authenticator, logger, reject, remoteAddressOf, gate, gatewaySites, rateLimit, connectionRefusal }: BrokerPolicyDeps): BrokerPolicy {
   const principals = new WeakMap<Client, BrokerPrincipal>();
   /** The account a device client's PUBLISH are counted against (its username; one bucket for anonymous). */
   const accounts = new WeakMap<Client, string>();
@@ -98,6 +100,12 @@ export function createBrokerPolicy({ authenticator, logger, reject, remoteAddres
 
   async function decide(client: Client, username: string | undefined, password: Buffer | undefined): Promise<AuthenticateError | null> {
     const principal = await authenticator.authenticate(username, password);
+    const transportRefusal = principal ? connectionRefusal?.(client, username, principal) : undefined;
+    if (transportRefusal) {
+      wills.delete(client);
+      reject('auth', { clientId: client.id, username, role: principal?.role, remoteAddress: remoteAddressOf(client), cause: transportRefusal });
+      return refusal(NOT_AUTHORIZED, transportRefusal);
+    }
     if (principal && !(await consumed(principal))) {
       wills.delete(client);
       const siteId = principal.role === 'device' ? principal.siteId : undefined;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Aedes, type Client } from 'aedes';
 import { systemClock, type Clock } from '@trygg/protocol';
@@ -9,11 +10,11 @@ import type { BrokerPrincipal } from './acl';
 import type { BrokerAuthenticator } from './broker-authenticator';
 import { openBrokerPersistence, type BrokerPersistence } from './broker-persistence';
 import { createBrokerPolicy, type RejectListener, type RejectReason } from './broker-policy';
+import { transportRefusal, type ClientTransport } from './client-certificate';
 import { ConsumerGate, type PersistentSubscriptions } from './consumer-gate';
 import { LogThrottle } from './log-throttle';
 import { guardMqttConnection } from './mqtt-frame-guard';
 import { DEFAULT_PUBLISH_RATE_LIMIT, PublishRateLimit, type PublishRateLimitSettings } from './publish-rate-limit';
-import { createAuthFailureLimiter, limitAuthFailures, type AuthFailureLimiter } from './auth-failure-limiter';
 
 /**
  * The MQTT broker embedded in the Trygg server: aedes with Trygg's authentication and ACL, served
@@ -32,8 +33,6 @@ export interface EmbeddedBrokerOptions {
   onReject?: RejectListener;
   /** Whole MQTT packet (fixed header included); default 300 KiB. */
   maxPacketBytes?: number;
-  /** Lockouts after failed CONNECTs (auth-failure-limiter.ts); default: its default policy. */
-  authFailures?: AuthFailureLimiter;
   /** LevelDB directory for the broker's state; without it, state is in memory (lost on exit). */
   persistenceDir?: string;
   /** fsync each persistence write (default true). */
@@ -45,11 +44,20 @@ export interface EmbeddedBrokerOptions {
   /** Read on every change of configuration; default DEFAULT_PUBLISH_RATE_LIMIT. */
   publishRateLimit?: () => PublishRateLimitSettings;
   clock?: Clock;
+  /**
+   * PEM certificate and key: `port` speaks MQTTS. With `ca`, clients are asked for a certificate
+   * and gateway accounts must present one naming their account (client-certificate.ts).
+   */
+  tls?: { cert: string; key: string; ca?: string };
+  /** The server's own accounts; under TLS they connect on a plain loopback port (`internalPort`). */
+  internalUsernames?: ReadonlySet<string>;
 }
 
 export interface EmbeddedBroker {
   aedes: Aedes;
   port: number;
+  /** Under TLS: the loopback-only plain port for the server's own accounts (internalUsernames). */
+  internalPort?: number;
   handleWebSocket(ws: WebSocket, req: IncomingMessage): void;
   close(): Promise<void>;
   connectedClients(): number;
@@ -62,7 +70,7 @@ export const DEFAULT_MAX_PACKET_BYTES = 300 * 1024;
 export const REJECT_LOG_INTERVAL_MS = 10_000;
 const THROTTLED_REASONS: ReadonlySet<RejectReason> = new Set(['no-consumer', 'rate-limited']);
 
-function listen(server: ReturnType<typeof createServer>, port: number, host: string | undefined): Promise<void> {
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     // The listen error (EADDRINUSE, EACCES) is a Node system error carrying `code`; it is passed
     // on unchanged so the caller can name MQTT_PORT in its message.
@@ -78,6 +86,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const { logger } = opts;
   const maxPacketBytes = opts.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
   const remoteAddresses = new WeakMap<Client, string>();
+  const clientTransports = new WeakMap<Client, ClientTransport>();
+  const internalUsernames = opts.internalUsernames ?? new Set<string>();
   /** Raw transports, so close() can cut connections that never completed CONNECT. */
   const transports = new Set<Duplex>();
 
@@ -111,6 +121,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     remoteAddressOf: (client) => remoteAddresses.get(client),
     gate,
     gatewaySites: opts.gatewaySites,
+    connectionRefusal: (client, username, principal) => transportRefusal({
+      transport: clientTransports.get(client), username, principal, internalUsernames, requireGatewayCertificates: opts.tls?.ca !== undefined,
+    }),
     rateLimit: {
       allow(account) {
         // Cheap (two numbers compared): configuration edits apply without a restart.
@@ -121,8 +134,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   });
 
   try {
-    const hooks = limitAuthFailures(policy.hooks, opts.authFailures ?? createAuthFailureLimiter(clock), (client) => remoteAddresses.get(client), reject);
-    aedes = await Aedes.createBroker({ ...hooks, ...(stored && { persistence: stored.persistence }) });
+    aedes = await Aedes.createBroker({ ...policy.hooks, ...(stored && { persistence: stored.persistence }) });
   } catch (err) {
     await stored?.close();
     throw err;
@@ -136,7 +148,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'mqtt connection error'));
 
-  function accept(transport: Duplex, remoteAddress: string | undefined, req?: IncomingMessage): void {
+  function accept(transport: Duplex, remoteAddress: string | undefined, origin: ClientTransport, req?: IncomingMessage): void {
     transports.add(transport);
     transport.once('close', () => transports.delete(transport));
     let client: Client | undefined;
@@ -146,33 +158,58 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       else logger.warn(detail, 'malformed mqtt packet length, connection closed');
     });
     client = broker.handle(conn, req);
+    clientTransports.set(client, origin);
     if (remoteAddress) remoteAddresses.set(client, remoteAddress);
   }
 
-  const server = createServer((socket: Socket) => {
+  const plain = (origin: ClientTransport) => (socket: Socket) => {
     // MQTT packets are small and latency-bound: without this, Nagle plus delayed ACKs hold a
     // PUBLISH back ~40 ms on loopback.
     socket.setNoDelay(true);
-    accept(socket, socket.remoteAddress);
-  });
+    accept(socket, socket.remoteAddress, origin);
+  };
+  const tlsOptions = opts.tls;
+  const server: Server = tlsOptions
+    // Client certificates are asked for but not demanded at the handshake: devices log in with a
+    // password; the policy then refuses gateway accounts without a matching certificate.
+    ? createTlsServer({ cert: tlsOptions.cert, key: tlsOptions.key, ...(tlsOptions.ca && { ca: tlsOptions.ca, requestCert: true, rejectUnauthorized: false }) }, (socket: TLSSocket) => {
+      socket.setNoDelay(true);
+      accept(socket, socket.remoteAddress, { kind: 'tls', socket });
+    })
+    : createServer(plain({ kind: 'plain' }));
+  if (tlsOptions) {
+    server.on('tlsClientError', (err: Error & { code?: string }, socket: TLSSocket) => {
+      // A failed handshake (wrong CA, plain MQTT on the TLS port, a scanner) is a refused login.
+      reject('auth', { cause: 'tls-handshake', remoteAddress: socket.remoteAddress, err: err.code ?? err.message });
+    });
+  }
+  // Under TLS the server's own clients (its link, embedded gateways) use a loopback port: a
+  // certificate issued for the server's public name cannot be verified against 127.0.0.1.
+  const internal = tlsOptions && internalUsernames.size > 0 ? createServer(plain({ kind: 'internal' })) : undefined;
   try {
     await listen(server, opts.port, opts.host);
+    if (internal) await listen(internal, 0, '127.0.0.1');
   } catch (err) {
+    server.close();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     await stored?.close();
     throw err;
   }
   server.on('error', (err) => logger.error({ err }, 'mqtt tcp server error'));
+  internal?.on('error', (err) => logger.error({ err }, 'mqtt internal server error'));
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, host: opts.host, maxPacketBytes, persistenceDir: opts.persistenceDir, gated: gate !== undefined }, 'mqtt broker listening');
+  const internalPort = internal ? (internal.address() as AddressInfo).port : undefined;
+  logger.info({ port, host: opts.host, tls: tlsOptions !== undefined, clientCertificates: tlsOptions?.ca !== undefined, internalPort, maxPacketBytes, persistenceDir: opts.persistenceDir, gated: gate !== undefined }, 'mqtt broker listening');
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
+    const internalClosed = new Promise<void>((resolve) => (internal ? internal.close(() => resolve()) : resolve()));
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     // aedes closes the clients it registered; half-open and pre-CONNECT sockets are cut here.
     for (const transport of transports) transport.destroy();
     await serverClosed;
+    await internalClosed;
     // aedes.close() leaves its persistence open: without this the LevelDB LOCK stays held and the
     // same process could not open the directory again.
     await stored?.close();
@@ -181,8 +218,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   return {
     aedes: broker,
     port,
+    internalPort,
     handleWebSocket(ws, req) {
-      accept(createWebSocketStream(ws), req.socket.remoteAddress, req);
+      accept(createWebSocketStream(ws), req.socket.remoteAddress, { kind: 'websocket' }, req);
     },
     close: () => (closing ??= close()),
     connectedClients: () => broker.connectedClients,

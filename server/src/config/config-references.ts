@@ -122,11 +122,33 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
         else if ('site' in t) {
           ref(siteIds, t.site, `${path}.site`, 'site');
           if (t.site === site.id) problems.push(`${path}.site: a chain cannot name its own site as a neighbour`);
+          else problems.push(...neighbourAgreed(config, site, t.site, `${path}.site`));
         }
       }),
     ),
   );
+  site.noRespondersOnSite?.neighbours.forEach((n, i) => {
+    const path = `${at}.noRespondersOnSite.neighbours.${i}`;
+    ref(siteIds, n, path, 'site');
+    if (n === site.id) problems.push(`${path}: a site cannot be its own neighbour`);
+    else problems.push(...neighbourAgreed(config, site, n, path));
+  });
+  site.neighbourAgreements?.forEach((n, i) => {
+    ref(siteIds, n, `${at}.neighbourAgreements.${i}`, 'site');
+    if (n === site.id) problems.push(`${at}.neighbourAgreements.${i}: a site cannot agree with itself`);
+  });
   return problems;
+}
+
+/** Another site's consoles only by agreement of both sites (each lists the other in neighbourAgreements). */
+function neighbourAgreed(config: TryggConfig, site: SiteConfig, neighbourId: string, path: string): string[] {
+  const neighbour = config.sites.find((s) => s.id === neighbourId);
+  if (!neighbour) return []; // reported as an unknown site
+  const missing = [
+    ...(site.neighbourAgreements?.includes(neighbourId) ? [] : [`"${site.id}" does not list "${neighbourId}"`]),
+    ...(neighbour.neighbourAgreements?.includes(site.id) ? [] : [`"${neighbourId}" does not list "${site.id}"`]),
+  ];
+  return missing.length === 0 ? [] : [`${path}: no neighbour agreement between "${site.id}" and "${neighbourId}" (${missing.join(', ')} in neighbourAgreements)`];
 }
 
 /** A misspelt `{assemblyPoint}` would reach every phone as literal braces: refuse it at load. */

@@ -206,6 +206,14 @@ describe('validateConfig: cross references', () => {
       'sites.0.chains.0.steps.0.targets.0.site: unknown site "atlantis"'],
     ['a chain naming its own site as neighbour', (c) => { mainSite(c).chains[0]!.steps[0]!.targets = [{ site: 'main' }]; },
       'sites.0.chains.0.steps.0.targets.0.site: a chain cannot name its own site as a neighbour'],
+    ['a chain naming a neighbour that did not agree', (c) => { mainSite(c).neighbourAgreements = ['annex']; mainSite(c).chains[0]!.steps[0]!.targets = [{ site: 'annex' }]; },
+      'sites.0.chains.0.steps.0.targets.0.site: no neighbour agreement between "main" and "annex" ("annex" does not list "main" in neighbourAgreements)'],
+    ['a chain naming a neighbour its own site did not agree with', (c) => { c.sites[1]!.neighbourAgreements = ['main']; mainSite(c).chains[0]!.steps[0]!.targets = [{ site: 'annex' }]; },
+      'sites.0.chains.0.steps.0.targets.0.site: no neighbour agreement between "main" and "annex" ("main" does not list "annex" in neighbourAgreements)'],
+    ['a small office whose neighbour did not agree', (c) => { mainSite(c).noRespondersOnSite = { neighbours: ['annex'] }; },
+      'sites.0.noRespondersOnSite.neighbours.0: no neighbour agreement between "main" and "annex" ("main" does not list "annex", "annex" does not list "main" in neighbourAgreements)'],
+    ['an agreement with a missing site', (c) => { mainSite(c).neighbourAgreements = ['atlantis']; },
+      'sites.0.neighbourAgreements.0: unknown site "atlantis"'],
     ['a missing defaultChain', (c) => { mainSite(c).defaultChain = 'gone'; },
       'sites.0.defaultChain: unknown chain "gone"'],
     ['a missing zone chain', (c) => { mainSite(c).zones[1]!.chain = 'gone'; },
@@ -254,10 +262,14 @@ describe('validateConfig: cross references', () => {
     ]);
   });
 
-  it('accepts a portable device without a room and a chain naming a neighbouring site', () => {
+  it('accepts a portable device without a room and a chain naming a neighbouring site that agreed', () => {
     const config = office();
     mainSite(config).devices.push({ id: 'pocket', type: 'portable', gatewayId: 'gw' });
     mainSite(config).chains[0]!.steps.push({ afterSeconds: 60, targets: [{ site: 'annex' }] });
+    // Both offices agree, each in its own configuration.
+    mainSite(config).neighbourAgreements = ['annex'];
+    config.sites[1]!.neighbourAgreements = ['main'];
+    mainSite(config).noRespondersOnSite = { neighbours: ['annex'] };
     expect(() => validateConfig(config)).not.toThrow();
   });
 

@@ -16,7 +16,7 @@ const config = validateConfig({
   ],
   sites: [
     {
-      id: 'a', name: 'A', defaultChain: 'c',
+      id: 'a', name: 'A', defaultChain: 'c', neighbourAgreements: ['b'],
       zones: [{ id: 'front', name: 'F' }, { id: 'back', name: 'B' }],
       rooms: [{ id: 'r1', name: 'R1', zoneId: 'front' }],
       gateways: [], devices: [],
@@ -32,7 +32,7 @@ const config = validateConfig({
       }],
     },
     {
-      id: 'b', name: 'B', defaultChain: 'c', zones: [{ id: 'z', name: 'Z' }], rooms: [], gateways: [], devices: [],
+      id: 'b', name: 'B', defaultChain: 'c', neighbourAgreements: ['a'], zones: [{ id: 'z', name: 'Z' }], rooms: [], gateways: [], devices: [],
       stations: [{ id: 'st-b', name: 'SB', zoneId: 'z' }], groups: [], chains: [{ id: 'c', steps: [{ afterSeconds: 0, targets: [{ zone: 'z' }] }] }],
     },
   ],

@@ -140,6 +140,12 @@ export interface Store {
   createSession(session: SessionRecord): Promise<void>;
   getSession(tokenHash: string, now: number): Promise<SessionRecord | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Moves a session's expiry (idle timeout: each use pushes it, never past the absolute limit). */
+  touchSession(tokenHash: string, expiresAt: number): Promise<void>;
+  /** Ends every session of a user except `exceptTokenHash` (log out everywhere, password change); returns how many. */
+  deleteUserSessions(username: string, exceptTokenHash?: string): Promise<number>;
+  /** Drops sessions whose expiry has passed. */
+  purgeExpiredSessions(now: number): Promise<void>;
 
   close(): Promise<void>;
 }

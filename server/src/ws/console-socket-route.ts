@@ -57,6 +57,8 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
     };
 
     const token = request.cookies[SESSION_COOKIE];
+    // An open console keeps its session from the idle timeout (not from the absolute one).
+    const unwatch = sessions.watch(token);
     const pinger = setInterval(() => {
       if (!alive) return socket.terminate();
       alive = false;
@@ -71,6 +73,7 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
     pinger.unref();
     socket.on('pong', () => { alive = true; });
     socket.on('close', () => {
+      unwatch();
       clearInterval(pinger);
       if (connection) hub.detach(connection);
     });

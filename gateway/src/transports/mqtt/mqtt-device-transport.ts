@@ -1,4 +1,5 @@
 import { connectDeviceBroker } from '../device-broker-client';
+import type { MqttTls } from '../../uplink/mqtt-tls';
 import type { MqttClient } from 'mqtt';
 import {
   decodePayload,
@@ -20,6 +21,8 @@ export interface MqttTransportConfig {
   /** Defaults to `trygg-gw-<site>-<gw>-dev`; distinct from the uplink's client id. */
   clientId?: string;
   reconnectPeriodMs?: number;
+  /** For `mqtts://` (gateway/src/uplink/mqtt-tls.ts). */
+  tls?: MqttTls;
 }
 
 /**

@@ -129,16 +129,30 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   });
 
-  app.put<{ Params: { siteId: string }; Body: Record<string, unknown> }>('/api/v1/sites/:siteId', { preHandler: manager }, async (request, reply) => {
+  // Site-level fields only (the collections have their own endpoints); unknown fields are
+  // refused like on every other route, not silently dropped.
+  const siteFields = {
+    type: 'object', additionalProperties: false,
+    properties: {
+      name: { type: 'string', maxLength: 200 }, address: { type: 'string', maxLength: 300 }, entrance: { type: 'string', maxLength: 300 },
+      timezone: { type: 'string', maxLength: 64 }, defaultChain: { type: 'string', maxLength: 64 }, technicalChain: { type: 'string', maxLength: 64 },
+      neighbourAgreements: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 64 } },
+    },
+  } as const;
+  app.put<{ Params: { siteId: string }; Body: Partial<SiteConfig> }>('/api/v1/sites/:siteId', { preHandler: manager, schema: { body: siteFields } }, async (request, reply) => {
     const user = currentUser(request);
     const { siteId } = request.params;
     mustManage(user, siteId);
-    // Site-level fields only; the collections have their own endpoints.
-    const { name, address, entrance, timezone, defaultChain, technicalChain } = request.body as Partial<SiteConfig>;
+    const { name, address, entrance, timezone, defaultChain, technicalChain, neighbourAgreements } = request.body;
     try {
       config.change((draft) => {
         const site = draft.sites.find((s) => s.id === siteId)!;
-        Object.assign(site, { name: name ?? site.name, address, entrance, timezone, defaultChain: defaultChain ?? site.defaultChain, technicalChain });
+        Object.assign(site, {
+          name: name ?? site.name, address, entrance, timezone, defaultChain: defaultChain ?? site.defaultChain, technicalChain,
+          // This site's side of its neighbour agreements (config/types.ts); kept unless given.
+          neighbourAgreements: neighbourAgreements ?? site.neighbourAgreements,
+        });
+        if (site.neighbourAgreements === undefined) delete site.neighbourAgreements;
       }, actorOf(user), `edited site ${siteId}`);
       return { site: siteView(directory.site(siteId)!) };
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SESSION_COOKIE, type SessionService } from '../../auth/sessions';
+import { SESSION_COOKIE, type PasswordWriter, type SessionService } from '../../auth/sessions';
 import type { UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
 
@@ -14,8 +14,19 @@ export function publicUser(user: UserConfig) {
   return { username: user.username, name: user.name, role: user.role, sites: user.sites };
 }
 
-/** `POST /api/v1/session` logs in and sets an httpOnly cookie; `GET` tells who is logged in; `DELETE` logs out. */
-export async function sessionRoutes(app: FastifyInstance, opts: { sessions: SessionService; secureCookies: boolean }) {
+const passwordBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['currentPassword', 'newPassword'],
+  properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 200 }, newPassword: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/**
+ * `POST /api/v1/session` logs in and sets an httpOnly cookie; `GET` tells who is logged in; `DELETE` logs out;
+ * `POST /api/v1/session/logout-all` ends every session of the user; `POST /api/v1/session/password` changes
+ * the user's own password (present when the configuration can be written).
+ */
+export async function sessionRoutes(app: FastifyInstance, opts: { sessions: SessionService; secureCookies: boolean; writePassword?: PasswordWriter }) {
   const { sessions } = opts;
   app.post<{ Body: { username: string; password: string } }>('/api/v1/session', { schema: { body: loginBody } }, async (request, reply) => {
     const result = await sessions.login(request.body.username, request.body.password);
@@ -41,4 +52,31 @@ export async function sessionRoutes(app: FastifyInstance, opts: { sessions: Sess
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
+
+  // Consoles of the user still open elsewhere are closed by their socket's next session check.
+  app.post('/api/v1/session/logout-all', async (request, reply) => {
+    const { user, endedSessions } = await sessions.logoutEverywhere(request.cookies[SESSION_COOKIE]);
+    request.log.info({ username: user.username, endedSessions }, 'logged out everywhere');
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true, endedSessions };
+  });
+
+  const writePassword = opts.writePassword;
+  if (writePassword) {
+    app.post<{ Body: { currentPassword: string; newPassword: string } }>('/api/v1/session/password', {
+      schema: { body: passwordBody },
+      // Anonymous callers learn nothing about the body's shape.
+      preValidation: async (request) => {
+        if (!(await sessions.userFor(request.cookies[SESSION_COOKIE]))) throw new TryggError('TRYGG_SRV_UNAUTHENTICATED');
+      },
+    }, async (request) => {
+      const { user, endedSessions } = await sessions.changePassword(request.cookies[SESSION_COOKIE], request.body.currentPassword, request.body.newPassword, writePassword)
+        .catch((err: unknown) => {
+          if (err instanceof TryggError && err.code === 'TRYGG_SRV_WRONG_PASSWORD') request.log.warn({ code: err.code }, 'password change refused');
+          throw err;
+        });
+      request.log.info({ username: user.username, endedSessions }, 'password changed by the user');
+      return { ok: true, endedSessions };
+    });
+  }
 }

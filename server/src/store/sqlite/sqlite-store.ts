@@ -79,6 +79,9 @@ export class SqliteStore implements Store {
       getSession: this.db.prepare<[string, number], { token_hash: string; username: string; created_at: number; expires_at: number }>(
         'SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?'),
       deleteSession: this.db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      touchSession: this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?'),
+      deleteUserSessions: this.db.prepare("DELETE FROM sessions WHERE username = ? AND token_hash <> coalesce(?, '')"),
+      purgeSessions: this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     };
   }
 
@@ -316,6 +319,18 @@ export class SqliteStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.stmt.deleteSession.run(tokenHash);
+  }
+
+  async touchSession(tokenHash: string, expiresAt: number): Promise<void> {
+    this.stmt.touchSession.run(expiresAt, tokenHash);
+  }
+
+  async deleteUserSessions(username: string, exceptTokenHash?: string): Promise<number> {
+    return this.stmt.deleteUserSessions.run(username, exceptTokenHash ?? null).changes;
+  }
+
+  async purgeExpiredSessions(now: number): Promise<void> {
+    this.stmt.purgeSessions.run(now);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,57 @@
+import { isIP } from 'node:net';
+import type { TryggConfig } from '../config/types';
+import { verifyPassword } from './password';
+
+/**
+ * Passwords printed in the README and the demo office: anyone who has read them can log in. A
+ * server reachable beyond loopback must not have an account on one of them (issue 10).
+ */
+export const PUBLISHED_PASSWORDS: readonly string[] = ['trygg-demo', 'trygg-demo-gateway', 'trygg-demo-devices'];
+
+/** Loopback only: 127.0.0.0/8, ::1 (also as ::ffff:127.x) and `localhost`. Anything else (0.0.0.0, ::, a LAN address, a name) reaches beyond. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+export interface KnownPasswordAccount {
+  kind: 'user' | 'gateway' | 'device account';
+  username: string;
+}
+
+/**
+ * Every account (users, gateway and device broker accounts) whose scrypt hash verifies against a
+ * published password. The hashes are verified, not compared: a fresh hash of `trygg-demo` is as
+ * known as the demo file's. One hash string is checked once however many accounts share it.
+ */
+export async function accountsOnKnownPasswords(config: TryggConfig, published: readonly string[] = PUBLISHED_PASSWORDS): Promise<KnownPasswordAccount[]> {
+  const accounts: (KnownPasswordAccount & { hash: string })[] = [
+    ...config.users.map((u) => ({ kind: 'user' as const, username: u.username, hash: u.passwordHash })),
+    ...config.sites.flatMap((s) => [
+      ...s.gateways.map((g) => ({ kind: 'gateway' as const, username: g.username, hash: g.passwordHash })),
+      ...(s.deviceAccounts ?? []).map((d) => ({ kind: 'device account' as const, username: d.username, hash: d.passwordHash })),
+    ]),
+  ];
+  const verdicts = new Map<string, Promise<boolean>>();
+  const known = (hash: string) => {
+    let v = verdicts.get(hash);
+    if (!v) {
+      v = (async () => {
+        for (const password of published) if (await verifyPassword(password, hash)) return true;
+        return false;
+      })();
+      verdicts.set(hash, v);
+    }
+    return v;
+  };
+  const flags = await Promise.all(accounts.map((a) => known(a.hash)));
+  return accounts.filter((_, i) => flags[i]).map(({ kind, username }) => ({ kind, username }));
+}
+
+/** One line for the operator: which accounts, and how to get out of it. */
+export function describeKnownPasswordAccounts(accounts: readonly KnownPasswordAccount[]): string {
+  return accounts.map((a) => `${a.kind} ${a.username}`).join(', ');
+}
