@@ -125,6 +125,19 @@ describe('MQTT ingest: confirmations and rejected presses (real broker, SQLite)'
     expect((await gateway.waitFor(confirming('y'))).json).toMatchObject({ action: 'cancelled', alarmId: 'none', msgId: 'y' });
   });
 
+  it('alarms first: a press behind a burst of heartbeat batches is confirmed, and the batches are all recorded after it (none shed)', async () => {
+    const devices = ['interview-1', 'interview-2', 'reception-desk'];
+    for (let i = 0; i < 30; i++) {
+      await gateway.publishJson(topics.gateway('demo', GW, 'heartbeats'), {
+        v: 1, siteId: 'demo', gatewayId: GW, at: '2026-01-05T09:00:00.000Z', devices: [{ deviceId: devices[i % 3], at: '2026-01-05T09:00:00.000Z', battery: 90 - i }],
+      });
+    }
+    await send(event('interview-2', 'behind-heartbeats'));
+    await gateway.waitFor(confirming('behind-heartbeats'));
+    await vi.waitFor(async () => expect((await store.listDevicesSeen()).map((d) => d.deviceId).sort()).toEqual([...devices].sort()), { timeout: 10_000 });
+    expect((await metrics.heartbeatBatchesShed.get()).values[0]?.value ?? 0).toBe(0);
+  });
+
   it('sends no confirmation for an event without msgId (an older gateway) or of another kind', async () => {
     const { msgId: _omit, ...old } = event('interview-3', 'old');
     await send(old);

@@ -10,6 +10,7 @@ import { toAlarmStateMessage } from '../alarm/alarm-view';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
+import { HousekeepingQueue } from './housekeeping-queue';
 import type { IngestObserver } from './ingest-observer';
 import type { MqttLink } from './mqtt-link';
 import { RejectionAlarms } from './rejection-alarms';
@@ -23,6 +24,8 @@ export class MqttIngest implements AlarmOutbound {
   private alarms?: AlarmService;
   private rejections?: RejectionAlarms;
   private readonly observers: IngestObserver[] = [];
+  /** Heartbeats and gateway status wait here; device events (presses) never do. */
+  readonly housekeeping: HousekeepingQueue;
 
   constructor(private readonly deps: {
     link: MqttLink;
@@ -31,7 +34,15 @@ export class MqttIngest implements AlarmOutbound {
     metrics: Metrics;
     logger: Logger;
     now: () => number;
-  }) {}
+    /** Heartbeat batches that may wait before the oldest is shed (default 1,000). */
+    maxQueuedHeartbeatBatches?: number;
+  }) {
+    this.housekeeping = new HousekeepingQueue({
+      maxHeartbeatBatches: deps.maxQueuedHeartbeatBatches ?? DEFAULT_MAX_QUEUED_HEARTBEAT_BATCHES,
+      onShed: () => deps.metrics.heartbeatBatchesShed.inc(),
+      onError: (err, kind) => deps.logger.error({ err, kind }, 'ingest housekeeping failed'),
+    });
+  }
 
   addObserver(observer: IngestObserver): void {
     this.observers.push(observer);
@@ -52,6 +63,9 @@ export class MqttIngest implements AlarmOutbound {
     const { link, directory, metrics, logger, now } = this.deps;
     this.rejections = new RejectionAlarms({ alarms, directory, metrics, logger, now });
     link.client.on('message', (topic, payload) => {
+      // Alarms first: a device event is handled now; heartbeats and status queue behind it.
+      const kind = housekeepingKind(topic);
+      if (kind) return this.housekeeping.push(kind, () => this.onMessage(topic, payload));
       this.onMessage(topic, payload).catch((err: unknown) => this.deps.logger.error({ err, topic }, 'ingest failed'));
     });
     link.subscribe([topics.allGatewayChannel('events'), topics.allGatewayChannel('heartbeats'), topics.allGatewayChannel('status')]);
@@ -142,6 +156,15 @@ export class MqttIngest implements AlarmOutbound {
   private sendReceipt(siteId: string, gatewayId: string, receipt: Receipt): void {
     this.deps.link.publish(topics.gateway(siteId, gatewayId, 'receipts'), encodePayload(receipt), 1);
   }
+}
+
+const DEFAULT_MAX_QUEUED_HEARTBEAT_BATCHES = 1000;
+
+/** Heartbeat and status topics (checked by suffix: the full topic check happens when the item runs). */
+function housekeepingKind(topic: string): 'heartbeats' | 'status' | undefined {
+  if (topic.endsWith('/heartbeats')) return 'heartbeats';
+  if (topic.endsWith('/status')) return 'status';
+  return undefined;
 }
 
 interface EventHints {
