@@ -25,6 +25,16 @@ import { healthRoutes, type Readiness } from './routes/health-routes';
 import type { Store } from './store/store';
 import type { ConsoleHub } from './ws/console-hub';
 import { CONSOLE_MAX_MESSAGE_BYTES, consoleSocketRoute } from './ws/console-socket-route';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { systemClock, type Clock } from '@trygg/protocol';
+import { DEFAULT_ABUSE_SETTINGS, type AbuseSettings } from './security/abuse-settings';
+import { clockRateStore } from './security/clock-rate-store';
+import { fastifyTimeouts, limitConnections } from './security/connection-limits';
+import { guardLogin } from './security/login-guard';
+import { LoginThrottle } from './security/login-throttle';
+import { lockoutRoutes } from './security/lockout-routes';
+import { originGuard } from './security/origin-guard';
+import { securityHeaders as helmetHeaders } from './security/security-headers';
 
 export interface AppDeps {
   logger: Logger;
@@ -37,6 +47,8 @@ export interface AppDeps {
   readiness: Readiness;
   /** Present when the broker is embedded: MQTT over WebSocket is then served at `/mqtt`. */
   broker?: EmbeddedBroker;
+  /** Login lockouts, rate limits, timeouts, origins (security/); defaults when absent. */
+  abuse?: { settings?: AbuseSettings; clock?: Clock };
   sentFor?: (alarmId: string) => Promise<StoredNotification[]>;
   /** HTTP SMS/voice providers' callbacks (replies, delivery reports). */
   providerInbound?: ProviderInboundDeps;
@@ -68,7 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
-    reply.header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'");
+    // Helmet (security/security-headers.ts) has set the policy unless fastify answered before routing.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'self'; frame-ancestors 'none'");
   };
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     deps.metrics.httpRejected.inc({ code });
@@ -78,7 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(status).send({ code, message: message.slice(0, 300) });
   };
 
+  const abuse = deps.abuse?.settings ?? DEFAULT_ABUSE_SETTINGS;
+  const abuseClock = deps.abuse?.clock ?? systemClock;
   const app = Fastify({
+    ...fastifyTimeouts(abuse.http),
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // Per-request lines would drown the alarm events in the log; rejections are logged below.
     ...({ logController: new (FastifyModule as unknown as { LogController: new (o: object) => unknown }).LogController({ disableRequestLogging: true }) } as object),
@@ -109,7 +125,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reject(request, reply, status, 'TRYGG_SRV_BAD_REQUEST', `bad request: ${error.message}`);
   });
   app.setNotFoundHandler((request, reply) => reject(request, reply, 404, 'TRYGG_SRV_NOT_FOUND', `${request.method} ${request.url.slice(0, 200)} not found`));
-  app.addHook('onSend', async (_request, reply) => securityHeaders(reply));
+
+  limitConnections(app.server, abuse.http, deps.metrics, deps.logger.child({ component: 'http-limits' }));
+  // Limits are used as primitives (createRateLimit) on the routes that need them, on our clock.
+  await app.register(fastifyRateLimit, { global: false, store: clockRateStore(abuseClock) as never });
+  await helmetHeaders(app, { metrics: deps.metrics, reportsPerMinute: abuse.cspReportsPerMinute });
+  app.addHook('onRequest', originGuard({ publicOrigins: abuse.publicOrigins }));
+  const loginThrottle = new LoginThrottle(abuseClock, abuse.login);
+  guardLogin(app, { throttle: loginThrottle, metrics: deps.metrics, requestsPerMinute: abuse.loginRequestsPerMinute });
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, {
@@ -133,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { store, directory, sessions });
   if (deps.config) await app.register(configRoutes, { config: deps.config, directory, sessions });
   await app.register(coverageRoutes, { directory, hub, sessions });
+  await app.register(lockoutRoutes, { throttle: loginThrottle, directory, sessions });
   await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
   if (deps.providerInbound) await app.register(providerInboundRoutes, deps.providerInbound);
   for (const routes of deps.featureRoutes ?? []) await app.register(async (scope) => routes(scope));

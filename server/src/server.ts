@@ -21,6 +21,8 @@ import { MqttIngest } from './ingest/mqtt-ingest';
 import { MqttLink } from './ingest/mqtt-link';
 import { DeviceDirectoryPublisher } from './gateway-directory/device-directory-publisher';
 import { createMetrics } from './metrics/metrics';
+import { createAuthFailureLimiter } from './broker/auth-failure-limiter';
+import { abuseSettingsFromEnv, type AbuseSettings } from './security/abuse-settings';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
@@ -68,6 +70,8 @@ export interface TryggOptions {
   gatewayResendIntervalMs?: number;
   /** Features to run; default every feature in features/index.ts. */
   features?: FeatureFactory[];
+  /** Login lockouts, rate limits, HTTP timeouts, public origins; default from the environment. */
+  abuse?: AbuseSettings;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -101,6 +105,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
+  const abuse = options.abuse ?? abuseSettingsFromEnv(options.env ?? process.env);
   const store = new SqliteStore(join(options.dataDir, 'trygg.db'));
   const versions = new ConfigVersionStore(join(options.dataDir, 'trygg.db'));
   const cleanups: (() => Promise<void>)[] = [() => store.close(), async () => versions.close()];
@@ -155,6 +160,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
         // Follows the HTTP host unless MQTT_HOST says otherwise: HOST=127.0.0.1 keeps both local.
         host: options.mqttHost ?? options.httpHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
         onReject: (reason) => metrics.brokerRejected.inc({ reason }),
+        authFailures: createAuthFailureLimiter(clock, abuse.mqtt, (scope) => metrics.authLockouts.inc({ service: 'mqtt', scope })),
         // Sessions and queued presses on disk: a gateway's queue survives a crash of this process.
         persistenceDir: join(options.dataDir, 'broker'), clock,
         gatewaySites: () => directory.config.sites.filter((s) => s.gateways.length > 0).map((s) => s.id),
@@ -208,7 +214,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
 
     // Features start before ingest, so none misses an event; each stops before the store closes.
     const featureContext: FeatureContext = {
-      directory, store, alarms, ingest, hub, sessions, clock, metrics, notifications, dbFile: join(options.dataDir, 'trygg.db'),
+      directory, store, alarms, ingest, hub, sessions, clock, metrics, notifications, dbFile: join(options.dataDir, 'trygg.db'), config: configService,
       logger: logger.child({ component: 'features' }),
     };
     const features = (options.features ?? featureFactories).map((make) => make({ env: options.env ?? process.env }));
@@ -222,6 +228,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
 
     const app = await buildApp({
       logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
+      abuse: { settings: abuse, clock },
       sentFor: (alarmId) => notifications.listByAlarm(alarmId),
       providerInbound: { clock, notifierOf: (id) => notifications.httpProvider(id) },
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },

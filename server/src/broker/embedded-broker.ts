@@ -15,6 +15,7 @@ import { ConsumerGate, type PersistentSubscriptions } from './consumer-gate';
 import { LogThrottle } from './log-throttle';
 import { guardMqttConnection } from './mqtt-frame-guard';
 import { DEFAULT_PUBLISH_RATE_LIMIT, PublishRateLimit, type PublishRateLimitSettings } from './publish-rate-limit';
+import { createAuthFailureLimiter, limitAuthFailures, type AuthFailureLimiter } from './auth-failure-limiter';
 
 /**
  * The MQTT broker embedded in the Trygg server: aedes with Trygg's authentication and ACL, served
@@ -33,6 +34,8 @@ export interface EmbeddedBrokerOptions {
   onReject?: RejectListener;
   /** Whole MQTT packet (fixed header included); default 300 KiB. */
   maxPacketBytes?: number;
+  /** Lockouts after failed CONNECTs (auth-failure-limiter.ts); default: its default policy. */
+  authFailures?: AuthFailureLimiter;
   /** LevelDB directory for the broker's state; without it, state is in memory (lost on exit). */
   persistenceDir?: string;
   /** fsync each persistence write (default true). */
@@ -134,7 +137,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   });
 
   try {
-    aedes = await Aedes.createBroker({ ...policy.hooks, ...(stored && { persistence: stored.persistence }) });
+    const hooks = limitAuthFailures(policy.hooks, opts.authFailures ?? createAuthFailureLimiter(clock), (client) => remoteAddresses.get(client), reject);
+    aedes = await Aedes.createBroker({ ...hooks, ...(stored && { persistence: stored.persistence }) });
   } catch (err) {
     await stored?.close();
     throw err;
