@@ -14,6 +14,9 @@ export const api = {
   session: () => request<{ user: User }>('GET', '/api/v1/session'),
   login: (username: string, password: string) => request<{ user: User }>('POST', '/api/v1/session', { username, password }),
   logout: () => request<unknown>('DELETE', '/api/v1/session'),
+  logoutEverywhere: () => request<{ endedSessions: number }>('POST', '/api/v1/session/logout-all'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<{ endedSessions: number }>('POST', '/api/v1/session/password', { currentPassword, newPassword }),
 
   stations: () => request<{ stations: Station[] }>('GET', '/api/v1/stations'),
   sites: () => request<{ sites: SiteView[] }>('GET', '/api/v1/sites'),

@@ -52,6 +52,17 @@ export class AppSession {
     this.state.set({ phase: 'login', user: null, sites: [], siteId: null, loginReason: null });
   }
 
+  /** Ends every session of the user (other PCs, phones) and this one. */
+  async logoutEverywhere(): Promise<void> {
+    this.onEnded();
+    try {
+      await api.logoutEverywhere();
+    } catch {
+      // as with logout: the page forgets the user either way; the other sessions expire by themselves
+    }
+    this.state.set({ phase: 'login', user: null, sites: [], siteId: null, loginReason: null });
+  }
+
   ended(reason: 'session-ended'): void {
     this.onEnded();
     this.state.set({ phase: 'login', user: null, sites: [], siteId: null, loginReason: reason });

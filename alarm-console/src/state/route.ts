@@ -22,7 +22,8 @@ export type Route =
   | { page: 'statistics' }
   | { page: 'meetings' }
   | { page: 'banned' }
-  | { page: 'evacuation'; id?: string };
+  | { page: 'evacuation'; id?: string }
+  | { page: 'account' };
 
 /** The safety-work pages (incidents, risk, drills, meetings, banned clients, evacuation). */
 export const SAFETY_PAGES: readonly Route['page'][] = ['incidents', 'incident', 'review', 'risk', 'drills', 'drill', 'statistics', 'meetings', 'banned', 'evacuation'];
@@ -44,6 +45,7 @@ export function parseRoute(hash: string): Route {
     case 'meetings': return { page: 'meetings' };
     case 'banned-clients': return { page: 'banned' };
     case 'evacuation': return b ? { page: 'evacuation', id: b } : { page: 'evacuation' };
+    case 'account': return { page: 'account' };
     case 'manage':
       if (b === 'site') return { page: 'site' };
       if (b === 'users') return { page: 'users' };
@@ -73,6 +75,7 @@ export function routeHref(route: Route): string {
     case 'meetings': return '#/meetings';
     case 'banned': return '#/banned-clients';
     case 'evacuation': return route.id ? `#/evacuation/${encodeURIComponent(route.id)}` : '#/evacuation';
+    case 'account': return '#/account';
     default: return `#/manage/${route.page}`;
   }
 }

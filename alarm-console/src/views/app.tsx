@@ -21,6 +21,7 @@ import { StandbyNotice } from './console/standby-notice';
 import { StationView } from './console/station-view';
 import { TechnicalBanner } from './console/technical-banner';
 import { LoginView } from './login-view';
+import { AccountView } from './account-view';
 import { ManagerPages } from './manage/manager-pages';
 import { usePoll, useLanguage, useNow } from './parts/hooks';
 import { AlarmDetailPage, AlarmHistoryPage } from './supervise/alarm-history';
@@ -145,6 +146,7 @@ export function App(props: { session: AppSession; controller: ConsoleController 
       case 'alarm': return can.supervise(user.role) ? <AlarmDetailPage session={session} id={route.id} /> : <Forbidden />;
       case 'devices': return can.supervise(user.role) ? <DeviceStatusPage session={session} /> : <Forbidden />;
       case 'coverage': return can.supervise(user.role) ? <CoveragePage session={session} coverage={coverage} /> : <Forbidden />;
+      case 'account': return <AccountView session={session} />;
       case 'console': break;
       default:
         if (SAFETY_PAGES.includes(route.page)) return <LazySafetyPages session={session} route={route} />; return can.configure(user.role) ? <ManagerPages session={session} route={route} /> : <Forbidden />;
@@ -173,7 +175,7 @@ export function App(props: { session: AppSession; controller: ConsoleController 
               match={(r) => ['site', 'collection', 'users', 'config', 'history'].includes(r.page)} />}
           </nav>
         )}
-        {user && <p class="who">{t('user.signedInAs', { name: user.name })}</p>}
+        {user && <p class="who"><a href="#/account" aria-current={route.page === 'account' ? 'page' : undefined}>{t('user.signedInAs', { name: user.name })}</a></p>}
         <label class="lang">
           <span class="visually-hidden">{t('lang.label')}</span>
           <select value={getLanguage()} onChange={(e) => setLanguage((e.currentTarget as HTMLSelectElement).value)}>
