@@ -158,7 +158,17 @@ describe('configuration import and export', () => {
     await loginAs(app, 'manager');
     expect((running.directory.rawConfig.notifiers![0]!.settings as { key: string }).key).toBe(DC09_KEY);
     expect(running.directory.site('demo')!.duressPinHash).toBe(PIN);
-    // Even an administrator's import cannot set a password.
+    // A new gateway may bring its first hash (as POST /api/v1/sites/:id/gateways may); an existing one keeps its own.
+    const gatewayHash = await hashPassword('a-new-gateway-password');
+    const withGateway = parseYaml(text) as TryggConfig;
+    withGateway.sites[1]!.gateways.push({ id: 'other-gw-2', username: 'other-gw-2', passwordHash: gatewayHash });
+    expect((await importYaml(admin, stringifyYaml(withGateway))).statusCode).toBe(200);
+    expect(running.directory.site('other')!.gateways.find((g) => g.id === 'other-gw-2')!.passwordHash).toBe(gatewayHash);
+    withGateway.sites[1]!.gateways[0]!.passwordHash = gatewayHash;
+    const changed = await importYaml(admin, stringifyYaml(withGateway));
+    expect(changed.statusCode).toBe(403);
+    expect((changed.json() as { problems: string[] }).problems).toEqual(['sites.1.gateways.0.passwordHash: an import cannot set or change a password or PIN; set it in the console']);
+    // Even an administrator's import cannot set a user's password.
     const exported = parseYaml(text) as TryggConfig;
     exported.users.find((u) => u.username === 'kollega')!.passwordHash = await hashPassword('set-by-import');
     const refused = await importYaml(admin, stringifyYaml(exported));

@@ -7,11 +7,13 @@ import type { Role, TryggConfig, UserConfig } from '../config/types';
  * Export never carries a secret: password hashes (users, gateways, device accounts), PIN hashes
  * (sites, devices) and secret-looking notifier settings are left out.
  *
- * Import can never set or change a secret: a user, gateway, device account, site or device that
- * exists keeps its stored hash or PIN; a hash in the file that differs from the stored one is
- * refused. New users, gateways and device accounts get UNSET_PASSWORD, which no password
- * verifies: they cannot log in or connect until an administrator or manager sets a password in
- * the console (PUT /api/v1/users/:username, or the gateway's own form).
+ * Import can never change a secret: a user, gateway, device account, site or device that has
+ * one keeps its stored hash or PIN; a different one in the file is refused. A user's password is
+ * never set by an import: a new user gets UNSET_PASSWORD, which no password verifies, until an
+ * administrator or manager sets one (PUT /api/v1/users/:username, the console's Users page).
+ * Machine accounts and PINs may get their first hash from the file (a new gateway or device
+ * account, a PIN where none was stored), as the site's own API already allows its manager;
+ * without one, a new gateway or device account gets UNSET_PASSWORD too.
  *
  * An administrator imports the whole installation. Anyone else imports their own part: the
  * sites they belong to and the users they may manage (role not above their own, sites all
@@ -92,14 +94,19 @@ export interface ImportPlan {
   forbidden: string[];
 }
 
-/** A secret in the file: absent means "keep the stored one"; the stored value is accepted (old exports). */
-function keepSecret(item: Rec, stored: Rec | undefined, key: string, path: string, forbidden: string[], unset?: string): void {
+/**
+ * A secret in the file: absent means "keep the stored one"; the stored value is accepted (old
+ * exports); a first value only where `firstAllowed` (machine accounts and PINs, never users).
+ */
+function keepSecret(item: Rec, stored: Rec | undefined, key: string, path: string, forbidden: string[], unset?: string, firstAllowed = true): void {
   const given = item[key];
-  const kept = stored?.[key];
-  if (given !== undefined && given !== kept) {
+  // A machine account still without a usable password may get its first one.
+  const kept = firstAllowed && stored?.[key] === UNSET_PASSWORD ? undefined : stored?.[key];
+  if (given !== undefined && given !== kept && (kept !== undefined || !firstAllowed)) {
     forbidden.push(`${path}.${key}: an import cannot set or change a password or PIN; set it in the console`);
     return;
   }
+  if (given !== undefined) return;
   if (kept !== undefined) item[key] = kept;
   else if (unset !== undefined) item[key] = unset;
   else delete item[key];
@@ -124,7 +131,7 @@ function mergeSecrets(file: Rec, stored: TryggConfig, forbidden: string[]): void
     list(site.devices).forEach((d, j) => { for (const k of PIN_KEYS) keepSecret(d, devices.get(d.id), k, `${at}.devices.${j}`, forbidden); });
   });
   const storedUsers = byKey(stored.users as unknown as Rec[], 'username');
-  list(file.users).forEach((u, i) => keepSecret(u, storedUsers.get(u.username), 'passwordHash', `users.${i}`, forbidden, UNSET_PASSWORD));
+  list(file.users).forEach((u, i) => keepSecret(u, storedUsers.get(u.username), 'passwordHash', `users.${i}`, forbidden, UNSET_PASSWORD, false));
   // Secret notifier settings left out of an export are the stored ones.
   const storedNotifiers = byKey((stored.notifiers ?? []) as unknown as Rec[], 'id');
   list(file.notifiers).forEach((n) => {
