@@ -29,6 +29,7 @@ const siteRetention = {
     notificationsDays: { type: 'integer', minimum: 7, maximum: 36500 },
     evacuationsDays: { type: 'integer', minimum: 7, maximum: 36500 },
     visitsDays: { type: 'integer', minimum: 1, maximum: 36500 },
+    auditDays: { type: 'integer', minimum: 365, maximum: 36500 },
   },
 } as const;
 const username = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } as const;

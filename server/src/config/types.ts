@@ -318,4 +318,6 @@ export interface RetentionConfig {
   evacuationsDays?: number;
   /** Finished check-in visits (lone work) with their log. */
   visitsDays?: number;
+  /** Who read or changed which incident report (the incident reports' audit log). */
+  auditDays?: number;
 }

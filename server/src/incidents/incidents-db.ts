@@ -262,6 +262,11 @@ export class IncidentsDb {
     this.db.prepare('INSERT INTO incidents_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  /** Retention (retention/retention-job.ts): deletes this site's read and change log rows older than `before`; returns how many. */
+  pruneAudit(siteId: string, before: number): number {
+    return this.db.prepare('DELETE FROM incident_audit WHERE site_id = ? AND at < ?').run(siteId, before).changes;
+  }
+
   close(): void {
     this.db.close();
   }

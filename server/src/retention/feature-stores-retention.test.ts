@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EvacuationStore } from '../evacuation/evacuation-store';
+import { IncidentsDb } from '../incidents/incidents-db';
 import type { Evacuation } from '../evacuation/evacuation-types';
 import { LoneWorkStore } from '../lone-work/lone-work-store';
 import { newNotification } from '../notify/notification-store-conformance';
@@ -118,5 +119,20 @@ describe('SqliteNotificationStore: retention and erasure', () => {
     expect((await store.get('pending'))?.state).toBe('pending');
     expect(store.purgeFinished({})).toBe(0);
     await store.close();
+  });
+});
+
+describe('IncidentsDb: the read and change log is pruned after auditDays', () => {
+  it('deletes this site\'s rows older than the cut-off, keeps recent ones and other sites\'', () => {
+    const db = new IncidentsDb(join(dir, 'trygg.db'));
+    db.audit([
+      { incidentId: 'i1', siteId: 'demo', at: T0, username: 'kari', action: 'read', via: 'get' },
+      { incidentId: 'i1', siteId: 'demo', at: T0 + 5 * DAY, username: 'mona', action: 'read', via: 'get' },
+      { incidentId: 'i2', siteId: 'other', at: T0, username: 'olav', action: 'read', via: 'get' },
+    ]);
+    expect(db.pruneAudit('demo', T0 + DAY)).toBe(1);
+    expect(db.auditOf('i1').map((e) => e.username)).toEqual(['mona']);
+    expect(db.auditOf('i2')).toHaveLength(1);
+    db.close();
   });
 });

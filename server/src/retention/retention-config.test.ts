@@ -22,7 +22,7 @@ describe('sites[].retention', () => {
   it('accepts periods in range and fills in the defaults', () => {
     const config = validateConfig(withRetention({ alarmsDays: 180, positionsHours: 12 }), 'test');
     expect(retentionOf(config.sites[0])).toEqual({
-      alarmsDays: 180, positionsHours: 12, deviceEventsDays: 90, notificationsDays: 90, evacuationsDays: 365, visitsDays: 90,
+      alarmsDays: 180, positionsHours: 12, deviceEventsDays: 90, notificationsDays: 90, evacuationsDays: 365, visitsDays: 90, auditDays: 730,
     });
   });
 
@@ -30,6 +30,7 @@ describe('sites[].retention', () => {
     expect(problems({ alarmsDays: 5 }).join()).toContain('sites.0.retention.alarmsDays');
     expect(problems({ positionsHours: 0 }).join()).toContain('sites.0.retention.positionsHours');
     expect(problems({ visitsDays: 1.5 }).join()).toContain('sites.0.retention.visitsDays');
+    expect(problems({ auditDays: 30 }).join()).toContain('sites.0.retention.auditDays');
     expect(problems({ photosDays: 3 }).join()).toContain('sites.0.retention');
   });
 });

@@ -1,6 +1,7 @@
 import type { TimerHandle } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import { EvacuationStore } from '../evacuation/evacuation-store';
+import { IncidentsDb } from '../incidents/incidents-db';
 import type { Feature, FeatureContext, FeatureFactory } from '../features/feature';
 import { LoneWorkStore } from '../lone-work/lone-work-store';
 import { SqliteNotificationStore } from '../notify/sqlite-notification-store';
@@ -35,6 +36,7 @@ export class RetentionFeature implements Feature {
       notifications: new SqliteNotificationStore(ctx.dbFile),
       evacuations: new EvacuationStore(ctx.dbFile),
       loneWork: new LoneWorkStore(ctx.dbFile),
+      incidents: new IncidentsDb(ctx.dbFile),
     };
     this.records = new PersonRecords(ctx.dbFile);
     this.audit = new PrivacyAudit(ctx.dbFile);
@@ -61,6 +63,7 @@ export class RetentionFeature implements Feature {
     await this.stores?.notifications.close();
     this.stores?.evacuations.close();
     this.stores?.loneWork.close();
+    this.stores?.incidents.close();
     this.records?.close();
     this.audit?.close();
   }

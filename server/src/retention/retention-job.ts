@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { EvacuationStore } from '../evacuation/evacuation-store';
+import type { IncidentsDb } from '../incidents/incidents-db';
 import type { LoneWorkStore } from '../lone-work/lone-work-store';
 import type { SqliteNotificationStore } from '../notify/sqlite-notification-store';
 import type { Store } from '../store/store';
 import { cutoffs, retentionOf } from './retention-policy';
 
-/** The stores that hold personal data beyond the incident reports (which erase their own, incidents/). */
+/** The stores that hold personal data (incident reports erase their own personal fields, incidents/; here only their audit log). */
 export interface RetentionStores {
   store: Store;
   notifications: SqliteNotificationStore;
   evacuations: EvacuationStore;
   loneWork: LoneWorkStore;
+  incidents: IncidentsDb;
 }
 
 export interface SiteRetentionResult {
@@ -21,6 +23,7 @@ export interface SiteRetentionResult {
   evacuationsPurged: number;
   visitPositionsErased: number;
   visitsPurged: number;
+  incidentAuditPurged: number;
 }
 
 export interface RetentionResult {
@@ -51,6 +54,7 @@ export async function runRetention(stores: RetentionStores, directory: OfficeDir
       evacuationsPurged: stores.evacuations.purgeEnded(site.id, at.evacuations),
       visitPositionsErased: stores.loneWork.eraseVisitPositions(site.id, at.positions, openAlarmIds),
       visitsPurged: stores.loneWork.purgeVisits(site.id, at.visits, openAlarmIds),
+      incidentAuditPurged: stores.incidents.pruneAudit(site.id, at.audit),
     };
     result.sites[site.id] = counts;
     if (Object.values(counts).some((n) => n > 0)) logger.info({ siteId: site.id, ...counts }, 'retention: personal data past its period deleted or erased');

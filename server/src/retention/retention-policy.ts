@@ -13,6 +13,7 @@ export const RETENTION_DEFAULTS: Required<RetentionConfig> = {
   notificationsDays: 90,
   evacuationsDays: 365,
   visitsDays: 90,
+  auditDays: 730,
 };
 
 export const HOUR_MS = 3_600_000;
@@ -32,5 +33,6 @@ export function cutoffs(policy: Required<RetentionConfig>, now: number) {
     notifications: now - policy.notificationsDays * DAY_MS,
     evacuations: now - policy.evacuationsDays * DAY_MS,
     visits: now - policy.visitsDays * DAY_MS,
+    audit: now - policy.auditDays * DAY_MS,
   };
 }

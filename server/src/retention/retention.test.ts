@@ -127,7 +127,7 @@ describe('retention: the daily job on the injected clock', () => {
   });
 
   it('has one place for its defaults', () => {
-    expect(RETENTION_DEFAULTS).toEqual({ alarmsDays: 365, positionsHours: 24, deviceEventsDays: 90, notificationsDays: 90, evacuationsDays: 365, visitsDays: 90 });
+    expect(RETENTION_DEFAULTS).toEqual({ alarmsDays: 365, positionsHours: 24, deviceEventsDays: 90, notificationsDays: 90, evacuationsDays: 365, visitsDays: 90, auditDays: 730 });
   });
 });
 
