@@ -14,6 +14,7 @@
  * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
  * `soak` (bench/soak.ts, an hour by default) runs only when named (BENCH_ONLY=soak), after every
  * other part; its last line is `soak: minutes <m> devices <n> server-growth <x>% ...`.
+ * `alarms-first` (bench/alarms-first.ts, several minutes) also runs only when named.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,11 +36,12 @@ import { rawBrokerHop } from './broker-hop';
 import { deviceFigures, type DevicePart } from './device-figures';
 import { formatRow as row, summarize } from './percentiles';
 import { soak } from './soak';
+import { alarmsFirst } from './alarms-first';
 
-const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'sms-evacuation', 'browser', 'press', 'soak'] as const;
+const PARTS = ['ingest', 'silence', 'transports', 'arc', 'evacuation', 'sms-evacuation', 'browser', 'press', 'soak', 'alarms-first'] as const;
 type Part = (typeof PARTS)[number];
 /** Parts that run only when BENCH_ONLY names them (the soak takes an hour). */
-const ON_REQUEST: readonly Part[] = ['soak'];
+const ON_REQUEST: readonly Part[] = ['soak', 'alarms-first'];
 
 const HEARTBEAT_DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const HEARTBEAT_INTERVAL_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 1000);
@@ -108,7 +110,7 @@ async function pressToConsole(baseUrl: string, mqttUrl: string): Promise<number[
 
 async function main(): Promise<void> {
   const parts = chosenParts();
-  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser' && p !== 'soak' && p !== 'sms-evacuation'));
+  const deviceParts = new Set([...parts].filter((p): p is DevicePart => p !== 'press' && p !== 'arc' && p !== 'browser' && p !== 'soak' && p !== 'sms-evacuation' && p !== 'alarms-first'));
   if (deviceParts.size > 0) await deviceFigures(deviceParts, (line) => console.log(line));
   if (parts.has('evacuation')) {
     const f = await measureEvacuationFanout();
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
   }
   if (parts.has('browser')) await browserPopupFigure((line) => console.log(line));
   if (parts.has('press')) await pressFigure();
+  if (parts.has('alarms-first')) await alarmsFirst((line) => console.log(line));
   if (parts.has('soak')) await soak((line) => console.log(line));
 }
 
