@@ -59,6 +59,15 @@ describe('parseCliArgs', () => {
     for (const argv of [['--help'], ['-h'], ['help'], [], ['press', 'a', '--help']]) expect(command(argv)).toEqual({ kind: 'help' });
   });
 
+  it('takes a CA file for mqtts:// and wss:// (--ca or MQTT_CA), and refuses it for a plain URL', () => {
+    expect(command(['press', 'a', '--url', 'mqtts://trygg.example.org:8883', '--ca', '/etc/trygg/ca.pem'])).toMatchObject({
+      connection: { url: 'mqtts://trygg.example.org:8883', caFile: '/etc/trygg/ca.pem' },
+    });
+    expect(command(['heartbeat', 'a'], { MQTT_URL: 'wss://trygg.example.org/mqtt', MQTT_CA: '/ca.pem' })).toMatchObject({ connection: { caFile: '/ca.pem' } });
+    expect(command(['press', 'a'])).not.toHaveProperty('connection.caFile');
+    expect(error(['press', 'a', '--ca', '/ca.pem'])).toMatch(/--ca needs an mqtts:\/\/ or wss:\/\/ URL/);
+  });
+
   it('explains usage mistakes in one line', () => {
     expect(error(['press'])).toMatch(/missing <deviceId>/);
     expect(error(['press', 'Interview 1'])).toMatch(/not a valid device id/);
