@@ -10,7 +10,7 @@ const config = validateConfig({
   version: 1,
   notifiers: [
     { id: 'guards', channel: 'sia-dc09', party: 'guards', settings: { primary: { host: '127.0.0.1', port: 7000, protocol: 'tcp' }, account: '1234' } },
-    { id: 'police', channel: 'sms', party: 'police', to: { phone: '+4711200000', name: 'Politiet' } },
+    { id: 'police', channel: 'sms', party: 'police', to: { phone: '+4722225555', name: 'Politiet' } },
     { id: 'sms', channel: 'sms' },
     { id: 'mail', channel: 'email', settings: { host: '127.0.0.1', port: 2525, from: 'trygg@example.no' } },
   ],
@@ -78,7 +78,7 @@ describe('step router', () => {
     const real = resolveStepTargets(directory, alarm(), 3, presence([]));
     expect(real.stations).toEqual(['st-b']);
     expect(real.notifications?.map((n) => n.target)).toEqual(['guards', 'police']);
-    expect(real.notifications?.[1]).toMatchObject({ external: true, recipient: { id: 'party:police', phone: '+4711200000' } });
+    expect(real.notifications?.[1]).toMatchObject({ external: true, recipient: { id: 'party:police', phone: '+4722225555' } });
     const drill = resolveStepTargets(directory, alarm({ drill: true }), 3, presence([]));
     expect(drill.notifications?.map((n) => n.target)).toEqual(['guards']);
   });
