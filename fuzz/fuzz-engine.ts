@@ -133,5 +133,5 @@ function describe(err: unknown): string {
 
 export function formatReport(r: TargetReport): string {
   return `${r.target.padEnd(20)} inputs ${r.inputs.toLocaleString('en').padStart(9)}  ${Math.round(r.perSecond).toLocaleString('en').padStart(8)}/s` +
-    `  slowest ${r.slowestMs.toFixed(2).padStart(7)} ms CPU  untyped exceptions ${r.untyped}  contract violations ${r.contract}  over ${SLOW_INPUT_MS} ms ${r.slow}`;
+    `  slowest ${r.slowestMs.toFixed(2).padStart(7)} ms CPU (input ${r.slowestIndex})  untyped exceptions ${r.untyped}  contract violations ${r.contract}  over ${SLOW_INPUT_MS} ms ${r.slow}`;
 }
