@@ -124,6 +124,16 @@ describe('user sessions', () => {
     expect((await call('POST', '/api/v1/session/logout-all')).status).toBe(401);
   });
 
+  it('an administrator cannot give anyone a published demo password either', async () => {
+    const admin = await login('admin');
+    const body = { username: 'manager', name: 'Mona Leiar', role: 'manager', sites: ['demo'] };
+    const refused = await call('PUT', '/api/v1/users/manager', admin, { ...body, password: 'trygg-demo-gateway' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'TRYGG_SRV_CONFIG_REJECTED', problems: ['password: a published demo password cannot be used'] });
+    expect((await call('PUT', '/api/v1/users/manager', admin, { ...body, password: 'mona sitt eige passord' })).status).toBe(200);
+    expect(await verifyPassword('mona sitt eige passord', running.directory.user('manager')!.passwordHash)).toBe(true);
+  });
+
   it('changes the user\'s own password: current one checked, others\' sessions end, this one stays', async () => {
     expect((await call('POST', '/api/v1/session/password', undefined, { nonsense: true })).status).toBe(401);
     const here = await login();
@@ -151,6 +161,6 @@ describe('user sessions', () => {
     const stored = running.directory.user('kollega')!.passwordHash;
     expect(stored).toMatch(/^scrypt\$/);
     expect(await verifyPassword('kari sitt eige passord', stored)).toBe(true);
-    expect(await verifyPassword('trygg-demo', running.directory.user('manager')!.passwordHash)).toBe(true);
+    expect(await verifyPassword('trygg-demo', running.directory.user('admin')!.passwordHash)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { hashPassword } from '../../auth/password';
+import { PUBLISHED_PASSWORDS } from '../../auth/known-passwords';
 import type { SessionService } from '../../auth/sessions';
 import { ConfigError, type ConfigService } from '../../config-admin/config-service';
 import { exportFor, isWholeInstallationImporter, planImport } from '../../config-admin/config-transfer';
@@ -260,6 +261,8 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     const { password, ...fields } = body;
     if (!mayTouchUser(actor, fields) || (existing && !mayTouchUser(actor, existing))) throw new TryggError('TRYGG_SRV_FORBIDDEN', ['give that role or those sites']);
     if (!existing && !password) return rejected(reply, new ConfigError('user', ['password: a new user needs a password (at least 8 characters)']));
+    // The README prints these: an account given one is as good as open (issue 10, known passwords).
+    if (password && PUBLISHED_PASSWORDS.includes(password)) return rejected(reply, new ConfigError('user', ['password: a published demo password cannot be used']));
     const passwordHash = password ? await hashPassword(password) : existing!.passwordHash;
     try {
       config.change((draft) => {
