@@ -3,7 +3,7 @@ import { request } from './http';
 import type {
   AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus,
   Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist,
-  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, User, UserView, SentItem } from './types';
+  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, User, UserView, SentItem, LoginLockout } from './types';
 
 /** Collections of a site that the manager pages edit, each item keyed by `id`. */
 export type Collection = 'zones' | 'rooms' | 'devices' | 'stations' | 'groups' | 'chains' | 'actionCards';
@@ -36,6 +36,8 @@ export const api = {
   addUser: (user: UserView & { password?: string }) => request<{ user: UserView }>('POST', '/api/v1/users', user),
   updateUser: (username: string, user: UserView & { password?: string }) => request<{ user: UserView }>('PUT', `/api/v1/users/${enc(username)}`, user),
   deleteUser: (username: string) => request<unknown>('DELETE', `/api/v1/users/${enc(username)}`),
+  loginLockouts: () => request<{ lockouts: LoginLockout[] }>('GET', '/api/v1/login-lockouts'),
+  liftLoginLockout: (username: string) => request<{ ok: true; wasLocked: boolean }>('DELETE', `/api/v1/login-lockouts/${enc(username)}`),
 
   exportConfig: () => request<string>('GET', '/api/v1/config?format=yaml', undefined, { text: true }),
   importConfig: (yaml: string) => request<{ version: number }>('PUT', '/api/v1/config', undefined, { raw: { body: yaml, contentType: 'application/yaml' } }),

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly problems: string[] = [],
+    /** From `Retry-After` on a 429 (login lockout, rate limit). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -67,7 +69,9 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     const d = (data ?? {}) as { code?: unknown; message?: unknown; problems?: unknown };
     const problems = Array.isArray(d.problems) ? d.problems.filter((p): p is string => typeof p === 'string') : [];
     if (res.status === 401 && path !== '/api/v1/session') onUnauthenticated?.();
-    throw new ApiError(res.status, typeof d.code === 'string' ? d.code : `HTTP_${res.status}`, typeof d.message === 'string' ? d.message : res.statusText, problems);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, typeof d.code === 'string' ? d.code : `HTTP_${res.status}`, typeof d.message === 'string' ? d.message : res.statusText, problems,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   }
   return data as T;
 }

@@ -136,6 +136,15 @@ export interface SiteView {
   supervision?: { heartbeatSeconds?: Partial<Record<'panic-button' | 'portable', number>>; missedHeartbeats?: number; lowBatteryPercent?: number };
 }
 
+/** An account locked after failed logins (GET /api/v1/login-lockouts). */
+export interface LoginLockout {
+  username: string;
+  /** False: a name that is no user (someone guessing). */
+  knownUser: boolean;
+  failures: number;
+  lockedUntil: string;
+}
+
 export interface UserView {
   username: string;
   name: string;

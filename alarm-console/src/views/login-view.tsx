@@ -24,6 +24,7 @@ export function LoginView(props: { session: AppSession; reason: string | null })
     } catch (err) {
       setPassword('');
       if (err instanceof ApiError && (err.status === 401 || err.status === 403)) setError(t('login.failed'));
+      else if (err instanceof ApiError && err.status === 429 && err.retryAfterSeconds) setError(t('login.lockedFor', { minutes: Math.ceil(err.retryAfterSeconds / 60), seconds: err.retryAfterSeconds }));
       else if (err instanceof ApiError && err.status === 429) setError(t('login.tooMany'));
       else if (err instanceof ApiError && err.network) setError(t('error.network'));
       else setError(t('error.server', { status: err instanceof ApiError ? err.status : 0, code: err instanceof ApiError ? err.code : '' }));

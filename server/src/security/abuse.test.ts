@@ -14,15 +14,24 @@ import { DEFAULT_ABUSE_SETTINGS, type AbuseSettings } from './abuse-settings';
 
 /**
  * Guessing, floods and cross-site requests against the whole server started in-process, over
- * real HTTP (fetch and raw sockets). The server's clock is wall time plus an offset the test
- * moves, so a lockout ends without waiting for it.
+ * real HTTP (fetch and raw sockets). The server's clock stands still unless the test moves it,
+ * so a lockout neither runs out on a slow machine nor needs waiting for.
  */
 const PASSWORD = 'trygg-demo';
 
 class OffsetClock implements Clock {
   offset = 0;
-  now = () => Date.now() + this.offset;
+  /** While set, time stands still: a lockout cannot run out while a busy machine is slow. */
+  frozen: number | undefined;
+  now = () => this.frozen ?? Date.now() + this.offset;
   setTimer = systemClock.setTimer;
+  freeze(): void {
+    this.frozen = this.now();
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+    if (this.frozen !== undefined) this.frozen += ms;
+  }
 }
 
 interface Server {
@@ -35,6 +44,7 @@ interface Server {
 async function start(edit: (s: AbuseSettings) => void = () => {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'trygg-abuse-'));
   const clock = new OffsetClock();
+  clock.freeze();
   const abuse: AbuseSettings = structuredClone(DEFAULT_ABUSE_SETTINGS);
   edit(abuse);
   const running = await startTrygg({
@@ -93,14 +103,14 @@ describe('login guessing', () => {
     expect(metricSum(text, 'trygg_login_attempts_total', { outcome: 'locked' })).toBe(25);
     expect(metricSum(text, 'trygg_auth_lockouts_total', { service: 'http' })).toBe(1);
 
-    s.clock.offset += retryAfter * 1000;
+    s.clock.advance(retryAfter * 1000);
     // A further failure doubles the lockout: 2 s after the first 1 s.
     const again = await loginAs(s.base, 'kollega', 'wrong-again');
     expect(again.status).toBe(401);
     const doubled = await loginAs(s.base, 'kollega', PASSWORD);
     expect(doubled.status).toBe(429);
     expect(Number(doubled.headers.get('retry-after'))).toBe(2);
-    s.clock.offset += 2000;
+    s.clock.advance(2000);
     expect((await loginAs(s.base, 'kollega', PASSWORD)).status).toBe(200);
   });
 
@@ -171,7 +181,7 @@ describe('guessing many accounts from one address', () => {
       expect(fourth.status).toBe(429);
       expect(await fourth.json()).toMatchObject({ code: 'TRYGG_SRV_RATE_LIMITED' });
       expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
-      t.clock.offset += 60_000;
+      t.clock.advance(60_000);
       expect((await loginAs(t.base, 'kollega', PASSWORD)).status).toBe(200);
       expect(metricSum(await metrics(t), 'trygg_login_attempts_total', { outcome: 'rate-limited' })).toBe(1);
     } finally {

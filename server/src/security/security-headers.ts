@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { TryggError } from '../errors';
 import type { Metrics } from '../metrics/metrics';
 
-/** Where browsers send Content Security Policy violation reports (report-uri and report-to). */
+/** Where browsers send Content Security Policy violation reports (report-uri; report-to's format is read too). */
 export const CSP_REPORT_PATH = '/api/v1/csp-reports';
 const REPORT_TYPES = ['application/csp-report', 'application/reports+json'];
 /** Directive names are a short fixed vocabulary; anything else is one label, not a new series. */
@@ -40,8 +40,9 @@ export async function securityHeaders(app: FastifyInstance, opts: { metrics: Met
         baseUri: ["'none'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        // report-uri only: with report-to present Chromium ignores report-uri and sends reports
+        // through the Reporting API in batches up to a minute later. The endpoint reads both formats.
         reportUri: [CSP_REPORT_PATH],
-        reportTo: ['csp'],
       },
     },
     // HSTS pins a host to HTTPS for months; an office server often starts on plain HTTP or with a
@@ -52,10 +53,6 @@ export async function securityHeaders(app: FastifyInstance, opts: { metrics: Met
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('reporting-endpoints', `csp="${CSP_REPORT_PATH}"`);
-  });
-
   await app.register(async (scope) => {
     const perAddress = app.createRateLimit({ max: opts.reportsPerMinute, timeWindow: 60_000 });
     scope.addContentTypeParser(REPORT_TYPES, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {

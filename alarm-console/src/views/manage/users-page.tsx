@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/http';
 import type { Role, UserView } from '../../api/types';
-import { t } from '../../i18n/i18n';
+import { getLocale, t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { placeProblems, type PlacedProblems } from '../../state/config-problems';
 import { useObservable } from '../../state/observable';
@@ -21,6 +21,19 @@ export function UsersPage(props: { session: AppSession }) {
   const app = useObservable(props.session.state);
   const me = app.user!;
   const users = usePoll(() => api.users().then((r) => r.users), 0);
+  // Accounts locked after failed logins (security/lockout-routes.ts): shown on their row, liftable.
+  const lockouts = usePoll(() => api.loginLockouts().then((r) => r.lockouts), 15_000);
+  const lockedBy = new Map((lockouts.data ?? []).map((l) => [l.username, l] as const));
+  const guesses = (lockouts.data ?? []).filter((l) => !l.knownUser).map((l) => l.username);
+  const unlock = async (username: string) => {
+    try {
+      await api.liftLoginLockout(username);
+      setStatus(t('user.unlocked', { user: username }));
+      lockouts.reload();
+    } catch (err) {
+      setProblems({ byField: {}, general: [errorText(err)] });
+    }
+  };
   const [editing, setEditing] = useState<{ existing: string | null; draft: Draft } | null>(null);
   const [problems, setProblems] = useState<PlacedProblems>(none);
   const [status, setStatus] = useState('');
@@ -118,6 +131,7 @@ export function UsersPage(props: { session: AppSession }) {
           </div>
         </form>
       )}
+      {guesses.length > 0 && <p class="hint user-guesses">{t('user.lockedGuesses', { names: guesses.join(', ') })}</p>}
       {list.length > 0 && (
         <div class="table-wrap">
           <table class="data">
@@ -132,12 +146,25 @@ export function UsersPage(props: { session: AppSession }) {
             </thead>
             <tbody>
               {list.map((u) => (
-                <tr data-username={u.username}>
+                <tr data-username={u.username} data-locked={lockedBy.has(u.username) ? 'true' : undefined}>
                   <td>{u.name}</td>
-                  <td>{u.username}</td>
+                  <td>
+                    {u.username}
+                    {lockedBy.has(u.username) && (
+                      <span class="badge small badge-locked user-locked">
+                        {t('user.locked', {
+                          time: new Date(lockedBy.get(u.username)!.lockedUntil).toLocaleTimeString(getLocale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+                          failures: lockedBy.get(u.username)!.failures,
+                        })}
+                      </span>
+                    )}
+                  </td>
                   <td>{roleLabel(u.role)}</td>
                   <td>{u.sites.join(', ')}</td>
                   <td class="actions">
+                    {lockedBy.has(u.username) && (
+                      <button type="button" class="secondary small user-unlock" onClick={() => void unlock(u.username)}>{t('user.unlock')}</button>
+                    )}
                     <button type="button" class="secondary small" aria-label={t('form.editLabel', { item: u.username })} onClick={() => {
                       setEditing({ existing: u.username, draft: { ...u, password: '' } });
                       setProblems(none);
