@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { AlarmService } from './alarm/alarm-service';
 import { buildApp } from './app';
 import { SessionService, type SessionTimeouts } from './auth/sessions';
-import { accountsOnKnownPasswords, describeKnownPasswordAccounts, isLoopbackHost } from './auth/known-passwords';
+import { accountsOnKnownPasswords, CheckedHashes, configuredHashes, describeKnownPasswordAccounts, isLoopbackHost } from './auth/known-passwords';
 import type { TlsMaterial } from './tls/tls-material';
 import { createBrokerAuthenticator, type InternalBrokerAccount } from './broker/broker-authenticator';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
@@ -132,7 +132,9 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     const httpHost = options.httpHost ?? '127.0.0.1';
     const exposed = [httpHost, ...(options.mqttUrl ? [] : [options.mqttHost ?? httpHost])].filter((h) => !isLoopbackHost(h));
     if (exposed.length > 0) {
-      const known = await accountsOnKnownPasswords(directory.config);
+      const checked = new CheckedHashes(join(options.dataDir, 'known-password-check.json'));
+      const known = await accountsOnKnownPasswords(directory.config, undefined, checked);
+      checked.save(configuredHashes(directory.config));
       if (known.length > 0) throw new TryggError('TRYGG_SRV_KNOWN_PASSWORD', [[...new Set(exposed)].join(', '), describeKnownPasswordAccounts(known)]);
     }
     const serverAccount = { username: `trygg-server-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') };

@@ -8,7 +8,7 @@ import { freePort } from '../../../test/support/free-port';
 import { loadConfigFile } from '../config/load-config';
 import { DEMO_CONFIG, readEnvironment } from '../environment';
 import { startTrygg } from '../server';
-import { accountsOnKnownPasswords, isLoopbackHost } from './known-passwords';
+import { accountsOnKnownPasswords, CheckedHashes, configuredHashes, isLoopbackHost } from './known-passwords';
 import { hashPassword } from './password';
 
 const logger = pino({ level: 'silent' });
@@ -37,6 +37,29 @@ describe('known passwords', () => {
     config.sites[0]!.gateways[0]!.passwordHash = await hashPassword('gateway secret of this office');
     config.sites[0]!.deviceAccounts![0]!.passwordHash = await hashPassword('device secret of this office');
     expect(await accountsOnKnownPasswords(config)).toEqual([{ kind: 'user', username: 'admin' }]);
+  });
+
+  it('remembers hashes found clear in the data directory, never one on a published password, and forgets them when the list changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trygg-known-memo-'));
+    try {
+      const file = join(dir, 'known-password-check.json');
+      const config = loadConfigFile(DEMO_CONFIG);
+      const own = await hashPassword('manager has a long own password');
+      config.users.find((u) => u.username === 'manager')!.passwordHash = own;
+      const first = new CheckedHashes(file);
+      expect((await accountsOnKnownPasswords(config, undefined, first)).map((a) => a.username)).toEqual(['admin', 'kollega', 'demo-gw', 'demo-devices']);
+      first.save(configuredHashes(config));
+
+      const second = new CheckedHashes(file);
+      expect(second.isClear(own)).toBe(true);
+      for (const known of [config.users[1]!.passwordHash, config.sites[0]!.gateways[0]!.passwordHash]) expect(second.isClear(known)).toBe(false);
+      expect(new CheckedHashes(file, ['another published list']).isClear(own)).toBe(false);
+      // The memo is what spares the scrypt runs: an entry is trusted as it stands.
+      second.markClear(config.users[1]!.passwordHash);
+      expect((await accountsOnKnownPasswords(config, undefined, second)).map((a) => a.username)).not.toContain('admin');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('a server beyond loopback', () => {
