@@ -148,7 +148,6 @@ export const configSchema = {
             },
           },
           neighbourAgreements: { type: 'array', items: id, uniqueItems: true, maxItems: 100 },
-          neighbourAgreements: { type: 'array', items: id, uniqueItems: true, maxItems: 100 },
           noRespondersOnSite: {
             type: 'object', additionalProperties: false, required: ['neighbours'],
             properties: { neighbours: { type: 'array', items: id, uniqueItems: true }, external: { type: 'array', items: id, uniqueItems: true } },

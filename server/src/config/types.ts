@@ -179,13 +179,6 @@ export interface SiteConfig {
    * consoles, and each sees the agreement in its own configuration.
    */
   neighbourAgreements?: string[];
-  /**
-   * Neighbour agreements: the sites this site agrees to exchange alarms with. A chain of site A
-   * may target site B's consoles (`{ site: B }`, `noRespondersOnSite.neighbours`) only when A
-   * lists B and B lists A: each office decides whether another office's alarms pop up on its
-   * consoles, and each sees the agreement in its own configuration.
-   */
-  neighbourAgreements?: string[];
   /** Floor plan images (a path under the console or a data: URL) by floor. */
   floorPlans?: { floor: string; image: string }[];
   /** Tiltakskort: what to do for each kind of alarm, shown in the pop-up. */

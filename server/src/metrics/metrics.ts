@@ -26,7 +26,6 @@ export function createMetrics() {
     httpRejected: new Counter({ name: 'trygg_http_rejected_total', help: 'HTTP requests answered with a 4xx error', labelNames: ['code'], registers: [registry] }),
     brokerRejected: new Counter({ name: 'trygg_broker_rejected_total', help: 'MQTT connections, publishes and subscriptions refused by the broker', labelNames: ['reason'], registers: [registry] }),
     heartbeatBatchesShed: new Counter({ name: 'trygg_heartbeat_batches_shed_total', help: 'Heartbeat batches dropped unprocessed because ingest was overloaded (presses are never shed)', registers: [registry] }),
-    heartbeatBatchesShed: new Counter({ name: 'trygg_heartbeat_batches_shed_total', help: 'Heartbeat batches dropped unprocessed because ingest was overloaded (presses are never shed)', registers: [registry] }),
     // Guessing and abuse (security/): every login outcome, every lockout started, refused sockets, CSP reports.
     loginAttempts: new Counter({ name: 'trygg_login_attempts_total', help: 'Console logins by outcome (success, failure, locked, rate-limited)', labelNames: ['outcome'], registers: [registry] }),
     authLockouts: new Counter({ name: 'trygg_auth_lockouts_total', help: 'Lockouts started after failed logins, by service (http, mqtt) and scope (account, address, pair)', labelNames: ['service', 'scope'], registers: [registry] }),
