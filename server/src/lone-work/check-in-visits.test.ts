@@ -6,6 +6,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootLoneWork, login } from './lone-work-test-harness';
 
+// A user session ends after 30 idle minutes (auth/sessions.ts); the worker's app logs in again
+// for each act after a long wait, as a phone app would.
+
 const MIN = 60_000;
 const at = (clock: FakeClock, minutes: number) => new Date(clock.now() + minutes * MIN).toISOString();
 const address = 'Fjellveien 7, 5019 Bergen';
@@ -61,7 +64,7 @@ describe('check-in timers for home visits (REST + device, fake clock, real SQLit
     expect(listed.json().visits[0]).toMatchObject({ location: found });
 
     // A late check-out is recorded; the alarm stays for a person to resolve.
-    const late = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/checkout`, headers: { cookie: ola } });
+    const late = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/checkout`, headers: { cookie: await login(life.app, 'ola') } });
     expect(late.json()).toMatchObject({ visit: { state: 'missed', checkedOutBy: 'user:ola' } });
     expect(await life.store.getAlarm(popup!.id)).toMatchObject({ state: 'raised' });
     await life.close();
@@ -72,7 +75,7 @@ describe('check-in timers for home visits (REST + device, fake clock, real SQLit
     const ola = await login(life.app, 'ola');
     const id = await startVisit(life, ola, 60);
     await life.advance(30 * MIN);
-    const res = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/extend`, headers: { cookie: ola }, payload: { until: at(clock, 90) } });
+    const res = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/extend`, headers: { cookie: await login(life.app, 'ola') }, payload: { until: at(clock, 90) } });
     expect(res.json()).toMatchObject({ visit: { state: 'active', until: '2026-01-05T11:00:00.000Z' } });
 
     await life.advance(60 * MIN); // 10:30
@@ -90,12 +93,12 @@ describe('check-in timers for home visits (REST + device, fake clock, real SQLit
     const ola = await login(life.app, 'ola');
     const id = await startVisit(life, ola, 60);
     await life.advance(50 * MIN);
-    const res = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/checkout`, headers: { cookie: ola } });
+    const res = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/checkout`, headers: { cookie: await login(life.app, 'ola') } });
     expect(res.json()).toMatchObject({ visit: { state: 'checked-out', checkedOutBy: 'user:ola' } });
     await life.advance(180 * MIN);
     expect(life.commands).toEqual([]);
     expect(life.backoffice.popups()).toEqual([]);
-    const again = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/extend`, headers: { cookie: ola }, payload: { until: at(clock, 30) } });
+    const again = await life.app.inject({ method: 'POST', url: `/api/v1/visits/${id}/extend`, headers: { cookie: await login(life.app, 'ola') }, payload: { until: at(clock, 30) } });
     expect(again.statusCode).toBe(400);
     await life.close();
   });
