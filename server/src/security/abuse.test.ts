@@ -156,6 +156,25 @@ describe('locked accounts seen by their manager', () => {
   });
 });
 
+describe('guessing through the password change', () => {
+  let s: Server;
+  beforeAll(async () => {
+    s = await start();
+  });
+  afterAll(() => stop(s));
+
+  it('an open session cannot be used to guess the current password: after the free failures even the right one is refused', async () => {
+    const cookie = await cookieOf(s.base, 'kollega');
+    const change = (currentPassword: string) => fetch(`${s.base}/api/v1/session/password`, {
+      method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ currentPassword, newPassword: 'a-new-long-password-1' }),
+    });
+    for (let i = 0; i < 6; i++) expect((await change(`guess-${i}`)).status).toBe(403);
+    const right = await change(PASSWORD);
+    expect(right.status).toBe(429);
+    expect(await right.json()).toMatchObject({ code: 'TRYGG_SRV_LOGIN_LOCKED' });
+  });
+});
+
 describe('guessing many accounts from one address', () => {
   let s: Server;
   beforeAll(async () => {

@@ -5,6 +5,11 @@ import type { LoginThrottle, Refusal } from './login-throttle';
 
 /** The console's login; its handler (routes/api/session-routes.ts) answers 200 or 401. */
 export const LOGIN_ROUTE = { method: 'POST', url: '/api/v1/session' } as const;
+/**
+ * A user's own password change checks the current password (403 TRYGG_SRV_WRONG_PASSWORD): with
+ * a session left open on a shared PC it is a guessing route too, counted like logins.
+ */
+export const PASSWORD_CHANGE_ROUTE = { method: 'POST', url: '/api/v1/session/password' } as const;
 
 /** Concurrent login attempts per source address: a burst must not outrun the failure count. */
 const MAX_IN_FLIGHT_PER_ADDRESS = 4;
@@ -12,6 +17,8 @@ const MAX_IN_FLIGHT_PER_ADDRESS = 4;
 interface Attempt {
   account: string;
   address: string;
+  /** The answer that means "wrong password" on this route. */
+  wrong: (status: number, payload: unknown) => boolean;
 }
 
 declare module 'fastify' {
@@ -27,7 +34,8 @@ function retryAfter(reply: FastifyReply, ms: number): number {
 }
 
 /**
- * Guards the login route without touching its handler: an onRoute hook adds, to that route only,
+ * Guards the login route (and the password change, see PASSWORD_CHANGE_ROUTE) without touching
+ * their handlers: an onRoute hook adds, to that route only,
  * a per-address request limit (@fastify/rate-limit, before the body is even parsed), a lockout
  * check before the password is verified (scrypt is not run for a locked attempt), and the
  * outcome recorded from the answer's status before it is sent. Register before the route.
@@ -55,8 +63,14 @@ export function guardLogin(app: FastifyInstance, deps: { throttle: LoginThrottle
     }
   };
 
+  const loginWrong = (status: number) => status === 401;
+  const changeWrong = (status: number, payload: unknown) => status === 403 && typeof payload === 'string' && payload.includes('"TRYGG_SRV_WRONG_PASSWORD"');
+
   const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const account = (request.body as { username: string }).username;
+    const isLogin = request.routeOptions.url === LOGIN_ROUTE.url;
+    // The password change runs for a logged-in user only (auth/authorise-requests.ts set it).
+    const account = isLogin ? (request.body as { username: string }).username : request.user?.username;
+    if (account === undefined) return;
     const address = request.ip;
     const refusal = throttle.check(account, address);
     if (refusal) refuseLocked(request, reply, account, refusal);
@@ -71,10 +85,10 @@ export function guardLogin(app: FastifyInstance, deps: { throttle: LoginThrottle
     }
     pending.add(pairKey);
     inFlight.set(address, running + 1);
-    request.loginAttempt = { account, address };
+    request.loginAttempt = { account, address, wrong: isLogin ? loginWrong : changeWrong };
   };
 
-  const settle = (request: FastifyRequest, status: number | undefined) => {
+  const settle = (request: FastifyRequest, status: number | undefined, payload?: unknown) => {
     const attempt = request.loginAttempt;
     if (!attempt) return;
     request.loginAttempt = undefined;
@@ -85,7 +99,7 @@ export function guardLogin(app: FastifyInstance, deps: { throttle: LoginThrottle
     if (status === 200) {
       throttle.succeeded(attempt.account, attempt.address);
       metrics.loginAttempts.inc({ outcome: 'success' });
-    } else if (status === 401) {
+    } else if (status !== undefined && attempt.wrong(status, payload)) {
       const before = throttle.check(attempt.account, attempt.address);
       throttle.failed(attempt.account, attempt.address);
       metrics.loginAttempts.inc({ outcome: 'failure' });
@@ -96,13 +110,14 @@ export function guardLogin(app: FastifyInstance, deps: { throttle: LoginThrottle
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (route.url !== LOGIN_ROUTE.url || !methods.includes(LOGIN_ROUTE.method)) return;
-    route.onRequest = [...asArray(route.onRequest), onRequest];
+    const guarded = [LOGIN_ROUTE, PASSWORD_CHANGE_ROUTE].some((r) => route.url === r.url && methods.includes(r.method));
+    if (!guarded) return;
+    if (route.url === LOGIN_ROUTE.url) route.onRequest = [...asArray(route.onRequest), onRequest];
     route.preHandler = [...asArray(route.preHandler), preHandler];
     // onSend runs before the answer leaves, so the next attempt already sees this failure;
     // onResponse catches attempts whose answer was never sent (client gone).
     route.onSend = [...asArray(route.onSend), async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      settle(request, reply.statusCode);
+      settle(request, reply.statusCode, payload);
       return payload;
     }];
     route.onResponse = [...asArray(route.onResponse), async (request: FastifyRequest) => settle(request, undefined)];
