@@ -27,7 +27,22 @@ export function decide(alarm: Alarm | null, command: AlarmCommand, ctx: DecideCo
       // One alarm per incident: a repeated press is folded in, never a second pop-up.
       batch.add({ type: 'press-folded', at: ctx.now, sourceEventId: command.sourceEventId });
       batch.effect({ type: 'update' });
+      // After a duress cancel the device shows "cancelled"; a new press there is a new cry for
+      // help, not a repeat: the chain goes on at once (the device still hears only "cancelled").
+      if (alarm.duress) {
+        escalateNow(batch, ctx);
+        batch.effect({ type: 'device-feedback', action: 'cancelled' });
+        break;
+      }
       batch.effect({ type: 'device-feedback', action: alarm.state === 'raised' ? 'received' : 'help-coming' });
+      break;
+    case 'add-cause':
+      requireOpen(alarm, 'cause-added');
+      // A new cause (man-down, missed check-in) on a device whose alarm is open: never queued
+      // behind it. Recorded on the alarm, shown on the consoles, and the chain moves on now.
+      batch.add({ type: 'cause-added', at: ctx.now, cause: command.cause });
+      batch.effect({ type: 'update' });
+      escalateNow(batch, ctx);
       break;
     case 'acknowledge':
       requireOpen(alarm, 'acknowledged');
@@ -114,6 +129,18 @@ function runSteps(batch: Batch, first: number, ctx: DecideContext): void {
   const reachedNobody = batch.alarm.lastNotifiedStep === -1;
   batch.add({ type: 'chain-exhausted', at: ctx.now, reachedNobody });
   if (reachedNobody) batch.effect({ type: 'reached-nobody' });
+}
+
+/**
+ * A new cause escalates at once: the next step of the chain, or, when the last step has already
+ * fired, the last (loud) step again. Nobody waits for the current step's timeout.
+ */
+function escalateNow(batch: Batch, ctx: DecideContext): void {
+  const alarm = batch.alarm;
+  const steps = alarm.chain.steps;
+  if (steps.length === 0) return;
+  if (alarm.lastStep + 1 < steps.length) return runSteps(batch, alarm.lastStep + 1, ctx);
+  fireAgain(batch, steps.length - 1, ctx);
 }
 
 function escalate(batch: Batch, alarm: Alarm, ctx: DecideContext): void {

@@ -29,6 +29,9 @@ export function apply(alarm: Alarm | null, event: AlarmEvent): Alarm {
     case 'press-folded':
       next.pressCount += 1;
       break;
+    case 'cause-added':
+      next.causes = [...(next.causes ?? []), event.cause];
+      break;
     case 'acknowledged':
       next.state = 'acknowledged';
       next.acknowledgedBy = event.actor;

@@ -276,22 +276,40 @@ export class AlarmService {
         ? directory.chain(request.siteId, request.chainId) ?? directory.chainFor(request.siteId, zoneId)
         : this.chainForRoom(request.siteId, zoneId, room?.id);
     const ctx = this.context();
+    // A technical alarm is about a device, not from it: it takes no device link (the device is
+    // its `detail.technical.subject`), so it never holds the device's one open alarm and a press
+    // or a man-down on that device raises its own alarm (docs/lone-work.md, "One device, several causes").
+    const deviceId = request.kind === 'technical' ? undefined : request.deviceId;
     const decision = await store.recordAlarm(request.siteId, request.dedupeKey, (open) => {
-      if (open) return decide(open, { type: 'press', sourceEventId: request.dedupeKey }, ctx);
+      if (open && request.dedupeKey !== undefined && open.dedupeKey === request.dedupeKey) {
+        return decide(open, { type: 'press', sourceEventId: request.dedupeKey }, ctx);
+      }
+      if (open) {
+        // The same cause again (a retry after a crash): already attached, nothing new to tell.
+        if (request.dedupeKey !== undefined && open.causes?.some((c) => c.dedupeKey === request.dedupeKey)) return { events: [], effects: [], alarm: open };
+        // Another cause on a device with an open alarm: attached to it and escalated at once.
+        return decide(open, {
+          type: 'add-cause',
+          cause: { kind: request.kind, at: ctx.now, dedupeKey: request.dedupeKey, ...(request.detail ? { detail: request.detail } : {}) },
+        }, ctx);
+      }
       return decide(null, {
         type: 'raise',
         origin: {
           id: randomUUID(), siteId: request.siteId, kind: request.kind, drill: request.drill ?? (request.kind !== 'technical' && (this.roomOverride(this.drillOverride, request.siteId, room?.id) ?? false)),
-          deviceId: request.deviceId, roomId: room?.id, zoneId, dedupeKey: request.dedupeKey, detail: request.detail,
+          deviceId, roomId: room?.id, zoneId, dedupeKey: request.dedupeKey, detail: request.detail,
           ...snapshotChain(directory, request.siteId, chain, request.kind),
         },
       }, ctx);
-    });
+    }, deviceId);
     if (!decision) throw new Error('raise decided nothing');
     const created = decision.events[0]?.type === 'raised';
     if (created) {
       metrics.alarmsRaised.inc({ site: request.siteId, kind: request.kind });
       logger.info({ alarmId: decision.alarm.id, kind: request.kind, roomId: decision.alarm.roomId, dedupeKey: request.dedupeKey, detail: request.detail }, 'alarm raised');
+    } else if (decision.events[0]?.type === 'cause-added') {
+      metrics.alarmsRaised.inc({ site: request.siteId, kind: request.kind });
+      logger.warn({ alarmId: decision.alarm.id, kind: request.kind, deviceId, dedupeKey: request.dedupeKey, detail: request.detail }, 'new cause attached to the device\'s open alarm; escalated at once');
     }
     this.carryOut(decision);
     return { alarm: decision.alarm, created };

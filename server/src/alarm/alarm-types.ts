@@ -46,6 +46,18 @@ export interface AlarmDetail {
   note?: string;
 }
 
+/**
+ * A further cause on a device that already had an open alarm (a man-down or a missed check-in
+ * during an alarm cancelled with the duress PIN, ...): attached to that alarm, never queued
+ * behind it (docs/lone-work.md, "One device, several causes").
+ */
+export interface AlarmCause {
+  kind: AlarmKind;
+  at: number;
+  dedupeKey?: string;
+  detail?: AlarmDetail;
+}
+
 export interface Responder {
   username: string;
   name: string;
@@ -84,6 +96,8 @@ export interface Alarm extends AlarmOrigin {
   reEscalatedAt?: number;
   /** Seconds an acknowledged alarm may go without "on scene" before it escalates again; 0 = off. */
   onSceneSeconds?: number;
+  /** Causes attached after the raise (see AlarmCause); absent when there were none. */
+  causes?: AlarmCause[];
   /** Number of events applied; the next event's sequence number. */
   version: number;
 }
@@ -93,6 +107,7 @@ export type StepSkipReason = 'nobody-online' | 'no-targets';
 export type AlarmEvent =
   | { type: 'raised'; at: number; origin: AlarmOrigin }
   | { type: 'press-folded'; at: number; sourceEventId?: string }
+  | { type: 'cause-added'; at: number; cause: AlarmCause }
   | { type: 'acknowledged'; at: number; actor: Actor }
   | { type: 'responding'; at: number; actor: Actor }
   | { type: 'resolved'; at: number; actor: Actor; outcome: ResolveOutcome }
@@ -109,6 +124,8 @@ export type AlarmEvent =
 export type AlarmCommand =
   | { type: 'raise'; origin: AlarmOrigin }
   | { type: 'press'; sourceEventId?: string }
+  /** Another cause on the alarm's device: attached, shown, and the chain escalates at once. */
+  | { type: 'add-cause'; cause: AlarmCause }
   | { type: 'acknowledge'; actor: Actor }
   | { type: 'respond'; actor: Actor }
   /** A responder has arrived. */

@@ -91,7 +91,11 @@ export interface Store {
    * Raises an alarm that no device event carries (technical, lone work, console, API). With a
    * `dedupeKey`, `decide` gets the open alarm holding that key, so one cause is one alarm.
    */
-  recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null): Promise<Decision | null>;
+  /**
+   * `decide` gets the open alarm holding `dedupeKey`, else (with `deviceId`) the device's open
+   * alarm, in one transaction: a new cause on a device with an open alarm is attached to it.
+   */
+  recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null, deviceId?: string): Promise<Decision | null>;
   findOpenAlarmByKey(siteId: string, dedupeKey: string): Promise<Alarm | undefined>;
   /** Atomically reads the alarm, decides, and commits the decision. Undefined if no such alarm. */
   updateAlarm(alarmId: string, decide: (alarm: Alarm) => Decision): Promise<Decision | undefined>;

@@ -67,7 +67,9 @@ describe('supervision (alarm service + SQLite + console hub, fake clock)', () =>
     await life.advance(1 * S); // 600 s: two windows without interview-2
     const [alarm] = await life.openAlarms();
     expect(await life.openKeys()).toEqual(['device-offline:interview-2']);
-    expect(alarm).toMatchObject({ kind: 'technical', deviceId: 'interview-2', roomId: 'interview-2', detail: { technical: { cause: 'device-offline', subject: 'interview-2' } } });
+    expect(alarm).toMatchObject({ kind: 'technical', roomId: 'interview-2', detail: { technical: { cause: 'device-offline', subject: 'interview-2' } } });
+    // The device is the subject, not the source: no device link, so a press there raises its own alarm.
+    expect(alarm!.deviceId).toBeUndefined();
     expect(mona.popups()).toEqual([alarm!.id]);
     expect(kari.popups()).toEqual([]);
     expect(life.commands).toEqual([]); // nothing blinks on a device that is not there

@@ -103,9 +103,13 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null): Promise<Decision | null> {
+  async recordAlarm(siteId: string, dedupeKey: string | undefined, decide: (open: Alarm | undefined) => Decision | null, deviceId?: string): Promise<Decision | null> {
     return this.db.transaction((): Decision | null => {
-      const open = dedupeKey === undefined ? undefined : this.openByKey(siteId, dedupeKey);
+      const byDevice = () => {
+        const row = deviceId === undefined ? undefined : this.stmt.openForDevice.get(siteId, deviceId);
+        return row ? parseAlarm(row.data) : undefined;
+      };
+      const open = (dedupeKey === undefined ? undefined : this.openByKey(siteId, dedupeKey)) ?? byDevice();
       const routed = routesOf(open);
       const decision = decide(open);
       if (decision) this.writeDecision(decision, routed);
