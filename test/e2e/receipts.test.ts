@@ -26,6 +26,9 @@ async function openAlarms(baseUrl: string): Promise<{ id: string; deviceId: stri
  * server has stored it and said so; the server dedupes by eventId. Nothing is lost, nothing is
  * shown twice, whichever part goes away.
  */
+/** Upper bound for a test that starts server processes: a start costs seconds of CPU, more on a busy machine. */
+const PROCESS_TEST_MS = 120_000;
+
 describe('receipts, end to end', () => {
   let dir: string;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -70,7 +73,7 @@ describe('receipts, end to end', () => {
     await eventually(() => (gateway.outboxDepth() === 0 ? true : undefined), 5000, 'outbox drained by the receipt');
     expect((await openAlarms(trygg.baseUrl)).map((a) => a.id)).toEqual([popup.id]);
     expect(backoffice.popups()).toHaveLength(1);
-  });
+  }, PROCESS_TEST_MS);
 
   it('(b) server SIGKILLed: a press made while it is dead arrives after restart; an open escalation resumes', async () => {
     const deviceBroker = await TestBroker.start(0);
@@ -121,7 +124,7 @@ describe('receipts, end to end', () => {
     expect(open.filter((a) => a.deviceId === 'interview-2')).toHaveLength(1);
     expect(open.filter((a) => a.deviceId === 'interview-3')).toHaveLength(1);
     expect(trygg.logLines('resumed open escalations')).toHaveLength(1);
-  });
+  }, PROCESS_TEST_MS);
 
   it('(c) the same event delivered twice: one alarm, one pop-up, the second receipt says duplicate', async () => {
     const trygg = new TryggProcess({
@@ -155,5 +158,5 @@ describe('receipts, end to end', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(backoffice.popups()).toHaveLength(1);
     expect(await openAlarms(trygg.baseUrl)).toHaveLength(1);
-  });
+  }, PROCESS_TEST_MS);
 });
