@@ -410,6 +410,8 @@ export interface MonthStatistics {
   falseAlarms: number;
   falseAlarmRate: number | null;
   drillAlarms: number;
+  /** Not drills, but resolved as "test or drill"; like drills, in no time or rate. */
+  testAlarms: number;
   deviceTests: { devices: number; tested: number; coverage: number | null } | null;
 }
 

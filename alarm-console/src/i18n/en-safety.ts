@@ -210,6 +210,7 @@ export const enSafety: Record<keyof typeof nbSafety, string> = {
   'stats.onSceneOf': '({count} of {total} marked)',
   'stats.falseRate': 'False alarms',
   'stats.drills': 'Drill alarms',
+  'stats.testAlarms': 'Resolved as test',
   'stats.tests': 'Devices tested',
   'stats.testsCell': '{tested} of {devices} ({percent})',
   'stats.definitions': 'Acknowledgement: from the raise to the first acknowledgement or “I’m coming”. On scene: until a responder marked arrival (alarms without it are not counted). False alarms: resolved as false, of all alarms of the month. Devices tested: devices with at least one passed self-test in the month.',

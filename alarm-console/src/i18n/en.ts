@@ -218,7 +218,7 @@ export const en: Record<keyof typeof nb, string> = {
   'history.heading': 'Alarm history',
   'history.count': 'Alarms',
   'history.medianAck': 'Median time to acknowledge',
-  'history.medianAckDrill': 'Median time to acknowledge (drills)',
+  'history.medianAckDrill': 'Median time to acknowledge (drills and tests)',
   'history.empty': 'No alarms yet.',
   'history.older': 'Show older alarms',
   'history.raised': 'Raised',

@@ -210,6 +210,7 @@ export const nbSafety = {
   'stats.onSceneOf': '({count} av {total} markert)',
   'stats.falseRate': 'Falske alarmer',
   'stats.drills': 'Øvelsesalarmer',
+  'stats.testAlarms': 'Løst som test',
   'stats.tests': 'Enheter testet',
   'stats.testsCell': '{tested} av {devices} ({percent})',
   'stats.definitions': 'Kvittering: fra alarmen utløses til første kvittering eller «Jeg kommer». Fremme: til en kollega markerte at hun var fremme (alarmer uten slik markering telles ikke). Falske alarmer: løst som falsk alarm, av alle alarmer i måneden. Enheter testet: enheter med minst én godkjent selvtest i måneden.',

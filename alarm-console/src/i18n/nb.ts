@@ -216,7 +216,7 @@ export const nb = {
   'history.heading': 'Alarmhistorikk',
   'history.count': 'Alarmer',
   'history.medianAck': 'Median tid til kvittering',
-  'history.medianAckDrill': 'Median tid til kvittering (øvelser)',
+  'history.medianAckDrill': 'Median tid til kvittering (øvelser og tester)',
   'history.empty': 'Ingen alarmer ennå.',
   'history.older': 'Vis eldre alarmer',
   'history.raised': 'Utløst',

@@ -20,6 +20,16 @@ export function responseTimes(timeline: TimelineEvent[]): ResponseTimes {
   };
 }
 
+/** Drills and alarms resolved as "test or drill": reported apart, never in the real figures. */
+export function isDrillOrTest(alarm: Pick<AlarmResource, 'drill' | 'outcome'>): boolean {
+  return alarm.drill || alarm.outcome === 'test';
+}
+
+/** A real alarm of a person: what response times and the false-alarm rate are about (as the server's statistics). */
+export function isRealAlarm(alarm: Pick<AlarmResource, 'drill' | 'outcome' | 'kind'>): boolean {
+  return alarm.kind !== 'technical' && !isDrillOrTest(alarm);
+}
+
 /** Time to acknowledge from the list resource alone (no timeline needed). */
 export function timeToAcknowledge(alarm: AlarmResource): number | null {
   return alarm.acknowledgedAt ? Date.parse(alarm.acknowledgedAt) - Date.parse(alarm.raisedAt) : null;

@@ -159,8 +159,11 @@ export class SupervisionFeature implements Feature {
           actions.push(...this.tracker.deviceUnavailable(event.siteId, device.id, now));
         } else {
           const seenAt = Math.min(Date.parse(event.at) || now, now);
-          // In memory only: the store's last-seen is the heartbeats' (GET /api/v1/devices), and the next heartbeat follows.
           actions.push(...this.tracker.deviceHeard(event.siteId, device.id, seenAt, now));
+          // Also the store's last-seen (GET /api/v1/devices): a device that raised an alarm but
+          // never heartbeated (a button on a transport without heartbeats) must not read "never heard".
+          await this.ctx.store.recordDeviceSeen([{ siteId: event.siteId, deviceId: device.id, gatewayId: event.gatewayId, lastSeenAt: seenAt }])
+            .catch((err: unknown) => logger.warn({ err, deviceId: device.id }, 'recording the device as seen failed'));
         }
         if (event.kind === 'low-battery') {
           this.battery.reported(key(event.siteId, device.id));

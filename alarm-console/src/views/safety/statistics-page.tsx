@@ -30,6 +30,7 @@ export function StatisticsPage(props: { site: SafetySite }) {
                 <th scope="col">{t('stats.toOnScene')}</th>
                 <th scope="col">{t('stats.falseRate')}</th>
                 <th scope="col">{t('stats.drills')}</th>
+                <th scope="col">{t('stats.testAlarms')}</th>
                 <th scope="col">{t('stats.tests')}</th>
               </tr>
             </thead>
@@ -43,6 +44,7 @@ export function StatisticsPage(props: { site: SafetySite }) {
                   <td>{seconds(m.secondsToOnScene.median)}{m.alarms > 0 && <span class="quiet small"> {t('stats.onSceneOf', { count: m.onScene, total: m.alarms })}</span>}</td>
                   <td>{percent(m.falseAlarmRate)}</td>
                   <td>{m.drillAlarms}</td>
+                  <td>{m.testAlarms}</td>
                   <td>{m.deviceTests ? t('stats.testsCell', { tested: m.deviceTests.tested, devices: m.deviceTests.devices, percent: percent(m.deviceTests.coverage) }) : '–'}</td>
                 </tr>
               ))}

@@ -6,7 +6,7 @@ import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { formatDateTime, formatDuration, kindLabel, outcomeLabel, placeLabel, stateLabel } from '../../state/format';
 import { useObservable } from '../../state/observable';
-import { median, responseTimes, timeToAcknowledge } from '../../state/response-times';
+import { isDrillOrTest, isRealAlarm, median, responseTimes, timeToAcknowledge } from '../../state/response-times';
 import { routeHref } from '../../state/route';
 import { ErrorNotice, Loading } from '../parts/form';
 import { usePoll } from '../parts/hooks';
@@ -33,8 +33,9 @@ export function AlarmHistoryPage(props: { session: AppSession }) {
   const list = [...(alarms.data?.alarms ?? []), ...(older?.alarms ?? []).filter((a) => !seen.has(a.id))]
     .sort((a, b) => Date.parse(b.raisedAt) - Date.parse(a.raisedAt));
   const tz = (a: AlarmResource) => app.sites.find((s) => s.id === a.siteId)?.timezone;
-  const acks = list.filter((a) => !a.drill && a.kind !== 'technical').map(timeToAcknowledge).filter((v): v is number => v !== null);
-  const drillAcks = list.filter((a) => a.drill).map(timeToAcknowledge).filter((v): v is number => v !== null);
+  // Real alarms only in the response time; drills and alarms resolved as "test or drill" apart.
+  const acks = list.filter(isRealAlarm).map(timeToAcknowledge).filter((v): v is number => v !== null);
+  const drillAcks = list.filter(isDrillOrTest).map(timeToAcknowledge).filter((v): v is number => v !== null);
   return (
     <section class="view wide" aria-labelledby="alarms-heading">
       <h1 id="alarms-heading">{t('history.heading')}</h1>

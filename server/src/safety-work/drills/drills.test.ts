@@ -142,7 +142,7 @@ describe('drills', () => {
     expect(times.closed).toMatchObject({ how: 'cancelled', seconds: 90 });
   });
 
-  it('statistics per month: response times, false-alarm rate, drills apart, device test coverage', async () => {
+  it('statistics per month: response times, false-alarm rate, drills and alarms resolved as tests apart, device test coverage', async () => {
     const tests = new SupervisionDb(join(dir, 'trygg.db'));
     tests.putTest({ eventId: 't1', siteId: 'demo', deviceId: 'interview-1', testedAt: clock.now() });
     tests.putTest({ eventId: 't2', siteId: 'demo', deviceId: 'interview-1', testedAt: clock.now() + 1 });
@@ -158,6 +158,11 @@ describe('drills', () => {
     await office.advance(10 * SECOND);
     await office.alarms.act(real.id, { type: 'respond' }, office.actor('kollega'));
     await office.alarms.act(real.id, { type: 'resolve', outcome: 'real' }, office.actor('kollega'));
+    // Resolved as "test or drill": acknowledged at once, so mixed in it would pull the median to
+    // 10 s and the false-alarm rate to 1/3.
+    const test = await office.press('reception-desk');
+    await office.alarms.act(test.id, { type: 'acknowledge' }, office.actor('kollega'));
+    await office.alarms.act(test.id, { type: 'resolve', outcome: 'test' }, office.actor('kollega'));
     await startDrill({ roomId: 'interview-1' });
 
     const res = await office.app.inject({
@@ -168,7 +173,7 @@ describe('drills', () => {
     const [december, january] = res.json().months;
     expect(december).toMatchObject({ month: '2025-12', alarms: 0, falseAlarmRate: null, deviceTests: { devices: 4, tested: 0, coverage: 0 } });
     expect(january).toMatchObject({
-      month: '2026-01', alarms: 2, byKind: { panic: 2 }, falseAlarms: 1, falseAlarmRate: 0.5, drillAlarms: 1,
+      month: '2026-01', alarms: 2, byKind: { panic: 2 }, falseAlarms: 1, falseAlarmRate: 0.5, drillAlarms: 1, testAlarms: 1,
       acknowledged: 2, secondsToAcknowledge: { count: 2, median: 15, mean: 15, max: 20 },
       responding: 1, secondsToResponding: { median: 30 }, onScene: 0,
       deviceTests: { devices: 4, tested: 1, coverage: 0.25 },

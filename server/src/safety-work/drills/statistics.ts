@@ -3,12 +3,16 @@ import type { Alarm } from '../../alarm/alarm-types';
 /**
  * Response-time statistics of real alarms per calendar month of the site's time zone. Pure.
  *
- * - Counted: alarms of people (every kind but `technical`) that are not drills, by raise time.
+ * - Counted ("real alarms"): alarms of people (every kind but `technical`) that are not drills and
+ *   were not resolved with outcome `test` ("test or drill"), by raise time. Drills and alarms
+ *   resolved as a test are counted separately (`drillAlarms`, `testAlarms`) and are in no time
+ *   or rate; self-test presses (test mode) never become alarms (`deviceTests`).
  * - Time to first acknowledgement: raise -> `acknowledged` (or the first "I'm coming").
  * - Time to respond: raise -> first `responding` ("I'm coming").
  * - Time to "on scene": raise -> arrival marked by a responder (`on-scene`); alarms where nobody
  *   marked arrival are not in it (their count is `onScene`), see docs/drills-meetings-banned-clients.md.
- * - False-alarm rate: alarms resolved with outcome `false` / all counted alarms of the month.
+ * - False-alarm rate: alarms resolved with outcome `false` / the counted alarms of the month
+ *   (`alarms`, the same set as the times beside it).
  * - Device test coverage: devices of the site with at least one passed self-test in the month /
  *   the site's devices (supervision's self-test records); null where that data is unavailable.
  */
@@ -33,6 +37,8 @@ export interface MonthStatistics {
   falseAlarmRate: number | null;
   /** Drill alarms of the month (not in the figures above). */
   drillAlarms: number;
+  /** Alarms that were not drills but were resolved as "test or drill" (not in the figures above). */
+  testAlarms: number;
   deviceTests: { devices: number; tested: number; coverage: number | null } | null;
 }
 
@@ -75,12 +81,13 @@ export function durations(values: number[]): Durations {
 export function monthlyStatistics(input: StatisticsInput): MonthStatistics[] {
   const { from, to, timeZone } = input;
   const months = monthsBetween(monthKey(from, timeZone), monthKey(Math.max(from, to - 1), timeZone));
-  const buckets = new Map(months.map((m) => [m, { alarms: [] as Alarm[], drills: 0, tested: new Set<string>() }]));
+  const buckets = new Map(months.map((m) => [m, { alarms: [] as Alarm[], drills: 0, tests: 0, tested: new Set<string>() }]));
   for (const alarm of input.alarms) {
     if (alarm.raisedAt < from || alarm.raisedAt >= to || alarm.kind === 'technical') continue;
     const bucket = buckets.get(monthKey(alarm.raisedAt, timeZone));
     if (!bucket) continue;
     if (alarm.drill) bucket.drills += 1;
+    else if (alarm.outcome === 'test') bucket.tests += 1;
     else bucket.alarms.push(alarm);
   }
   const devices = new Set(input.deviceIds);
@@ -109,6 +116,7 @@ export function monthlyStatistics(input: StatisticsInput): MonthStatistics[] {
       falseAlarms,
       falseAlarmRate: b.alarms.length > 0 ? Math.round((falseAlarms / b.alarms.length) * 10000) / 10000 : null,
       drillAlarms: b.drills,
+      testAlarms: b.tests,
       deviceTests: input.tests === undefined ? null : {
         devices: devices.size, tested: b.tested.size, coverage: devices.size > 0 ? Math.round((b.tested.size / devices.size) * 10000) / 10000 : null,
       },
