@@ -75,7 +75,7 @@ describe('scenario "interview room 3, then a silent sensor" (MQTT, embedded gate
     await eventually(() => run!.heard.find((h) => h.deviceId === 'interview-3' && h.what === 'received'), 5000, '"received" on interview-3');
 
     // t = 2 s: sensor-9 stops. Its last heartbeat went at 0 s; one window later a technical alarm.
-    const technical = await popupArrival(manager, (a) => a.kind === 'technical' && a.deviceId === 'sensor-9', WINDOW_MS + 8000);
+    const technical = await popupArrival(manager, (a) => a.kind === 'technical' && a.technical?.subject === 'sensor-9', WINDOW_MS + 8000);
     const lastBeat = run.lastHeartbeatAt('sensor-9')!;
     expect(lastBeat - run.startedAt).toBeLessThan(500);
     const silentFor = technical.at - lastBeat;
