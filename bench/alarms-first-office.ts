@@ -33,7 +33,7 @@ export function writeOffice(dir: string, shape: OfficeShape): string {
   [...shape.presses, ...(shape.heartbeat ?? [])].forEach((id, i) =>
     site.devices.push({ id, type: 'panic-button', roomId: ROOMS[i % ROOMS.length]!, gatewayId: 'demo-gw' }));
   if (shape.stations?.length) {
-    for (const id of shape.stations) site.stations.push({ id, name: id, zoneId: 'back' });
+    for (const id of shape.stations) site.stations.push({ id, name: id, zoneId: 'back', roomId: 'backoffice' });
     const team = site.groups.find((g) => g.id === 'backoffice-team')!;
     team.stations = [...(team.stations ?? []), ...shape.stations];
   }

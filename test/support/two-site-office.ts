@@ -25,7 +25,7 @@ export function twoSiteOffice(): TryggConfig {
     rooms: [{ id: 'o-room', name: 'Rom', zoneId: 'o-front' }],
     gateways: [{ id: 'other-gw', username: 'other-gw', passwordHash: demo.gateways[0]!.passwordHash }],
     devices: [{ id: 'other-button', type: 'panic-button', roomId: 'o-room', gatewayId: 'other-gw' }],
-    stations: [{ id: 'other-desk', name: 'Skranke', zoneId: 'o-front' }],
+    stations: [{ id: 'other-desk', name: 'Skranke', zoneId: 'o-front', roomId: 'o-room' }],
     groups: [{ id: 'o-team', stations: ['other-desk'] }],
     chains: [{ id: 'o-chain', steps: [{ afterSeconds: 0, targets: [{ group: 'o-team' }] }] }],
     defaultChain: 'o-chain',

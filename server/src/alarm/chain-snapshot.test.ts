@@ -24,7 +24,7 @@ describe('chain snapshot', () => {
   it('small-office profile: neighbours and guards first, at once', () => {
     const small = structuredClone(config);
     small.notifiers = [{ id: 'guards', channel: 'sia-dc09', party: 'guards' }];
-    small.sites.push({ ...structuredClone(small.sites[0]!), id: 'nabo', gateways: [], deviceAccounts: [], devices: [], stations: [{ id: 'nabo-pc', name: 'Nabo', zoneId: 'back' }], groups: [] , chains: [{ id: 'standard', steps: [{ afterSeconds: 0, targets: [{ zone: 'back' }] }] }] });
+    small.sites.push({ ...structuredClone(small.sites[0]!), id: 'nabo', gateways: [], deviceAccounts: [], devices: [], stations: [{ id: 'nabo-pc', name: 'Nabo', zoneId: 'back', roomId: 'backoffice' }], groups: [] , chains: [{ id: 'standard', steps: [{ afterSeconds: 0, targets: [{ zone: 'back' }] }] }] });
     small.sites[0]!.noRespondersOnSite = { neighbours: ['nabo'], external: ['guards'] };
     const { chain: snap } = snapshotChain(new OfficeDirectory(small), 'demo', chain, 'panic');
     expect(snap.steps[0]).toEqual({ afterSeconds: 0, until: 'acknowledged', targets: [{ site: 'nabo' }, { external: 'guards' }] });

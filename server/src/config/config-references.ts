@@ -100,6 +100,9 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
   site.stations.forEach((st, i) => {
     ref(zones, st.zoneId, `${at}.stations.${i}.zoneId`, 'zone');
     ref(rooms, st.roomId, `${at}.stations.${i}.roomId`, 'room');
+    // Every armed console has the discreet panic button (Ctrl+Alt+P), so every station can raise a
+    // panic alarm; without its room that alarm would say "unknown room" to those who must come (issue 12).
+    if (!st.roomId) problems.push(`${at}.stations.${i}.roomId: station "${st.id}" has the discreet panic button, so it needs the room it stands in`);
   });
   problems.push(...checkEvacuationTemplates(site, at));
   site.actionCards?.forEach((card, i) => ref(rooms, card.roomId, `${at}.actionCards.${i}.roomId`, 'room'));

@@ -29,7 +29,7 @@ function site(id: string, gatewayUser: string): SiteConfig {
     rooms: [{ id: 'reception', name: 'Reception', zoneId: 'front' }, { id: 'office', name: 'Office', zoneId: 'back' }],
     gateways: [{ id: 'gw', username: gatewayUser, passwordHash: HASH }],
     devices: [{ id: 'desk', type: 'panic-button', roomId: 'reception', gatewayId: 'gw' }],
-    stations: [{ id: `${id}-front`, name: 'Front PC', zoneId: 'front' }, { id: `${id}-back`, name: 'Back PC', zoneId: 'back' }],
+    stations: [{ id: `${id}-front`, name: 'Front PC', zoneId: 'front', roomId: 'reception' }, { id: `${id}-back`, name: 'Back PC', zoneId: 'back', roomId: 'office' }],
     groups: [{ id: 'team', stations: [`${id}-back`] }],
     chains: [
       { id: 'standard', steps: [{ afterSeconds: 0, targets: [{ group: 'team' }] }] },
@@ -73,6 +73,17 @@ describe('loadConfigFile', () => {
     expect(demo.devices.map((d) => d.id)).toEqual(['reception-desk', 'interview-1', 'interview-2', 'interview-3']);
     expect(demo.stations.map((s) => s.id)).toEqual(expect.arrayContaining(['backoffice', 'reception']));
     expect(demo.defaultChain).toBe('standard');
+  });
+
+  it('gives every demo station a room, named in bokmål (its discreet alarm never says "Ukjent rom")', () => {
+    const demo = loadConfigFile(DEMO_OFFICE).sites[0]!;
+    const roomName = (id: string | undefined) => demo.rooms.find((r) => r.id === id)?.name;
+    expect(Object.fromEntries(demo.stations.map((s) => [s.name, roomName(s.roomId)]))).toEqual({
+      'Bakkontor-PC': 'Bakkontor', 'Mottak-PC': 'Mottak', 'Leder-PC': 'Lederkontor',
+    });
+    // Nynorsk slipped in before ("Leiar-PC", "Heile kontoret"); the demo is bokmål throughout.
+    const names = [...demo.zones, ...demo.rooms, ...demo.stations, ...demo.groups, ...demo.chains].map((x) => x.name ?? '').join(' | ');
+    expect(names).not.toMatch(/\b(Leiar|Leiing|Heile|heile|leiar)/);
   });
 
   it('reads a JSON file as well', () => {
@@ -222,11 +233,15 @@ describe('validateConfig: cross references', () => {
       'sites.1.id: duplicate site "main"'],
     ['a duplicate zone id', (c) => { mainSite(c).zones.push({ id: 'front', name: 'Again' }); },
       'sites.0.zones.2.id: duplicate zone "front"'],
-    ['a duplicate room id', (c) => { mainSite(c).rooms[1]!.id = 'reception'; },
+    ['a duplicate room id', (c) => { mainSite(c).rooms[1]!.id = 'reception'; mainSite(c).stations[1]!.roomId = 'reception'; },
       'sites.0.rooms.1.id: duplicate room "reception"'],
     ['a duplicate device id', (c) => { mainSite(c).devices.push({ ...mainSite(c).devices[0]! }); },
       'sites.0.devices.1.id: duplicate device "desk"'],
-    ['a duplicate station id within a site', (c) => { mainSite(c).stations.push({ id: 'main-front', name: 'Again', zoneId: 'back' }); },
+    ['a station without its room (every console has the discreet panic button)', (c) => { delete mainSite(c).stations[1]!.roomId; },
+      'sites.0.stations.1.roomId: station "main-back" has the discreet panic button, so it needs the room it stands in'],
+    ['a station in a room that does not exist', (c) => { mainSite(c).stations[0]!.roomId = 'attic'; },
+      'sites.0.stations.0.roomId: unknown room "attic"'],
+    ['a duplicate station id within a site', (c) => { mainSite(c).stations.push({ id: 'main-front', name: 'Again', zoneId: 'back', roomId: 'office' }); },
       'sites.0.stations.2.id: duplicate station "main-front"'],
     ['a duplicate chain id', (c) => { mainSite(c).chains.push({ ...mainSite(c).chains[0]! }); },
       'sites.0.chains.2.id: duplicate chain "standard"'],

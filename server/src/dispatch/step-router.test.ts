@@ -18,9 +18,9 @@ const config = validateConfig({
     {
       id: 'a', name: 'A', defaultChain: 'c', neighbourAgreements: ['b'],
       zones: [{ id: 'front', name: 'F' }, { id: 'back', name: 'B' }],
-      rooms: [{ id: 'r1', name: 'R1', zoneId: 'front' }],
+      rooms: [{ id: 'r1', name: 'R1', zoneId: 'front' }, { id: 'r2', name: 'R2', zoneId: 'back' }],
       gateways: [], devices: [],
-      stations: [{ id: 'st-front', name: 'SF', zoneId: 'front' }, { id: 'st-back', name: 'SB', zoneId: 'back' }],
+      stations: [{ id: 'st-front', name: 'SF', zoneId: 'front', roomId: 'r1' }, { id: 'st-back', name: 'SB', zoneId: 'back', roomId: 'r2' }],
       groups: [{ id: 'all', zones: ['front', 'back'] }],
       chains: [{
         id: 'c', steps: [
@@ -32,8 +32,8 @@ const config = validateConfig({
       }],
     },
     {
-      id: 'b', name: 'B', defaultChain: 'c', neighbourAgreements: ['a'], zones: [{ id: 'z', name: 'Z' }], rooms: [], gateways: [], devices: [],
-      stations: [{ id: 'st-b', name: 'SB', zoneId: 'z' }], groups: [], chains: [{ id: 'c', steps: [{ afterSeconds: 0, targets: [{ zone: 'z' }] }] }],
+      id: 'b', name: 'B', defaultChain: 'c', neighbourAgreements: ['a'], zones: [{ id: 'z', name: 'Z' }], rooms: [{ id: 'rb', name: 'RB', zoneId: 'z' }], gateways: [], devices: [],
+      stations: [{ id: 'st-b', name: 'SB', zoneId: 'z', roomId: 'rb' }], groups: [], chains: [{ id: 'c', steps: [{ afterSeconds: 0, targets: [{ zone: 'z' }] }] }],
     },
   ],
   users: [

@@ -29,7 +29,7 @@ export function incidentsConfig(edit?: (config: TryggConfig) => void): TryggConf
   const user = (username: string, name: string, role: UserConfig['role'], sites: string[]): UserConfig => ({ username, name, role, sites, passwordHash });
   config.sites.push({
     id: 'other', name: 'Nabokontoret', zones: [{ id: 'o-front', name: 'Mottak' }], rooms: [{ id: 'o-reception', name: 'Mottak', zoneId: 'o-front' }],
-    gateways: [], devices: [], stations: [{ id: 'other-desk', name: 'Nabo-PC', zoneId: 'o-front' }], groups: [],
+    gateways: [], devices: [], stations: [{ id: 'other-desk', name: 'Nabo-PC', zoneId: 'o-front', roomId: 'o-reception' }], groups: [],
     chains: [{ id: 'o-std', steps: [{ afterSeconds: 0, targets: [{ station: 'other-desk' }] }] }], defaultChain: 'o-std',
   });
   config.users.push(

@@ -49,7 +49,7 @@ export function safetyConfig(): TryggConfig {
   ];
   config.sites.push({
     id: 'nord', name: 'Kontor Nord', zones: [{ id: 'front', name: 'Mottak' }], rooms: [{ id: 'mottak', name: 'Mottak Nord', zoneId: 'front' }],
-    gateways: [], devices: [], stations: [{ id: 'nord-pc', name: 'Nord-PC', zoneId: 'front' }], groups: [],
+    gateways: [], devices: [], stations: [{ id: 'nord-pc', name: 'Nord-PC', zoneId: 'front', roomId: 'mottak' }], groups: [],
     chains: [{ id: 'std', steps: [{ afterSeconds: 0, targets: [{ station: 'nord-pc' }], until: 'acknowledged' }] }], defaultChain: 'std',
   });
   const hash = config.users[0]!.passwordHash;

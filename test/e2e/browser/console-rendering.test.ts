@@ -22,7 +22,7 @@ const site = {
     { id: 'interview-1', name: 'Samtalerom 1', zoneId: 'front', floor: '1', position: { x: 42.5, y: 22 } },
     { id: 'backoffice', name: 'Bakkontor', zoneId: 'back', floor: '1', position: { x: 32.5, y: 78 } },
   ],
-  devices: [], stations: [{ id: 'backoffice', name: 'Bakkontor-PC', zoneId: 'back' }], groups: [], chains: [], gateways: [],
+  devices: [], stations: [{ id: 'backoffice', name: 'Bakkontor-PC', zoneId: 'back', roomId: 'backoffice' }], groups: [], chains: [], gateways: [],
   floorPlans: [{ floor: '1', image: '/floor-plans/demo-floor-1.svg' }],
 };
 const now = new Date();

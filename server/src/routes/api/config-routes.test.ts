@@ -95,7 +95,12 @@ describe('configuration API', () => {
     const created = await app.inject({ method: 'POST', url: '/api/v1/sites', headers: { cookie: admin }, payload: { id: 'nabo', name: 'Nabokontoret', timezone: 'Europe/Oslo' } });
     expect(created.statusCode).toBe(201);
     expect(running.directory.chainFor('nabo', 'main').steps[0]!.targets).toEqual([{ zone: 'main' }]);
-    const station = await app.inject({ method: 'POST', url: '/api/v1/sites/nabo/stations', headers: { cookie: admin }, payload: { id: 'nabo-pc', name: 'Nabo-PC', zoneId: 'main' } });
+    // Every console station has the discreet panic button, so it needs the room it stands in (issue 12).
+    const roomless = await app.inject({ method: 'POST', url: '/api/v1/sites/nabo/stations', headers: { cookie: admin }, payload: { id: 'nabo-pc', name: 'Nabo-PC', zoneId: 'main' } });
+    expect(roomless.statusCode, roomless.body).toBe(400);
+    expect(roomless.json().problems).toEqual(['sites.1.stations.0.roomId: station "nabo-pc" has the discreet panic button, so it needs the room it stands in']);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/sites/nabo/rooms', headers: { cookie: admin }, payload: { id: 'nabo-mottak', name: 'Mottak', zoneId: 'main' } })).statusCode).toBe(201);
+    const station = await app.inject({ method: 'POST', url: '/api/v1/sites/nabo/stations', headers: { cookie: admin }, payload: { id: 'nabo-pc', name: 'Nabo-PC', zoneId: 'main', roomId: 'nabo-mottak' } });
     expect(station.statusCode).toBe(201);
     expect((await app.inject({ method: 'DELETE', url: '/api/v1/sites/nabo', headers: { cookie: admin } })).statusCode).toBe(200);
     expect(running.directory.site('nabo')).toBeUndefined();
