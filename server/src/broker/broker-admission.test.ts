@@ -150,4 +150,42 @@ describe('ordering with the disk persistence', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a QoS 0 heartbeat forwarded while a press waits for its queue write never makes the press count as sent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trygg-broker-overtake-'));
+    try {
+      const { url } = await start(undefined, dir);
+      const gw = await consumer(url);
+      const presses = new Set<string>();
+      gw.on('message', (topic, p) => { if (topic.endsWith('/btn-1/up')) presses.add(p.toString()); });
+      const device = await connectClient(url, osloDevices);
+      const beats = await connectClient(url, osloDevices);
+      clients.push(device, beats);
+      // Heartbeats of other devices at QoS 0 overtake QoS 1 presses that wait for their fsync'd write.
+      let beating = true;
+      const beat = (async () => {
+        for (let i = 0; beating; i++) {
+          beats.publish(topics.device('oslo', `hb-${i % 50}`, 'up'), 'hb', { qos: 0 });
+          await new Promise((r) => setTimeout(r, 1)); // ~1,000 a second: under the account's publish limit
+        }
+      })();
+      const sent = Array.from({ length: 60 }, (_, i) => `press-${i}`);
+      for (const m of sent) await device.publishAsync(topics.device('oslo', 'btn-1', 'up'), m, { qos: 1 });
+      expect(beats.connected).toBe(true);
+      // Every press arrives without the gateway reconnecting (aedes' forward watermark dropped some).
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`presses delivered: ${presses.size} of ${sent.length}`)), 20_000);
+        const check = () => { if (presses.size === sent.length) { clearTimeout(timer); resolve(); } else setTimeout(check, 20); };
+        check();
+      });
+      beating = false;
+      await beat;
+      expect([...presses].sort()).toEqual([...sent].sort());
+    } finally {
+      await endAll(clients.splice(0));
+      await broker?.close();
+      broker = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { createWebSocketStream, type WebSocket } from 'ws';
 import type { BrokerPrincipal } from './acl';
 import type { BrokerAuthenticator } from './broker-authenticator';
 import { openBrokerPersistence, type BrokerPersistence } from './broker-persistence';
+import { forwardEveryMessage } from './no-forward-dedupe';
 import { createBrokerPolicy, type RejectListener, type RejectReason } from './broker-policy';
 import { transportRefusal, type ClientTransport } from './client-certificate';
 import { ConsumerGate, type PersistentSubscriptions } from './consumer-gate';
@@ -162,6 +163,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       else logger.warn(detail, 'malformed mqtt packet length, connection closed');
     });
     client = broker.handle(conn, req);
+    forwardEveryMessage(client);
     clientTransports.set(client, origin);
     if (remoteAddress) remoteAddresses.set(client, remoteAddress);
   }
