@@ -105,6 +105,13 @@ describe('panic shortcut', () => {
     expect(isPanicShortcut(key({ repeat: true }))).toBe(false);
     expect(isPanicShortcut(key({ code: 'KeyO', key: 'o' }))).toBe(false);
   });
+  it('is never a key used to move through or answer the pop-up (it stays live while one is open)', () => {
+    for (const [code, k] of [['Tab', 'Tab'], ['Enter', 'Enter'], ['Space', ' '], ['Escape', 'Escape'], ['ArrowDown', 'ArrowDown'], ['NumpadEnter', 'Enter']]) {
+      for (const mods of [{}, { shiftKey: true }]) {
+        expect(isPanicShortcut({ code: code!, key: k!, ctrlKey: false, altKey: false, metaKey: false, ...mods })).toBe(false);
+      }
+    }
+  });
 });
 
 describe('routes', () => {

@@ -108,7 +108,10 @@ export function App(props: { session: AppSession; controller: ConsoleController 
     if (cs.error) setErrorShown({ text: wsErrorText(cs.error.code), until: Date.now() + ERROR_SHOWN_MS });
   }, [cs.error?.seq]);
 
-  // The discreet panic shortcut works on every page while the console is armed.
+  // The discreet panic shortcut works on every page while the console is armed, also while a
+  // pop-up is open, on purpose: the person at this desk may be threatened while a colleague's
+  // alarm is showing. It is a three-key chord that no Tab, Enter or Space in the pop-up can
+  // produce; the panic *button* behind the pop-up is inert and cannot be reached (panic-shortcut.ts).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!isPanicShortcut(e) || !controller.armed) return;
@@ -161,7 +164,10 @@ export function App(props: { session: AppSession; controller: ConsoleController 
 
   return (
     <>
-      <header class="topbar" inert={overlayOpen}>
+      {/* Behind an open pop-up everything is inert and hidden from screen readers: no Tab, click or
+          Enter reaches the page, the technical banner or the discreet panic button underneath. */}
+      <div class="app-shell" inert={overlayOpen} aria-hidden={overlayOpen ? 'true' : undefined}>
+      <header class="topbar">
         <a class="brand" href="#/">{t('app.title')}</a>
         {user && can.armConsole(user.role) && <ConnectionPill view={connection} />}
         {user && (
@@ -190,7 +196,7 @@ export function App(props: { session: AppSession; controller: ConsoleController 
         )}
       </header>
       {user && can.configure(user.role) && uncovered.length > 0 && (
-        <p class="notice nobody-banner" role="alert" inert={overlayOpen}>
+        <p class="notice nobody-banner" role="alert">
           {t('coverage.banner', { count: uncovered.length })} <a href="#/coverage">{t('coverage.show')}</a>
         </p>
       )}
@@ -198,8 +204,9 @@ export function App(props: { session: AppSession; controller: ConsoleController 
       <TechnicalBanner alarms={technicalAlarms} sites={app.sites} onAction={onAction} />
       {user && <StandbyNotice meetings={meetings.data ?? []} />}
       {!overlayOpen && error && <p class="notice" role="alert">{error}</p>}
-      <main id="main" inert={overlayOpen}>{page()}</main>
+      <main id="main">{page()}</main>
       {controller.armed && <PanicButton onPanic={() => controller.panic()} confirmed={cs.panicConfirmed} />}
+      </div>
       {overlayOpen && (
         <AlarmOverlay alarms={panicAlarms} sites={app.sites} userName={user?.name} connection={connection}
           error={error} errorSeq={cs.error?.seq ?? 0} onAction={onAction}>
