@@ -56,6 +56,8 @@ export type ServerMessage =
   | { type: 'update'; alarm: ConsoleAlarm }
   | { type: 'clear'; alarmId: string; state: AlarmStateName }
   | { type: 'panic-ack'; alarmId: string }
+  /** To the station whose panic button raised the alarm only (docs/protocol.md). */
+  | { type: 'panic-feedback'; alarmId: string; action: 'received' | 'help-coming' | 'resolved' | 'cancelled' }
   | { type: 'error'; code: string; message: string }
   | { type: 'evacuation'; evacuation: ConsoleEvacuation }
   | { type: 'evacuation-ended'; id: string }

@@ -90,9 +90,11 @@ export const en: Record<keyof typeof nb, string> = {
   'armed.coverage': 'Alarms from your area now reach {count, plural, one {# colleague who is} other {# colleagues who are}} logged in.',
   'armed.coverageNobody': 'Alarms from {rooms} reach nobody right now. Tell your security contact.',
   'armed.panicHelpTitle': 'Discreet alarm from this PC',
-  'armed.panicHelp': 'Press {shortcut} (or the small shield button in the bottom left corner) to raise a silent alarm from your room. Nothing shows or sounds on this screen – your colleagues get the alarm.',
+  'armed.panicHelp': 'Press {shortcut} (or the small shield button in the bottom left corner) to raise a silent alarm from your room. Nothing sounds and no text shows on this screen – your colleagues get the alarm. Only a small dot on the shield button tells you the alarm was received (grey) and that someone is coming (green).',
 
   'panic.label': 'Discreet alarm ({shortcut})',
+  'panic.received': 'The alarm was received.',
+  'panic.helpComing': 'Help is on the way.',
 
   'overlay.heading': 'ALARM',
   'overlay.headingDrill': 'DRILL',

@@ -88,9 +88,11 @@ export const nb = {
   'armed.coverage': 'Alarmer fra ditt område når nå {count, plural, one {# kollega} other {# kolleger}} som er pålogget.',
   'armed.coverageNobody': 'Alarmer fra {rooms} når ingen akkurat nå. Si fra til sikkerhetsansvarlig.',
   'armed.panicHelpTitle': 'Diskret alarm fra denne PC-en',
-  'armed.panicHelp': 'Trykk {shortcut} (eller den lille skjoldknappen nede i venstre hjørne) for å utløse en stille alarm fra rommet ditt. Ingenting vises eller høres på denne skjermen – kollegene dine får alarmen.',
+  'armed.panicHelp': 'Trykk {shortcut} (eller den lille skjoldknappen nede i venstre hjørne) for å utløse en stille alarm fra rommet ditt. Ingenting høres, og ingen tekst vises på denne skjermen – kollegene dine får alarmen. Bare en liten prikk på skjoldknappen viser at alarmen er mottatt (grå) og at noen kommer (grønn).',
 
   'panic.label': 'Diskret alarm ({shortcut})',
+  'panic.received': 'Alarmen er mottatt.',
+  'panic.helpComing': 'Hjelp er på vei.',
 
   'overlay.heading': 'ALARM',
   'overlay.headingDrill': 'ØVELSE',

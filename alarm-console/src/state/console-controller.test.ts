@@ -167,6 +167,31 @@ describe('ConsoleController', () => {
     expect(controller.state.value.panicConfirmed).toBe(1);
   });
 
+  it('panic feedback: stored, then help coming, as a button\'s LED; gone when over; again after a reconnect; never a pop-up or a sound', () => {
+    const { controller, conn, siren, shown } = setup({ hidden: true });
+    controller.panic();
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'received' });
+    conn.receive({ type: 'panic-ack', alarmId: 'p1' });
+    expect(controller.state.value.panicFeedback).toEqual({ alarmId: 'p1', action: 'received' });
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'help-coming' });
+    expect(controller.state.value.panicFeedback).toEqual({ alarmId: 'p1', action: 'help-coming' });
+    // A second press folded in while someone is coming does not take the news back.
+    conn.receive({ type: 'panic-ack', alarmId: 'p1' });
+    expect(controller.state.value.panicFeedback?.action).toBe('help-coming');
+    // After a reconnect the server says again where it stands; the alarm is still never shown here.
+    conn.receive({ type: 'welcome', stationId: 'reception', siteId: 'demo', user: 'Kari', openAlarms: 1 });
+    expect(controller.state.value.panicFeedback).toBeNull();
+    conn.receive({ type: 'popup', alarm: alarm('p1', { roomId: 'reception' }) });
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'help-coming' });
+    expect(controller.state.value.panicFeedback).toEqual({ alarmId: 'p1', action: 'help-coming' });
+    expect(controller.state.value.alarms).toEqual([]);
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'resolved' });
+    expect(controller.state.value.panicFeedback).toBeNull();
+    expect(siren.playing).toBe(false);
+    expect(siren.beeps).toBe(0);
+    expect(shown).toEqual([]);
+  });
+
   it('panic: an alarm of another zone still pops up meanwhile; one of our own zone only after the hide window', () => {
     const { controller, conn, advance } = setup();
     controller.panic();

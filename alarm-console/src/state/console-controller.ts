@@ -72,8 +72,14 @@ export interface ConsoleState {
   error: { code: string; seq: number } | null;
   /** Why the console stopped by itself (session over, station gone). */
   stopped: 'session-ended' | 'unknown-station' | 'forbidden' | null;
-  /** Panic presses the server confirmed. Never shown: the station that pressed must look unchanged. */
+  /** Panic presses the server confirmed (stored). */
   panicConfirmed: number;
+  /**
+   * Where this station's own panic alarm stands, as a hardware button's LED would say: stored,
+   * or someone is coming. Shown only as a small mark on the panic button (no text, no sound);
+   * null when there is none open (or it is over).
+   */
+  panicFeedback: { alarmId: string; action: 'received' | 'help-coming' } | null;
   /** Running evacuations of this console's site: the banner, and "I'm safe" until answered. */
   evacuations: ConsoleEvacuation[];
   /** Roll-call counts pushed to security contacts and above, by evacuation id. */
@@ -100,7 +106,7 @@ export class ConsoleController {
     this.#timers = deps.timers ?? globalThis;
     this.state = new Observable<ConsoleState>({
       station: null, connection: 'idle', retryAt: 0, alarms: [], soundUnlocked: false,
-      notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0,
+      notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0, panicFeedback: null,
       evacuations: [], rollCall: {},
     });
   }
@@ -149,7 +155,7 @@ export class ConsoleController {
     this.#notifications.clear();
     this.#panicQueuedAt = null;
     this.deps.siren.stop();
-    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {} });
+    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {}, panicFeedback: null });
   }
 
   forgetStation(): void {
@@ -226,8 +232,24 @@ export class ConsoleController {
         this.#ownPanicAlarms.add(m.alarmId);
         this.#panicHideUntil = 0;
         this.#publishAlarms({ added: [], updated: [], removed: [] });
-        this.state.update({ panicConfirmed: this.state.value.panicConfirmed + 1 });
+        this.state.update({
+          panicConfirmed: this.state.value.panicConfirmed + 1,
+          // Stored. A `help-coming` for the same alarm that came first stays.
+          panicFeedback: this.state.value.panicFeedback?.alarmId === m.alarmId ? this.state.value.panicFeedback : { alarmId: m.alarmId, action: 'received' },
+        });
         return;
+      case 'panic-feedback': {
+        // Only this station's own panic alarm: never shown here as a pop-up.
+        this.#ownPanicAlarms.add(m.alarmId);
+        this.#publishAlarms({ added: [], updated: [], removed: [] });
+        const current = this.state.value.panicFeedback;
+        if (m.action === 'resolved' || m.action === 'cancelled') {
+          if (current?.alarmId === m.alarmId) this.state.update({ panicFeedback: null });
+        } else if (!(current?.alarmId === m.alarmId && current.action === 'help-coming')) {
+          this.state.update({ panicFeedback: { alarmId: m.alarmId, action: m.action } });
+        }
+        return;
+      }
       case 'evacuation': {
         const e = m.evacuation;
         if (!e || typeof e.id !== 'string') return;
@@ -247,8 +269,9 @@ export class ConsoleController {
         if (typeof m.evacuationId === 'string' && m.counts) this.state.update({ rollCall: { ...this.state.value.rollCall, [m.evacuationId]: m.counts } });
         return;
       case 'welcome':
-        // The server sends the banner of every running evacuation right after `welcome`.
-        this.state.update({ evacuations: [] });
+        // The server sends the banner of every running evacuation right after `welcome`, and
+        // where this station's own open panic alarm stands.
+        this.state.update({ evacuations: [], panicFeedback: null });
         this.#timers.clearTimeout(this.#syncTimer);
         this.#syncTimer = this.#timers.setTimeout(() => this.#publishAlarms(this.board.finishSync()), SYNC_TIMEOUT_MS);
         if (this.#panicQueuedAt !== null) {

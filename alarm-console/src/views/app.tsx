@@ -205,7 +205,7 @@ export function App(props: { session: AppSession; controller: ConsoleController 
       {user && <StandbyNotice meetings={meetings.data ?? []} />}
       {!overlayOpen && error && <p class="notice" role="alert">{error}</p>}
       <main id="main">{page()}</main>
-      {controller.armed && <PanicButton onPanic={() => controller.panic()} confirmed={cs.panicConfirmed} />}
+      {controller.armed && <PanicButton onPanic={() => controller.panic()} confirmed={cs.panicConfirmed} feedback={cs.panicFeedback} />}
       </div>
       {overlayOpen && (
         <AlarmOverlay alarms={panicAlarms} sites={app.sites} userName={user?.name} connection={connection}

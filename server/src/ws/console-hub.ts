@@ -131,6 +131,20 @@ export class ConsoleHub implements Presence {
     return sent;
   }
 
+  /**
+   * Writes the message to every connection of one station, passive ones too (an employee's PC
+   * has the panic button): the feedback to the station whose panic button raised an alarm.
+   * Returns how many connections it was written to.
+   */
+  toStation(stationId: string, message: ConsoleServerMessage): number {
+    let sent = 0;
+    for (const conn of this.byStation.get(stationId) ?? []) {
+      conn.send(message);
+      sent++;
+    }
+    return sent;
+  }
+
   /** A feature answers console messages of this type (one handler per type). */
   handleFeatureMessages(type: FeatureConsoleMessage['type'], handler: FeatureConsoleHandler): void {
     this.featureHandlers.set(type, handler);

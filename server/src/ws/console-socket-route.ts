@@ -2,6 +2,7 @@ import { consoleClientMessageSchema, createAjv, formatSchemaErrors, type Console
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AlarmService } from '../alarm/alarm-service';
+import { currentPanicFeedback, stationPanicKey } from '../alarm/station-panic';
 import { hasRole, SESSION_COOKIE, type SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { UserConfig } from '../config/types';
@@ -111,7 +112,12 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
         // Employees get the panic button and evacuation banners but no alarm pop-ups (hub `passive`).
         connection = { stationId: message.stationId, user, send, passive: !hasRole(user, 'responder') };
         log.info({ stationId: message.stationId }, 'console hello');
-        return hub.attach(connection, { stationId: message.stationId, siteId: found.site.id, user: user.name });
+        await hub.attach(connection, { stationId: message.stationId, siteId: found.site.id, user: user.name });
+        // A station whose panic alarm is still open learns again where it stands (a button's LED
+        // after a reconnect): the console forgets it on every welcome.
+        const ownPanic = await store.findOpenAlarmByKey(found.site.id, stationPanicKey(message.stationId));
+        if (ownPanic) send({ type: 'panic-feedback', alarmId: ownPanic.id, action: currentPanicFeedback(ownPanic) });
+        return;
       }
       if (!connection) return fail('TRYGG_SRV_BAD_REQUEST', 'send hello with your station first');
       if (message.type === 'panic') {
@@ -119,7 +125,7 @@ export async function consoleSocketRoute(app: FastifyInstance, opts: {
         const found = directory.station(connection.stationId)!;
         const { alarm } = await alarms.raise({
           siteId: found.site.id, kind: 'panic', roomId: found.station.roomId, zoneId: found.station.zoneId,
-          dedupeKey: `station-panic:${connection.stationId}`, detail: { person: user.name, note: `console ${connection.stationId}` },
+          dedupeKey: stationPanicKey(connection.stationId), detail: { person: user.name, note: `console ${connection.stationId}` },
         });
         log.warn({ stationId: connection.stationId, alarmId: alarm.id }, 'panic button pressed on console');
         return send({ type: 'panic-ack', alarmId: alarm.id });

@@ -85,19 +85,40 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console rendering (scripted server)', () 
     await context.close();
   });
 
-  it('the discreet panic button sends {type:"panic"} and nothing on the screen changes, by shortcut or by click', async () => {
-    const { page, context, sent } = await scriptedConsole(browser, []);
+  it('the discreet panic button sends {type:"panic"}; by shortcut or by click nothing on the screen changes but a small mark on the button itself', async () => {
+    const { page, context, sent, socket } = await scriptedConsole(browser, []);
     await page.locator('text=Alarmer fra ditt område når nå 2 kolleger som er pålogget.').waitFor();
     await page.screenshot({ path: screenshotPath('console-armed.png') });
-    const before = await page.screenshot();
+    const button = page.locator('#discreet-alarm');
+    // Everything but the button's own 1.6 rem square stays pixel-identical (an aggressor sees nothing).
+    const rest = () => page.screenshot({ mask: [button], maskColor: '#ff00ff' });
+    const before = await rest();
+    const buttonBefore = await button.screenshot();
+    const textBefore = await page.locator('body').innerText();
     await page.keyboard.press('Control+Alt+KeyP');
     await eventually(() => sent.find((m) => m.type === 'panic'), 3000, 'panic sent');
     await eventually(async () => ((await page.getAttribute('#discreet-alarm', 'data-confirmed')) === '1' ? true : undefined), 3000, 'panic-ack');
-    expect(Buffer.compare(await page.screenshot(), before)).toBe(0);
+    // Stored: the button's "LED", a small grey dot; the tooltip says it, nothing else does.
+    expect(await button.getAttribute('data-feedback')).toBe('received');
+    expect(await button.getAttribute('title')).toBe('Alarmen er mottatt.');
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    expect(Buffer.compare(await button.screenshot(), buttonBefore)).not.toBe(0);
+    // Someone is coming: the dot turns green. Still no text, no overlay, no live region.
+    socket().send(JSON.stringify({ type: 'panic-feedback', alarmId: 'a-own-panic', action: 'help-coming' }));
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'help-coming' ? true : undefined), 3000, 'help coming');
+    expect(await button.getAttribute('title')).toBe('Hjelp er på vei.');
+    await button.screenshot({ path: screenshotPath('panic-feedback-help-coming.png') });
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    expect(await page.locator('body').innerText()).toBe(textBefore);
+    expect(await page.locator('.overlay').count()).toBe(0);
+    // By click as well; the mark goes when the alarm is over.
     await page.click('#discreet-alarm');
     await page.mouse.move(600, 400); // as a person would move on; hover is the only trace
     await eventually(() => (sent.filter((m) => m.type === 'panic').length === 2 ? true : undefined), 3000, 'second panic sent');
-    expect(Buffer.compare(await page.screenshot(), before)).toBe(0);
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    socket().send(JSON.stringify({ type: 'panic-feedback', alarmId: 'a-own-panic', action: 'resolved' }));
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'none' ? true : undefined), 3000, 'mark gone');
+    expect(Buffer.compare(await button.screenshot(), buttonBefore)).toBe(0);
     await context.close();
   });
 });

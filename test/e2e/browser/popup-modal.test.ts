@@ -25,12 +25,14 @@ function openAlarms(count: number) {
   }));
 }
 
-const focusInsideDialog = (page: Page) => page.evaluate(() => {
+// In the page (strings: the test code itself is type-checked without the DOM library).
+const focusInsideDialog = (page: Page) => page.evaluate<boolean>(`(() => {
   const dialog = document.querySelector('.overlay[role="alertdialog"]');
   const active = document.activeElement;
   return Boolean(dialog && active && active !== document.body && dialog.contains(active));
-});
-const focusedAction = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.action ?? null);
+})()`);
+const focusedAction = (page: Page) => page.evaluate<string | null>('document.activeElement?.dataset.action ?? null');
+const inPage = <T>(page: Page, expression: string) => page.evaluate<T>(expression);
 
 describe.skipIf(!HAVE_CHROMIUM)('the alarm pop-up is a modal that shows every open alarm', () => {
   let browser: Browser;
@@ -48,15 +50,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the alarm pop-up is a modal that shows every op
     await page.locator('.overlay [data-alarm-id="a-0"]').waitFor();
     await eventually(async () => ((await focusedAction(page)) === 'respond' ? true : undefined), 3000, 'focus on "Jeg kommer"');
     // Everything behind the pop-up is inert and hidden from screen readers, the panic button too.
-    expect(await page.evaluate(() => Boolean(document.querySelector('#discreet-alarm')?.closest('[inert][aria-hidden="true"]')))).toBe(true);
-    expect(await page.evaluate(() => Boolean(document.querySelector('.topbar')?.closest('[inert]')))).toBe(true);
+    expect(await inPage(page, `Boolean(document.querySelector('#discreet-alarm')?.closest('[inert][aria-hidden="true"]'))`)).toBe(true);
+    expect(await inPage(page, `Boolean(document.querySelector('.topbar')?.closest('[inert]'))`)).toBe(true);
 
     const visited = new Set<string>();
     for (const key of ['Tab', 'Shift+Tab']) {
       for (let i = 0; i < 30; i++) {
         await page.keyboard.press(key);
         expect(await focusInsideDialog(page), `${key} #${i + 1}`).toBe(true);
-        visited.add(await page.evaluate(() => (document.activeElement as HTMLElement).outerHTML.slice(0, 80)));
+        visited.add(await inPage<string>(page, 'document.activeElement.outerHTML.slice(0, 80)'));
       }
     }
     expect(visited.size).toBeGreaterThanOrEqual(5); // rows, "Jeg kommer", "Kvitter", outcome, "Løs"
@@ -91,7 +93,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the alarm pop-up is a modal that shows every op
         const { page, context, socket } = await scriptedConsole(browser, [...alarms].reverse(), { viewport });
         const rows = page.locator('.overlay [data-alarm-row]');
         await eventually(async () => ((await rows.count()) === count ? true : undefined), 5000, `${count} rows`);
-        expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.alarmRow))).toEqual(alarms.map((a) => a.id));
+        expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-alarm-row')))).toEqual(alarms.map((a) => a.id));
         for (let i = 0; i < count; i++) {
           const box = (await rows.nth(i).boundingBox())!;
           expect(box.y, `row ${i} top`).toBeGreaterThanOrEqual(0);
@@ -112,7 +114,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the alarm pop-up is a modal that shows every op
         const oldest = `a-${count - 1}`;
         await page.click(`[data-alarm-row="${oldest}"]`);
         await page.locator(`.overlay .alarm-card[data-alarm-id="${oldest}"]`).waitFor();
-        expect(await page.evaluate(() => (document.activeElement as HTMLElement).closest('[data-alarm-id]')?.getAttribute('data-alarm-id'))).toBe(oldest);
+        expect(await inPage(page, `document.activeElement.closest('[data-alarm-id]')?.getAttribute('data-alarm-id')`)).toBe(oldest);
         expect(await focusedAction(page)).toBe('respond');
 
         // A new alarm comes in: first in the list, but the picked card stays under the hand.
