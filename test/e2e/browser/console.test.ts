@@ -148,7 +148,7 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
     await page.fill('#rooms-form-floor', '1');
     await page.click('#rooms-form button[type="submit"]');
     await page.locator('.field.has-problem #rooms-form-id').waitFor();
-    await expect(page.locator('#rooms-form-id-problem').textContent()).resolves.toContain('duplicate room');
+    await expect(page.locator('#rooms-form-id-problem').textContent()).resolves.toBe('ID-en «reception» er allerede i bruk.');
     await page.screenshot({ path: screenshotPath('manager-room-rejected.png'), fullPage: true });
 
     await page.fill('#rooms-form-id', 'interview-4');
