@@ -261,6 +261,20 @@ describe('ConsoleController: evacuation banner and roll call', () => {
     expect(controller.state.value.rollCall).toEqual({});
   });
 
+  it('the evacuation\'s own alarm is the banner, not a second card, once someone owns it; unowned (a fire input) it stays a card', () => {
+    const { controller, conn } = setup();
+    const evacAlarm = alarm('ev-alarm', { kind: 'evacuation', roomId: undefined, zoneId: undefined });
+    conn.receive({ type: 'evacuation', evacuation });
+    conn.receive({ type: 'popup', alarm: evacAlarm });
+    // Nobody has it yet: a card, so someone takes it.
+    expect(controller.state.value.alarms.map((a) => a.id)).toEqual(['ev-alarm']);
+    conn.receive({ type: 'update', alarm: { ...evacAlarm, state: 'acknowledged', updatedAt: '2025-03-04T09:15:03Z' } });
+    expect(controller.state.value.alarms).toEqual([]);
+    // Another site's evacuation alarm, or one without a running evacuation here, is a card as always.
+    conn.receive({ type: 'popup', alarm: alarm('ev-other', { kind: 'evacuation', siteId: 'oslo', state: 'acknowledged' }) });
+    expect(controller.state.value.alarms.map((a) => a.id)).toEqual(['ev-other']);
+  });
+
   it('after a reconnect keeps only the evacuations the server sends again', () => {
     const { controller, conn, siren } = setup();
     conn.receive({ type: 'evacuation', evacuation });

@@ -217,6 +217,10 @@ export class ConsoleController {
 
   #hidden(alarm: ConsoleAlarm): boolean {
     if (this.#ownPanicAlarms.has(alarm.id)) return true;
+    // The alarm of a running evacuation is the banner (with "Jeg er i sikkerhet"), not a second
+    // card with Kvitter/Løs, once someone owns it (whoever started it does at once). One that
+    // nobody owns yet (a fire input) stays a card until someone takes it: never a lost alarm.
+    if (alarm.kind === 'evacuation' && alarm.state !== 'raised' && this.state.value.evacuations.some((e) => e.siteId === alarm.siteId)) return true;
     // Until the server names the alarm our panic raised, hold back panic alarms of our own zone.
     const station = this.state.value.station;
     return this.#panicHideUntil > this.#now() && alarm.kind === 'panic' && station !== null && alarm.zoneId === station.zoneId;
@@ -258,11 +262,13 @@ export class ConsoleController {
         // One note the first time this console hears of it (not again after a reconnect).
         if (e.state === 'running' && !this.#evacuationsHeard.has(e.id)) this.deps.siren.beep();
         this.#evacuationsHeard.add(e.id);
+        this.#publishAlarms({ added: [], updated: [], removed: [] }); // its alarm is the banner now
         return;
       }
       case 'evacuation-ended': {
         const { [m.id]: _gone, ...rollCall } = this.state.value.rollCall;
         this.state.update({ evacuations: this.state.value.evacuations.filter((x) => x.id !== m.id), rollCall });
+        this.#publishAlarms({ added: [], updated: [], removed: [] });
         return;
       }
       case 'roll-call':

@@ -45,9 +45,12 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console rendering (scripted server)', () 
     await card.waitFor();
     const text = (await card.textContent()) ?? '';
     for (const part of ['ØVELSE', 'TVANG', 'Personalarm', 'Person: Per Hjemmebesøk', 'Fjellveien 12, 5019 Bergen', 'Enhet: pendant-7',
-      'Posisjon: 60.39126, 5.32205', '(± 12 m)', 'Trykket 3 ganger', 'På vei: Ola Nordmann', 'Personalarm på hjemmebesøk', 'Leder på vakt ringer 112.']) {
+      'Posisjon: 60.39126, 5.32205', '(± 12 m)', 'Trykket 3 ganger', 'På vei: Ola Nordmann', 'Personalarm på hjemmebesøk',
+      'ØVELSE: gjør det kortet sier, men ikke ring 112 eller politiet.']) {
       expect(text).toContain(part);
     }
+    // A drill never says who calls the police.
+    expect(text).not.toContain('Leder på vakt ringer 112.');
     expect(text).toMatch(/Utløst for 1 min 2\d s siden/); // ticking, from raisedAt
     await expect(page.locator('.overlay h1').textContent()).resolves.toBe('ØVELSE');
     // The technical alarm is not in the pop-up: it waits in the calm banner underneath.
