@@ -197,7 +197,7 @@ export interface AlarmResource extends ConsoleAlarm {
   routedStations?: string[];
 }
 
-export type Actor = { type: 'user'; username: string; name: string; stationId?: string } | { type: 'device'; deviceId: string } | { type: 'system' };
+export type Actor = { type: 'user'; username: string; name: string; stationId?: string } | { type: 'station'; stationId: string; name: string } | { type: 'device'; deviceId: string } | { type: 'system' };
 
 export interface TimelineEvent {
   seq: number;

@@ -254,6 +254,7 @@ export const en: Record<keyof typeof nb, string> = {
   'timeline.located': 'New position',
   'timeline.byDevice': 'device {device}',
   'timeline.bySystem': 'the system',
+  'timeline.byStation': 'station {station}',
 
   'manage.heading': 'Configuration',
   'manage.navLabel': 'Configuration',

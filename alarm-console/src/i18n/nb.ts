@@ -252,6 +252,7 @@ export const nb = {
   'timeline.located': 'Ny posisjon',
   'timeline.byDevice': 'enhet {device}',
   'timeline.bySystem': 'systemet',
+  'timeline.byStation': 'stasjon {station}',
 
   'manage.heading': 'Oppsett',
   'manage.navLabel': 'Oppsett',
