@@ -84,6 +84,21 @@ export interface Station {
   zoneId: string;
 }
 
+/** An enrolled station PC's credential (server/src/stations/): never the secret, which only the PC's cookie holds. */
+export interface StationCredential {
+  id: string;
+  siteId: string;
+  stationId: string;
+  stationName?: string;
+  label?: string;
+  createdAt: number;
+  createdBy: string;
+  lastContactAt?: number;
+  revokedAt?: number;
+  revokedBy?: string;
+  connected: boolean;
+}
+
 // ---- configuration (server/src/config/types.ts) ----------------------------------------------
 
 export interface ZoneConfig { id: string; name: string; chain?: string }
@@ -222,6 +237,8 @@ export interface CoverageRoom {
   reachableStations: string[];
   respondersOnline: number;
   reachesNobody: boolean;
+  /** Just after a server start: its stations are still reconnecting (not "nobody" yet). */
+  connecting?: boolean;
 }
 
 // ---- safety work: incidents, risk register, drills, meetings, banned clients, evacuation -------
