@@ -134,7 +134,7 @@ describe.skipIf(!HAVE_CHROMIUM)('an enrolled station PC in Chromium', () => {
     await eventually(async () => ((await metric('trygg_console_stations_online')) === 0 ? true : undefined), 5000, 'station absent');
     expect(Date.now() - revokedAt).toBeLessThan(5000);
     await page.screenshot({ path: screenshotPath('station-revoked.png') });
-    await page.evaluate(() => localStorage.setItem('trygg.console.lang', 'en'));
+    await page.evaluate("localStorage.setItem('trygg.console.lang', 'en')");
     await page.reload();
     await banner('revoked');
     expect(await page.locator('.station-alarm-title').textContent()).toBe('THIS PC RECEIVES NO ALARMS');
