@@ -86,6 +86,21 @@ export interface Station {
   zoneId: string;
 }
 
+/** An enrolled station PC's credential (server/src/stations/): never the secret, which only the PC's cookie holds. */
+export interface StationCredential {
+  id: string;
+  siteId: string;
+  stationId: string;
+  stationName?: string;
+  label?: string;
+  createdAt: number;
+  createdBy: string;
+  lastContactAt?: number;
+  revokedAt?: number;
+  revokedBy?: string;
+  connected: boolean;
+}
+
 // ---- configuration (server/src/config/types.ts) ----------------------------------------------
 
 export interface ZoneConfig { id: string; name: string; chain?: string }
@@ -199,7 +214,7 @@ export interface AlarmResource extends ConsoleAlarm {
   routedStations?: string[];
 }
 
-export type Actor = { type: 'user'; username: string; name: string; stationId?: string } | { type: 'device'; deviceId: string } | { type: 'system' };
+export type Actor = { type: 'user'; username: string; name: string; stationId?: string } | { type: 'station'; stationId: string; name: string } | { type: 'device'; deviceId: string } | { type: 'system' };
 
 export interface TimelineEvent {
   seq: number;
@@ -224,6 +239,8 @@ export interface CoverageRoom {
   reachableStations: string[];
   respondersOnline: number;
   reachesNobody: boolean;
+  /** Just after a server start: its stations are still reconnecting (not "nobody" yet). */
+  connecting?: boolean;
 }
 
 // ---- safety work: incidents, risk register, drills, meetings, banned clients, evacuation -------

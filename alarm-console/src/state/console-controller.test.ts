@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsoleAlarm, Station } from '../api/types';
 import type { ConnectionState } from './connection';
-import { ConsoleController, PANIC_HIDE_MS, SYNC_TIMEOUT_MS, type ConnectionLike, type ConsoleDeps } from './console-controller';
+import { ConsoleController, PANIC_HIDE_MS, SYNC_TIMEOUT_MS, type ConnectionLike, type ConsoleDeps, type StationStatus } from './console-controller';
 
 const station: Station = { id: 'reception', name: 'Mottak-PC', siteId: 'demo', zoneId: 'front' };
 const alarm = (id: string, over: Partial<ConsoleAlarm> = {}): ConsoleAlarm => ({
@@ -43,7 +43,7 @@ class FakeConnection implements ConnectionLike {
   }
 }
 
-function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default' } = {}) {
+function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default'; mode?: 'user' | 'station'; stationStatus?: StationStatus } = {}) {
   const conns: FakeConnection[] = [];
   const siren = { unlocked: false, playing: false, beeps: 0, unlock: async () => true, beep() { this.beeps += 1; }, start() { this.playing = true; }, stop() { this.playing = false; } };
   const shown: string[] = [];
@@ -68,11 +68,13 @@ function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default' } = 
     storage: { get: (k) => store.get(k) ?? null, set: (k, v) => (v === null ? store.delete(k) : store.set(k, v)) },
     isHidden: () => opts.hidden ?? false,
     sessionEnded: async () => false,
+    stationStatus: async () => opts.stationStatus ?? 'ok',
     notificationText: (a) => ({ title: `ALARM ${a.kind}`, body: a.roomId ?? '' }),
     now: () => now,
   };
   const controller = new ConsoleController(deps);
-  controller.arm(station);
+  if (opts.mode === 'station') controller.armStation(station);
+  else controller.arm(station);
   const conn = conns[0]!;
   conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 0 });
   return { controller, conn, conns, siren, shown, closed, store, advance: (ms: number) => { now += ms; vi.advanceTimersByTime(ms); } };
@@ -287,5 +289,52 @@ describe('ConsoleController: evacuation banner and roll call', () => {
     controller.disarm();
     expect(controller.state.value.evacuations).toEqual([]);
     expect(controller.safe('ev-1')).toBe(false);
+  });
+});
+
+describe('ConsoleController as an enrolled station PC', () => {
+  it('arms itself on the station socket, without a test beep or a notification prompt, and keeps no user choice of station', async () => {
+    const { controller, conns, siren, store } = setup({ mode: 'station', permission: 'default' });
+    expect(conns[0]!.opts.mode).toBe('station');
+    expect(controller.state.value).toMatchObject({ stationWatch: true, connection: 'connected', station: { id: 'reception' } });
+    await vi.runAllTimersAsync();
+    expect(siren.beeps).toBe(0);
+    expect(store.has('trygg.console.station')).toBe(false);
+  });
+
+  it('a user\'s session ending does not disarm the station; a revoked credential stops it and says so', () => {
+    const { controller, conn } = setup({ mode: 'station' });
+    conn.receive({ type: 'error', code: 'TRYGG_SRV_UNAUTHENTICATED', message: 'log in first' });
+    expect(controller.armed).toBe(true);
+    expect(controller.state.value.stopped).toBeNull();
+    conn.receive({ type: 'error', code: 'TRYGG_SRV_STATION_REVOKED', message: 'revoked' });
+    expect(controller.armed).toBe(false);
+    expect(controller.state.value).toMatchObject({ stationWatch: true, stopped: 'revoked', station: { id: 'reception' } });
+  });
+
+  it('keeps reconnecting while the server is unreachable, and stops once the server says the credential is revoked', async () => {
+    const unreachable = setup({ mode: 'station', stationStatus: 'unreachable' });
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      unreachable.conn.attempt = attempt;
+      unreachable.conn.set('reconnecting');
+      await vi.runAllTimersAsync();
+    }
+    expect(unreachable.controller.armed).toBe(true);
+
+    const revoked = setup({ mode: 'station', stationStatus: 'revoked' });
+    revoked.conn.attempt = 2;
+    revoked.conn.set('reconnecting');
+    await vi.runAllTimersAsync();
+    expect(revoked.controller.armed).toBe(false);
+    expect(revoked.controller.state.value.stopped).toBe('revoked');
+  });
+
+  it('a login or logout at the station PC reconnects the watch, still as the station', () => {
+    const { controller, conns } = setup({ mode: 'station' });
+    controller.renewStationIdentity();
+    expect(conns).toHaveLength(2);
+    expect(conns[0]!.state).toBe('stopped');
+    expect(conns[1]!.opts.mode).toBe('station');
+    expect(controller.state.value.stationWatch).toBe(true);
   });
 });

@@ -37,9 +37,15 @@ export interface SirenLike {
   stop(): void;
 }
 
+/** Whose socket: a logged-in user's console, or an enrolled PC's station watch (docs/stations.md). */
+export type WatchMode = 'user' | 'station';
+/** What GET /api/v1/this-station says about this PC (asked when the station's socket keeps failing). */
+export type StationStatus = 'ok' | 'revoked' | 'not-enrolled' | 'unknown-station' | 'unreachable';
+
 export interface ConsoleDeps {
   connect(options: {
     stationId: string;
+    mode: WatchMode;
     onMessage: (msg: { type: string; [key: string]: unknown }) => void;
     onStateChange: (state: ConnectionState, conn: ConnectionLike) => void;
   }): ConnectionLike;
@@ -54,6 +60,8 @@ export interface ConsoleDeps {
   isHidden(): boolean;
   /** Asked after repeated failed reconnects: has the session ended (401)? */
   sessionEnded(): Promise<boolean>;
+  /** Asked after repeated failed reconnects of a station watch: is this PC still enrolled? */
+  stationStatus(): Promise<StationStatus>;
   /** The text of a desktop notification for an alarm (translated by the caller). */
   notificationText(alarm: ConsoleAlarm): { title: string; body: string };
   now?: () => number;
@@ -70,8 +78,10 @@ export interface ConsoleState {
   notificationPermission: NotificationPermissionState;
   /** The last refused action or message, for a short notice; `seq` changes with every error. */
   error: { code: string; seq: number } | null;
-  /** Why the console stopped by itself (session over, station gone). */
-  stopped: 'session-ended' | 'unknown-station' | 'forbidden' | null;
+  /** Why the console stopped by itself (session over, station gone, station credential revoked). */
+  stopped: 'session-ended' | 'unknown-station' | 'forbidden' | 'revoked' | null;
+  /** This PC is an enrolled station: it armed itself and watches whoever is logged in. */
+  stationWatch: boolean;
   /** Panic presses the server confirmed (stored). */
   panicConfirmed: number;
   /**
@@ -107,7 +117,7 @@ export class ConsoleController {
     this.state = new Observable<ConsoleState>({
       station: null, connection: 'idle', retryAt: 0, alarms: [], soundUnlocked: false,
       notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0, panicFeedback: null,
-      evacuations: [], rollCall: {},
+      evacuations: [], rollCall: {}, stationWatch: false,
     });
   }
 
@@ -124,19 +134,48 @@ export class ConsoleController {
    * and the notification prompt only in response to a user gesture.
    */
   arm(station: Station): void {
+    this.#arm(station, 'user');
+  }
+
+  /**
+   * Arms an enrolled station PC on page load, without a click: the station credential (an
+   * HttpOnly cookie) authenticates its socket, whoever is logged in. Without a user gesture the
+   * browser may keep sound off; the page then says so loudly until a click unlocks it.
+   */
+  armStation(station: Station): void {
+    this.#arm(station, 'station');
+  }
+
+  /** A user logged in or out at a station PC: the watch reconnects, so what they do carries their name (or the station's). */
+  renewStationIdentity(): void {
+    const station = this.state.value.station;
+    if (this.state.value.stationWatch && station) this.#arm(station, 'station');
+  }
+
+  /** The station PC cannot watch (revoked, unknown station): it says so until someone acts. */
+  stationRefused(reason: 'revoked' | 'unknown-station'): void {
+    const station = this.state.value.station;
+    this.disarm();
+    this.state.update({ station, stationWatch: true, stopped: reason });
+  }
+
+  #arm(station: Station, mode: WatchMode): void {
     const sound = this.deps.siren.unlock();
-    if (this.deps.notifications.permission() === 'default') {
+    // A station arms itself on load, without a click: browsers ignore a permission prompt then
+    // (its enrolment page asks), and a test beep at every load would startle the room.
+    if (mode === 'user' && this.deps.notifications.permission() === 'default') {
       void this.deps.notifications.request().then(() => this.#refreshPermissions(), () => this.#refreshPermissions());
     }
     void sound.then((ok) => {
-      if (ok) this.deps.siren.beep();
+      if (ok && mode === 'user') this.deps.siren.beep();
       this.#refreshPermissions();
     });
-    this.deps.storage.set(STATION_KEY, station.id);
+    if (mode === 'user') this.deps.storage.set(STATION_KEY, station.id);
     this.disarm();
-    this.state.update({ station, stopped: null, error: null });
+    this.state.update({ station, stopped: null, error: null, stationWatch: mode === 'station' });
     const conn = this.deps.connect({
       stationId: station.id,
+      mode,
       onMessage: (msg) => this.#onMessage(msg),
       onStateChange: (state, c) => this.#onStateChange(state, c),
     });
@@ -155,7 +194,7 @@ export class ConsoleController {
     this.#notifications.clear();
     this.#panicQueuedAt = null;
     this.deps.siren.stop();
-    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {}, panicFeedback: null });
+    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {}, stationWatch: false, panicFeedback: null });
   }
 
   forgetStation(): void {
@@ -186,6 +225,11 @@ export class ConsoleController {
   safe(evacuationId: string): boolean {
     if (!this.#conn) return false;
     return this.#conn.send({ type: 'safe', evacuationId } satisfies ClientMessage);
+  }
+
+  /** From a click on the station's enrolment page: browsers ask for notification permission only then. */
+  askNotifications(): void {
+    void this.deps.notifications.request().then(() => this.#refreshPermissions(), () => this.#refreshPermissions());
   }
 
   testSound(): void {
@@ -333,6 +377,13 @@ export class ConsoleController {
   }
 
   #onServerError(code: string): void {
+    if (this.state.value.stationWatch) {
+      // A station's watch does not end with a user's session: the server closes the socket and
+      // it reconnects at once as the station alone.
+      if (code === 'TRYGG_SRV_UNAUTHENTICATED') return;
+      if (code === 'TRYGG_SRV_STATION_REVOKED') return this.stationRefused('revoked');
+      if (code === 'TRYGG_SRV_UNKNOWN_STATION') return this.stationRefused('unknown-station');
+    }
     if (code === 'TRYGG_SRV_UNAUTHENTICATED') {
       this.disarm();
       this.state.update({ stopped: 'session-ended' });
@@ -351,15 +402,18 @@ export class ConsoleController {
   #onStateChange(state: ConnectionState, conn: ConnectionLike): void {
     if (conn !== this.#conn) return;
     this.state.update({ connection: state, retryAt: conn.retryAt });
-    // A refused upgrade looks like any network failure; ask HTTP whether the session has ended.
+    // A refused upgrade looks like any network failure; ask HTTP whether the session has ended
+    // (for a station's watch: whether its credential still holds; it never gives up otherwise).
     if (state === 'reconnecting' && conn.attempt >= 2 && conn.attempt % 3 === 2 && !this.#checkingSession) {
       this.#checkingSession = true;
-      this.deps.sessionEnded()
+      const station = this.state.value.stationWatch;
+      (station ? this.deps.stationStatus().then((s) => (s === 'revoked' || s === 'unknown-station' || s === 'not-enrolled' ? s : null)) : this.deps.sessionEnded().then((ended) => (ended ? 'session-ended' as const : null)))
         .then((ended) => {
-          if (ended && this.#conn === conn) {
+          if (!ended || this.#conn !== conn) return;
+          if (ended === 'session-ended') {
             this.disarm();
             this.state.update({ stopped: 'session-ended' });
-          }
+          } else this.stationRefused(ended === 'unknown-station' ? 'unknown-station' : 'revoked');
         })
         .catch(() => {})
         .finally(() => {
