@@ -6,6 +6,7 @@ export const errorCatalogue = {
   TRYGG_SRV_CONFIG_INVALID: { status: 500, message: 'invalid configuration %s' },
   TRYGG_SRV_CONFIG_REJECTED: { status: 400, message: 'configuration change rejected: %s' },
   TRYGG_SRV_CONFIG_UNREADABLE: { status: 500, message: 'cannot read configuration %s' },
+  TRYGG_SRV_CONFIG_FILE_IGNORED: { status: 500, message: '%s differs from the stored configuration (version %s), which runs: the file only seeds a new installation. To apply it, import it: console Configuration > Import and export, or PUT /api/v1/config with the file as application/yaml' },
   TRYGG_SRV_CONFIG_FALLBACK: { status: 500, message: 'stored configuration version %s failed at start (%s); running %s instead' },
   TRYGG_SRV_PORT_IN_USE: { status: 500, message: 'port %s is already in use; set %s to a free port' },
   TRYGG_SRV_BAD_REQUEST: { status: 400, message: 'bad request: %s' },

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     sessionTimeouts: { idleMs: env.sessionIdleMs, maxMs: env.sessionMaxMs },
     logger,
   });
+  // Logged as JSON already; also one plain line, because an operator who edited the file expects it to run.
+  if (running.configFileIgnored) process.stderr.write(`trygg: warning: ${running.configFileIgnored.code}: ${running.configFileIgnored.message}\n`);
   logger.info({ console: `${tls ? 'https' : 'http'}://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
   // The demo office's buttons are simulated: they heartbeat like real ones, so supervision sees
   // a healthy office (TRYGG_DEMO_DEVICES=off to watch them go silent instead).
