@@ -201,7 +201,7 @@ export const enSafety: Record<keyof typeof nbSafety, string> = {
   'drill.onScene': 'On scene: {actor}',
   'drill.earlier': 'Earlier drills',
 
-  'stats.intro': 'Real alarms per month in the office\'s time zone (drills and technical alarms are kept out of the figures).',
+  'stats.intro': 'Real alarms per month in the office\'s time zone (drills, alarms resolved as a test and technical alarms are kept out of the figures and shown apart).',
   'stats.month': 'Month',
   'stats.alarms': 'Alarms',
   'stats.toAck': 'To acknowledgement (median)',
@@ -213,7 +213,7 @@ export const enSafety: Record<keyof typeof nbSafety, string> = {
   'stats.testAlarms': 'Resolved as test',
   'stats.tests': 'Devices tested',
   'stats.testsCell': '{tested} of {devices} ({percent})',
-  'stats.definitions': 'Acknowledgement: from the raise to the first acknowledgement or “I’m coming”. On scene: until a responder marked arrival (alarms without it are not counted). False alarms: resolved as false, of all alarms of the month. Devices tested: devices with at least one passed self-test in the month.',
+  'stats.definitions': 'Acknowledgement: from the raise to the first acknowledgement or “I’m coming”. On scene: until a responder marked arrival (alarms without it are not counted). False alarms: resolved as false, of the alarms counted in the same row. Devices tested: devices with at least one passed self-test in the month.',
 
   'meeting.intro': 'Register a meeting with a client you consider risky. During the meeting the room’s alarms use the faster chain and colleagues see that they should stand by. Close the meeting when it is over – otherwise an alarm is raised.',
   'meeting.activeHeading': 'Meetings going on now ({count})',

@@ -201,7 +201,7 @@ export const nbSafety = {
   'drill.onScene': 'Fremme: {actor}',
   'drill.earlier': 'Tidligere øvelser',
 
-  'stats.intro': 'Reelle alarmer per måned i kontorets tidssone (øvelser og tekniske varsler er holdt utenfor tallene).',
+  'stats.intro': 'Reelle alarmer per måned i kontorets tidssone (øvelser, alarmer løst som test og tekniske varsler er holdt utenfor tallene og vist for seg).',
   'stats.month': 'Måned',
   'stats.alarms': 'Alarmer',
   'stats.toAck': 'Til kvittering (median)',
@@ -213,7 +213,7 @@ export const nbSafety = {
   'stats.testAlarms': 'Løst som test',
   'stats.tests': 'Enheter testet',
   'stats.testsCell': '{tested} av {devices} ({percent})',
-  'stats.definitions': 'Kvittering: fra alarmen utløses til første kvittering eller «Jeg kommer». Fremme: til en kollega markerte at hun var fremme (alarmer uten slik markering telles ikke). Falske alarmer: løst som falsk alarm, av alle alarmer i måneden. Enheter testet: enheter med minst én godkjent selvtest i måneden.',
+  'stats.definitions': 'Kvittering: fra alarmen utløses til første kvittering eller «Jeg kommer». Fremme: til en kollega markerte at hun var fremme (alarmer uten slik markering telles ikke). Falske alarmer: løst som falsk alarm, av alarmene som telles i samme rad. Enheter testet: enheter med minst én godkjent selvtest i måneden.',
 
   'meeting.intro': 'Registrer et møte med en bruker du vurderer som risikabel. Mens møtet pågår, bruker alarmer fra rommet den raskere varslingskjeden, og kollegene ser at de skal være i beredskap. Avslutt møtet når det er ferdig – ellers går det en alarm.',
   'meeting.activeHeading': 'Møter som pågår nå ({count})',
