@@ -14,6 +14,7 @@ import type { Actor, Alarm, AlarmCommand, AlarmDetail, AlarmEvent, DecideContext
 import type { ChainConfig, DeviceConfig } from '../config/types';
 import type { CancelDecision, DeviceEventHandler } from './device-event-handler';
 import { cancelConfirmationAction, confirmationFor, pressConfirmationAction, type Confirmation } from './device-confirmation';
+import { asPanicFeedback, panicStationOf } from './station-panic';
 
 /** How far back a restart re-checks closed alarms for restore messages (see replayRestores). */
 const RESTORE_REPLAY_MS = 24 * 3_600_000;
@@ -457,6 +458,13 @@ export class AlarmService {
             hub.clear(alarm);
             break;
           case 'device-feedback': {
+            // A console's panic button gets what a hardware button's LED would show, at its station only.
+            const station = panicStationOf(alarm);
+            const panicFeedback = asPanicFeedback(effect.action);
+            if (station !== undefined && panicFeedback) {
+              hub.toStation(station, { type: 'panic-feedback', alarmId: alarm.id, action: panicFeedback });
+              break;
+            }
             const device = alarm.deviceId ? directory.device(alarm.siteId, alarm.deviceId) : undefined;
             if (!device) break;
             const confirming = confirm !== undefined && !confirmed;
