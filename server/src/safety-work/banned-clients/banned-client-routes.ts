@@ -3,7 +3,8 @@ import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
 import { TryggError } from '../../errors';
 import { currentUser, requireUser } from '../../routes/request-user';
-import { AUDIT_RETENTION_DAYS, LAWFUL_USE_NOTICE, type BannedClientsFeature, type EntryInput } from './banned-clients-feature';
+import { AUDIT_RETENTION_DAYS, LAWFUL_USE_NOTICE } from './banned-client-rules';
+import type { BannedClientsFeature, EntryInput } from './banned-clients-feature';
 import type { AuditEntry, BannedClient } from './banned-client-store';
 
 const idPattern = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;

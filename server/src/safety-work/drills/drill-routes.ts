@@ -5,7 +5,8 @@ import type { OfficeDirectory } from '../../config/office-directory';
 import type { UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
 import { currentUser, requireUser } from '../../routes/request-user';
-import { DEFAULT_DRILL_MINUTES, MAX_DRILL_MINUTES, type DrillsFeature } from './drills-feature';
+import { DEFAULT_DRILL_MINUTES, MAX_DRILL_MINUTES } from './drill-limits';
+import type { DrillsFeature } from './drills-feature';
 import { DRILL_KINDS, type Drill, type DrillKind } from './drill-store';
 
 const DAY_MS = 86_400_000;
