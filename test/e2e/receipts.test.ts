@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway, type Gateway } from '@trygg/gateway';
+import { startGateway } from '@trygg/gateway';
 import { connectSimulator } from '@trygg/firmware-sim';
 import { encodePayload, topics, validateReceipt, type DeviceEvent, type Receipt } from '@trygg/protocol';
 import { connectAsync } from 'mqtt';
