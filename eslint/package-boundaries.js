@@ -63,21 +63,25 @@ function importRules(workspace, allowed, typesOnly, production) {
   }));
   if (production) paths.push({ name: 'vitest', allowTypeImports: false, message: 'Production code does not import test support.' });
   return {
-    '@typescript-eslint/no-restricted-imports': ['error', {
-      paths,
-      patterns: [{ group: ['@trygg/*/*'], message: 'Import a workspace by its package name: its entry point is its public face.' }],
-    }],
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths,
+        patterns: [{ group: ['@trygg/*/*'], message: 'Import a workspace by its package name: its entry point is its public face.' }],
+      },
+    ],
   };
 }
 
 /** Production code anywhere: nothing from test/ and no test support beside the code. */
 const noTestSupport = {
-  'import-x/no-restricted-paths': ['error', {
-    basePath: ROOT,
-    zones: [
-      { target: '.', from: ['test/**', ...TEST_SUPPORT], message: 'Production code does not import test support.' },
-    ],
-  }],
+  'import-x/no-restricted-paths': [
+    'error',
+    {
+      basePath: ROOT,
+      zones: [{ target: '.', from: ['test/**', ...TEST_SUPPORT], message: 'Production code does not import test support.' }],
+    },
+  ],
 };
 
 /** @returns {import('eslint').Linter.Config[]} */

@@ -16,8 +16,13 @@ async function demoDevices({ running, environment, tls, logger }: StartedServer)
   if (running.mqttPort === undefined || process.env.TRYGG_DEMO_DEVICES === 'off') return undefined;
   const { startHeartbeatLoad } = await import('@trygg/firmware-sim');
   return startHeartbeatLoad({
-    url: `mqtt://127.0.0.1:${running.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo',
-    devices: running.directory.site('demo')?.devices.map((d) => d.id) ?? [], intervalMs: 60_000, battery: 90,
+    url: `mqtt://127.0.0.1:${running.mqttPort}`,
+    username: 'demo-devices',
+    password: 'trygg-demo-devices',
+    siteId: 'demo',
+    devices: running.directory.site('demo')?.devices.map((d) => d.id) ?? [],
+    intervalMs: 60_000,
+    battery: 90,
   }).catch((err: unknown) => {
     logger.warn({ err: { message: (err as Error).message } }, 'demo device heartbeats not started');
     return undefined;

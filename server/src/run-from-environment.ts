@@ -44,7 +44,9 @@ export async function runFromEnvironment(startCompanion?: CompanionStarter): Pro
     mqttUrl: environment.mqttUrl,
     mqttUsername: environment.mqttUsername,
     mqttPassword: environment.mqttPassword,
-    embeddedGateways: environment.embeddedGateway ? config.sites.flatMap((s) => s.gateways.map((g) => ({ siteId: s.id, gatewayId: g.id }))) : [],
+    embeddedGateways: environment.embeddedGateway
+      ? config.sites.flatMap((s) => s.gateways.map((g) => ({ siteId: s.id, gatewayId: g.id })))
+      : [],
     presenceGraceMs: environment.presenceGraceMs,
     secureCookies: environment.secureCookies,
     tls,
@@ -58,7 +60,12 @@ export async function runFromEnvironment(startCompanion?: CompanionStarter): Pro
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    Promise.resolve(companion?.stop()).then(() => running.close()).then(() => process.exit(0), () => process.exit(1));
+    Promise.resolve(companion?.stop())
+      .then(() => running.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

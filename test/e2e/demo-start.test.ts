@@ -31,7 +31,12 @@ describe('npm start: the demo office and its simulated buttons', () => {
   async function start(entry?: string): Promise<TryggProcess> {
     dir = mkdtempSync(join(tmpdir(), 'trygg-demo-start-'));
     trygg = new TryggProcess({
-      dataDir: join(dir, 'data'), configFile: '', httpPort: await freePort(), mqttPort: await freePort(), entry, env: { TRYGG_CONFIG: '' },
+      dataDir: join(dir, 'data'),
+      configFile: '',
+      httpPort: await freePort(),
+      mqttPort: await freePort(),
+      entry,
+      env: { TRYGG_CONFIG: '' },
     });
     await trygg.start();
     return trygg;
@@ -45,23 +50,36 @@ describe('npm start: the demo office and its simulated buttons', () => {
   it('every demo button heartbeats once npm start is ready', async () => {
     const running = await start();
     const cookie = await login(running.baseUrl, 'manager');
-    const seen = await eventually(async () => {
-      const devices = await devicesSeen(running, cookie);
-      return devices.length === DEMO_DEVICES.length && devices.every((d) => d.lastSeenAt !== null) ? devices : undefined;
-    }, 20_000, 'a heartbeat from every demo button');
+    const seen = await eventually(
+      async () => {
+        const devices = await devicesSeen(running, cookie);
+        return devices.length === DEMO_DEVICES.length && devices.every((d) => d.lastSeenAt !== null) ? devices : undefined;
+      },
+      20_000,
+      'a heartbeat from every demo button',
+    );
     expect(seen.map((d) => d.id).sort()).toEqual(DEMO_DEVICES);
   });
 
   it('the server alone runs no simulated buttons: only the one a test heartbeats is seen', async () => {
     const running = await start('server/src/main.ts');
     const cookie = await login(running.baseUrl, 'manager');
-    const sim = await connectSimulator({ url: `mqtt://127.0.0.1:${running.options.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo' });
+    const sim = await connectSimulator({
+      url: `mqtt://127.0.0.1:${running.options.mqttPort}`,
+      username: 'demo-devices',
+      password: 'trygg-demo-devices',
+      siteId: 'demo',
+    });
     try {
       await sim.heartbeat('interview-2');
-      const devices = await eventually(async () => {
-        const list = await devicesSeen(running, cookie);
-        return list.find((d) => d.id === 'interview-2')?.lastSeenAt ? list : undefined;
-      }, 20_000, 'the test heartbeat');
+      const devices = await eventually(
+        async () => {
+          const list = await devicesSeen(running, cookie);
+          return list.find((d) => d.id === 'interview-2')?.lastSeenAt ? list : undefined;
+        },
+        20_000,
+        'the test heartbeat',
+      );
       expect(devices.filter((d) => d.lastSeenAt !== null).map((d) => d.id)).toEqual(['interview-2']);
     } finally {
       await sim.close();

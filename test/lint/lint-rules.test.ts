@@ -23,7 +23,8 @@ const PLANTED: Record<string, string> = {
   [`${SERVER}/uses-simulator.ts`]: "import { connectSimulator } from '@trygg/firmware-sim';\nexport const sim = connectSimulator;\n",
   [`${SERVER}/uses-simulator.test.ts`]: "import { connectSimulator } from '@trygg/firmware-sim';\nexport const sim = connectSimulator;\n",
   // A relative path into another workspace's src/.
-  [`${GATEWAY}/reaches-into-simulator.test.ts`]: "import { PtyPair } from '../../../firmware-sim/src/serial';\nexport const pty = PtyPair;\n",
+  [`${GATEWAY}/reaches-into-simulator.test.ts`]:
+    "import { PtyPair } from '../../../firmware-sim/src/serial';\nexport const pty = PtyPair;\n",
   // Production code and test support.
   [`${SERVER}/uses-test-support.ts`]: "import { freePort } from '../../../test/support/free-port';\nexport const port = freePort;\n",
   [`${SERVER}/uses-vitest.ts`]: "import { expect } from 'vitest';\nexport const check = expect;\n",
@@ -31,7 +32,8 @@ const PLANTED: Record<string, string> = {
   [`${GATEWAY}/uses-server.ts`]: "import { runFromEnvironment } from '@trygg/server';\nexport const run = runFromEnvironment;\n",
   [`${PROTOCOL}/uses-gateway.ts`]: "import { eventIdFor } from '@trygg/gateway';\nexport const id = eventIdFor;\n",
   // A workspace by its entry point only.
-  [`${SERVER}/deep-import.ts`]: "import { startHeartbeatLoad } from '@trygg/firmware-sim/src/heartbeat-load';\nexport const load = startHeartbeatLoad;\n",
+  [`${SERVER}/deep-import.ts`]:
+    "import { startHeartbeatLoad } from '@trygg/firmware-sim/src/heartbeat-load';\nexport const load = startHeartbeatLoad;\n",
   // The console shares the protocol's types, nothing at run time.
   [`${CONSOLE}/protocol-values.ts`]: "import { topics } from '@trygg/protocol';\nexport const t = topics;\n",
   [`${CONSOLE}/protocol-types.ts`]: "import type { DeviceEvent } from '@trygg/protocol';\nexport type Event = DeviceEvent;\n",
@@ -49,7 +51,10 @@ describe('npm run lint: the rules catch what they are for', () => {
     }
     const eslint = new ESLint({ cwd: ROOT });
     for (const result of await eslint.lintFiles(Object.keys(PLANTED))) {
-      found.set(relative(ROOT, result.filePath), result.messages.map((m) => `${m.ruleId}: ${m.message}`));
+      found.set(
+        relative(ROOT, result.filePath),
+        result.messages.map((m) => `${m.ruleId}: ${m.message}`),
+      );
     }
   }, 60_000);
 
@@ -70,11 +75,13 @@ describe('npm run lint: the rules catch what they are for', () => {
   });
 
   it('reports the production server importing the simulator, and lets its tests do it', () => {
-    expect(found.get(`${SERVER}/uses-simulator.ts`)).toEqual([expect.stringMatching(/no-restricted-imports: .*server may not import firmware-sim/)]);
+    expect(found.get(`${SERVER}/uses-simulator.ts`)).toEqual([
+      expect.stringMatching(/no-restricted-imports: .*server may not import firmware-sim/),
+    ]);
     expect(found.get(`${SERVER}/uses-simulator.test.ts`)).toEqual([]);
   });
 
-  it('reports a relative import into another workspace\'s src/', () => {
+  it("reports a relative import into another workspace's src/", () => {
     expect(rulesOf(`${GATEWAY}/reaches-into-simulator.test.ts`)).toEqual(['import-x/no-relative-packages']);
   });
 
@@ -89,8 +96,10 @@ describe('npm run lint: the rules catch what they are for', () => {
     expect(found.get(`${SERVER}/deep-import.ts`)).toEqual([expect.stringMatching(/by its package name/)]);
   });
 
-  it('lets the console import the protocol\'s types, and nothing of it at run time', () => {
-    expect(found.get(`${CONSOLE}/protocol-values.ts`)).toEqual([expect.stringMatching(/alarm-console may not import protocol except with `import type`/)]);
+  it("lets the console import the protocol's types, and nothing of it at run time", () => {
+    expect(found.get(`${CONSOLE}/protocol-values.ts`)).toEqual([
+      expect.stringMatching(/alarm-console may not import protocol except with `import type`/),
+    ]);
     expect(found.get(`${CONSOLE}/protocol-types.ts`)).toEqual([]);
   });
 

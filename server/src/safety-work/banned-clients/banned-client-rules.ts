@@ -12,8 +12,10 @@ export const MIN_REASON_LENGTH = 3;
 
 /** Shown with every answer of the register (and in the console beside the lookup). */
 export const LAWFUL_USE_NOTICE: Bilingual = {
-  nb: 'Oppslag er bare tillatt i forbindelse med en konkret forespørsel eller avtale med personen, for å ivareta sikkerheten på kontoret. '
-    + 'Hvert oppslag logges med hvem, når og hvorfor, og kontrolleres. Opplysningene er taushetsbelagte og skal ikke brukes til noe annet formål.',
-  en: 'Looking someone up is only allowed in connection with a specific request from, or appointment with, that person, to keep the office safe. '
-    + 'Every lookup is logged with who, when and why, and is checked. The information is confidential and must not be used for any other purpose.',
+  nb:
+    'Oppslag er bare tillatt i forbindelse med en konkret forespørsel eller avtale med personen, for å ivareta sikkerheten på kontoret. ' +
+    'Hvert oppslag logges med hvem, når og hvorfor, og kontrolleres. Opplysningene er taushetsbelagte og skal ikke brukes til noe annet formål.',
+  en:
+    'Looking someone up is only allowed in connection with a specific request from, or appointment with, that person, to keep the office safe. ' +
+    'Every lookup is logged with who, when and why, and is checked. The information is confidential and must not be used for any other purpose.',
 };
