@@ -22,7 +22,7 @@ async function openAlarms(baseUrl: string): Promise<{ id: string; deviceId: stri
 }
 
 /**
- * End-to-end receipts (DESIGN.md): the gateway keeps each event in its durable outbox until the
+ * End-to-end receipts (docs/protocol.md, "End-to-end receipts"): the gateway keeps each event in its durable outbox until the
  * server has stored it and said so; the server dedupes by eventId. Nothing is lost, nothing is
  * shown twice, whichever part goes away.
  */

@@ -1,5 +1,5 @@
-// The discreet panic button on the console. Safety rule (issue 3, MISSION "silence where it
-// matters"): the station that presses it shows and sounds nothing an aggressor could notice:
+// The discreet panic button on the console. Safety rule (issue 3, silence where it
+// matters): the station that presses it shows and sounds nothing an aggressor could notice:
 // no overlay, no sound, no text, no change of look. Only a data attribute counts the server's
 // confirmations (for tests), invisible on screen and silent for screen readers.
 import { t } from '../../i18n/i18n';

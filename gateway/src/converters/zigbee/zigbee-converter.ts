@@ -1,6 +1,6 @@
 /**
  * Pure converters from Zigbee2MQTT state payloads (topic `<base>/<friendly_name>`) to what a
- * payload says about an SOS button, one file per vendor family (STYLE.md: `{match, convert()}`,
+ * payload says about an SOS button, one file per vendor family (`{match, convert()}`,
  * like zigbee-herdsman-converters `src/devices/<vendor>.ts`). No I/O, no clock, no memory: which
  * reading is a new press is decided by the transport's device tracker.
  */
