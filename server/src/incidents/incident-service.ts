@@ -54,6 +54,7 @@ export function startsReport(alarm: Alarm): boolean {
 function actorOf(actor: Actor): TimelineActor {
   if (actor.type === 'user') return { type: 'user', username: actor.username, name: actor.name };
   if (actor.type === 'device') return { type: 'device', deviceId: actor.deviceId };
+  if (actor.type === 'station') return { type: 'station', stationId: actor.stationId, name: actor.name };
   return { type: 'system' };
 }
 
