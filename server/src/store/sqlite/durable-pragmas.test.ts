@@ -14,6 +14,7 @@ import { RiskDb } from '../../risk/risk-db';
 import { BannedClientStore } from '../../safety-work/banned-clients/banned-client-store';
 import { DrillStore } from '../../safety-work/drills/drill-store';
 import { MeetingStore } from '../../safety-work/meetings/meeting-store';
+import { StationCredentialStore } from '../../stations/station-credential-store';
 import { SupervisionDb } from '../../supervision/supervision-db';
 import { SqliteStore } from './sqlite-store';
 
@@ -46,6 +47,7 @@ const STORES: Record<string, (file: string) => OpenStore> = {
     return { store, close: () => store.shutdown() };
   },
   'banned clients': (file) => closing(new BannedClientStore(file)),
+  'station PCs': (file) => closing(new StationCredentialStore(file)),
 };
 
 describe('every store writes with WAL and synchronous=FULL (a commit survives a power cut)', () => {
