@@ -56,7 +56,7 @@ export async function floorPlanRoutes(app: FastifyInstance, opts: {
   app.put<{ Params: { siteId: string; floor: string } }>('/api/v1/sites/:siteId/floor-plans/:floor', {
     preHandler: requireUser(sessions, 'manager'), schema: { params: floorParams }, bodyLimit: MAX_FLOOR_PLAN_BYTES,
     // Over the limit, fastify stops reading: say so with the floor plan's own code and the limit.
-    errorHandler: (error: FastifyError, request, reply) => {
+    errorHandler: (error: FastifyError, request) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw tooLarge(Number(request.headers['content-length'] ?? MAX_FLOOR_PLAN_BYTES + 1));
       throw error;
     },

@@ -8,7 +8,7 @@ import { eventually } from '../../support/console-client';
 import { freePort } from '../../support/free-port';
 import { TestBroker } from '../../support/test-broker';
 import { TryggProcess } from '../../support/trygg-process';
-import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, writeBrowserOffice, type ConsolePage } from './browser-support';
+import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screenshotPath, writeBrowserOffice, type ConsolePage } from './browser-support';
 
 /**
  * A manager gives a button its Zigbee friendly name in the console's device form; the running
@@ -57,6 +57,7 @@ describe.skipIf(!HAVE_CHROMIUM)('device transport binding set in the form, in Ch
     await page.click('tr[data-item-id="interview-2"] button.secondary:not(.danger)');
     await page.fill('#devices-form-zigbeeFriendlyName', name);
     await page.fill('#devices-form-zigbeeModel', 'TS0215A_sos');
+    await page.locator('#devices-form').screenshot({ path: screenshotPath('device-form-binding.png') });
     await page.click('#devices-form button[type="submit"]');
     await page.locator('#devices-form').waitFor({ state: 'detached' });
   };

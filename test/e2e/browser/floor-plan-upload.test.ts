@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PDF } from '../../support/floor-plan-fixtures';
 import { freePort } from '../../support/free-port';
 import { TryggProcess } from '../../support/trygg-process';
-import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, writeBrowserOffice, type ConsolePage } from './browser-support';
+import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screenshotPath, writeBrowserOffice, type ConsolePage } from './browser-support';
 
 /** What the tests read of an <img> in the page (the tests' TypeScript has no DOM library). */
 interface Img { complete: boolean; naturalWidth: number; onload: (() => void) | null; onerror: (() => void) | null; decode(): Promise<void> }
@@ -68,6 +68,7 @@ describe.skipIf(!HAVE_CHROMIUM)('floor plans uploaded in Chromium', () => {
     const src = await page.locator('ul.plans img[alt="1. etasje"]').getAttribute('src');
     expect(src).toMatch(/^\/api\/v1\/floor-plans\/[0-9a-f]{64}\.png$/);
     expect(await loadedWidth('1. etasje')).toBe(2000);
+    await page.locator('ul.plans').screenshot({ path: screenshotPath('floor-plan-upload.png') });
 
     colleague = await openConsole(browser, trygg.baseUrl, { username: 'kollega', station: 'backoffice' });
     await sim.press('interview-1');
