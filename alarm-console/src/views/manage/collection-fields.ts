@@ -16,6 +16,8 @@ export interface FieldSpec {
   hint?: () => string;
   required?: boolean;
   options?: (site: SiteView) => Option[];
+  /** Text fields: what the browser accepts before the server checks it (HTML `pattern`). */
+  pattern?: string;
 }
 
 export interface CollectionSpec {
@@ -36,6 +38,11 @@ const str = (v: unknown) => (typeof v === 'string' && v ? v : '–');
 
 const idField: FieldSpec = { name: 'id', kind: 'id', label: () => t('field.id'), hint: () => t('field.idHint'), required: true };
 const nameField: FieldSpec = { name: 'name', kind: 'text', label: () => t('field.name'), required: true };
+
+/** A USB vendor or product id: 4 hex digits, as lsusb and the device's label show it. */
+const USB_ID_HEX = '[0-9a-fA-F]{4}';
+/** The gateway's HID models (gateway/src/transports/hid/hid-models.ts; a test keeps them in step). */
+export const HID_MODELS = ['trygg-panic-v1', 'pcsensor-footswitch', 'generic-keyboard-button'] as const;
 
 export const ALARM_KINDS = ['panic', 'personal', 'man-down', 'no-checkin', 'evacuation', 'technical'] as const;
 
@@ -95,6 +102,10 @@ export const COLLECTION_SPECS: Record<Collection, CollectionSpec> = {
       { name: 'serialAddress', kind: 'text', label: () => t('field.serialAddress'), hint: () => t('field.serialAddressHint') },
       { name: 'zigbeeFriendlyName', kind: 'text', label: () => t('field.zigbeeFriendlyName'), hint: () => t('field.zigbeeFriendlyNameHint') },
       { name: 'zigbeeModel', kind: 'text', label: () => t('field.zigbeeModel'), hint: () => t('field.zigbeeModelHint') },
+      { name: 'hidVendorId', kind: 'text', pattern: USB_ID_HEX, label: () => t('field.hidVendorId'), hint: () => t('field.hidVendorIdHint') },
+      { name: 'hidProductId', kind: 'text', pattern: USB_ID_HEX, label: () => t('field.hidProductId'), hint: () => t('field.hidProductIdHint') },
+      { name: 'hidModel', kind: 'select', label: () => t('field.hidModel'), hint: () => t('field.hidModelHint'), options: () => HID_MODELS.map((m) => ({ value: m, label: m })) },
+      { name: 'hidSerialNumber', kind: 'text', label: () => t('field.hidSerialNumber'), hint: () => t('field.hidSerialNumberHint') },
     ],
     columns: [
       { header: () => t('field.name'), cell: (i) => str(i.name ?? i.id) },
