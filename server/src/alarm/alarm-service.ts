@@ -249,7 +249,7 @@ export class AlarmService {
   }
 
   private sendConfirmation(device: DeviceConfig, confirm: Confirmation, action: DeviceCommandAction, alarmId: string | undefined): void {
-    const { outbound, clock, metrics, logger } = this.deps;
+    const { outbound, clock, logger } = this.deps;
     try {
       outbound.sendDeviceCommand(confirm.siteId, confirm.gatewayId, {
         v: 1, commandId: randomUUID(), deviceId: device.id, alarmId: alarmId ?? NO_ALARM_ID, action, at: new Date(clock.now()).toISOString(), msgId: confirm.msgId,

@@ -276,7 +276,7 @@ export interface UserConfig {
 }
 
 export interface BrokerConfig {
-  /** Anonymous MQTT is off unless explicitly enabled for a demo (DESIGN.md "Security"). */
+  /** Anonymous MQTT is off unless explicitly enabled for a demo (docs/security.md). */
   allowAnonymous?: boolean;
   /** PUBLISH per device account (embedded broker); default 2000/s, burst 4000; perSecond 0 = off. */
   devicePublishLimit?: { perSecond: number; burst: number };

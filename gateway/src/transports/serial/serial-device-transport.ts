@@ -175,7 +175,7 @@ export class SerialDeviceTransport implements DeviceTransport {
         if (item.ok) this.onFrame(item.frame);
         else this.onBadFrame(item);
       } catch (err) {
-        // Bad input never crashes the gateway (DESIGN.md); an unacknowledged event is resent.
+        // Bad input never crashes the gateway (docs/architecture.md); an unacknowledged event is resent.
         this.ctx.logger.error({ err, frame: item.text }, 'serial frame handling failed');
       }
     }

@@ -183,7 +183,7 @@ export class Zigbee2MqttDeviceTransport implements DeviceTransport {
       if (parsed.kind === 'availability') this.onAvailability(device, topic, payload);
       else this.onState(device, topic, payload, packet.retain);
     } catch (err) {
-      // Bad input never crashes the gateway (DESIGN.md).
+      // Bad input never crashes the gateway (docs/architecture.md).
       this.ctx.logger.error({ err, topic }, 'Zigbee2MQTT message handling failed');
     }
   }
