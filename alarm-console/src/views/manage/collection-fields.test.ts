@@ -1,8 +1,7 @@
-// The device form's HID binding fields: labelled in both languages, the hex ids checked as the
-// server checks them, and the model list the same as the gateway's.
+// The device form's HID binding fields: labelled in both languages, the ids taken as 4 hex digits.
+// That the pattern and the model list match the server's and the gateway's is checked in
+// test/console-hid-binding.test.ts (the console may not import them).
 import { describe, expect, it } from 'vitest';
-import { hidModels } from '../../../../gateway/src/transports/hid/hid-models';
-import { USB_ID_HEX_PATTERN } from '../../../../protocol/src/messages/device-directory';
 import { setLanguage } from '../../i18n/i18n';
 import { COLLECTION_SPECS, HID_MODELS } from './collection-fields';
 
@@ -30,13 +29,12 @@ describe('the device form\'s HID binding', () => {
     setLanguage('nb');
   });
 
-  it('takes the ids as 4 hex digits, like the server, and offers the gateway\'s models', () => {
+  it('takes the ids as 4 hex digits in either case, and offers the gateway\'s models', () => {
     for (const name of ['hidVendorId', 'hidProductId']) {
       const browser = new RegExp(`^(?:${deviceField(name).pattern})$`); // how the HTML pattern attribute matches
-      const server = new RegExp(USB_ID_HEX_PATTERN);
-      for (const value of ['1a86', 'E026', '0001', '1a8', '1a86e', 'g000', '0x1a']) expect(browser.test(value), value).toBe(server.test(value));
+      expect(['1a86', 'E026', '0001'].filter((v) => browser.test(v))).toHaveLength(3);
+      expect(['1a8', '1a86e', 'g000', '0x1a', ''].filter((v) => browser.test(v))).toEqual([]);
     }
-    expect(deviceField('hidModel').options!({} as never).map((o) => o.value)).toEqual(hidModels.map((m) => m.model));
-    expect([...HID_MODELS]).toEqual(hidModels.map((m) => m.model));
+    expect(deviceField('hidModel').options!({} as never).map((o) => o.value)).toEqual([...HID_MODELS]);
   });
 });
