@@ -3,7 +3,8 @@
 // test/console-hid-binding.test.ts (the console may not import them).
 import { describe, expect, it } from 'vitest';
 import { setLanguage } from '../../i18n/i18n';
-import { COLLECTION_SPECS, HID_MODELS } from './collection-fields';
+import { COLLECTION_SPECS } from './collection-fields';
+import { HID_MODELS } from './hid-binding-values';
 
 const HID_FIELDS = ['hidVendorId', 'hidProductId', 'hidModel', 'hidSerialNumber'];
 const deviceField = (name: string) => COLLECTION_SPECS.devices.fields.find((f) => f.name === name)!;

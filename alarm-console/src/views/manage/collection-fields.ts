@@ -5,6 +5,7 @@ import type { Collection } from '../../api/client';
 import type { SiteView } from '../../api/types';
 import { t } from '../../i18n/i18n';
 import { kindLabel } from '../../state/format';
+import { HID_MODELS, USB_ID_HEX } from './hid-binding-values';
 
 export type FieldKind = 'id' | 'text' | 'number' | 'select' | 'multi' | 'position' | 'bilingual' | 'lines' | 'steps';
 export interface Option { value: string; label: string }
@@ -38,11 +39,6 @@ const str = (v: unknown) => (typeof v === 'string' && v ? v : '–');
 
 const idField: FieldSpec = { name: 'id', kind: 'id', label: () => t('field.id'), hint: () => t('field.idHint'), required: true };
 const nameField: FieldSpec = { name: 'name', kind: 'text', label: () => t('field.name'), required: true };
-
-/** A USB vendor or product id: 4 hex digits, as lsusb and the device's label show it. */
-const USB_ID_HEX = '[0-9a-fA-F]{4}';
-/** The gateway's HID models (gateway/src/transports/hid/hid-models.ts; a test keeps them in step). */
-export const HID_MODELS = ['trygg-panic-v1', 'pcsensor-footswitch', 'generic-keyboard-button'] as const;
 
 export const ALARM_KINDS = ['panic', 'personal', 'man-down', 'no-checkin', 'evacuation', 'technical'] as const;
 
