@@ -5,6 +5,10 @@ import { PtyPair, SimulatedSerialReceiver } from '../../firmware-sim/src/serial'
 import { eventually } from '../../test/support/console-client';
 import { on } from '../../test/support/mqtt-probe';
 import { GatewayScene } from './test-support/gateway-fixture';
+import { transportFactories } from './transports/transport-factories';
+import { FakeHidBackend, type FakeHidHandle } from './transports/hid/fake-hid-backend';
+import { HidDeviceTransport } from './transports/hid/hid-device-transport';
+import { loadHidFixture } from './transports/hid/hid-fixtures';
 
 /**
  * A device's transport binding is set in the console and reaches its gateway in the retained
@@ -70,5 +74,62 @@ describe('transport bindings from the device directory', () => {
     const shown = rx.nextFeedback('r-0042');
     await s.server.publishJson(s.topic('commands'), { v: 1, commandId: 'cmd-1', deviceId: 'interview-2', alarmId: 'alarm-1', action: 'received', at: new Date().toISOString() });
     expect(await shown).toMatchObject({ action: 'received' });
+  });
+  it('HID: a button bound by vendor/product id gets its presses at once; a new binding moves it, removing it stops it', async () => {
+    // The HID transport exactly as configured, on a fake HID system (as the chaos run does).
+    const backend = new FakeHidBackend();
+    const realHid = transportFactories.hid;
+    let hid: HidDeviceTransport | undefined;
+    transportFactories.hid = (ctx, config) => (hid = new HidDeviceTransport(ctx, config, { loadBackend: async () => backend }));
+    closers.push(async () => void (transportFactories.hid = realHid));
+    const PANIC = { path: '/dev/hidraw3', ...loadHidFixture('trygg-panic-v1').device }; // 1209:0001, serial TPB-000123
+    backend.plug(PANIC);
+    scene = await GatewayScene.create({ gatewayId: 'gw-hid' });
+    const s = scene;
+    // A poll interval far beyond the test: only the re-match on a new directory can open the button.
+    const gateway = await s.startGateway({ transports: [{ kind: 'hid', devices: [], pollIntervalMs: 600_000 }] });
+    expect(backend.openHandles()).toEqual([]);
+
+    const applyDirectory = async (devices: DeviceDirectory['devices']) => {
+      const applied = new Promise<void>((resolve) => gateway.once('directory', () => resolve()));
+      await publishDirectory(s, directory(devices));
+      await applied;
+    };
+    const openHandle = (count: number) => eventually(() => {
+      const handles = backend.handles.get(PANIC.path) ?? [];
+      return handles.length === count && !handles.at(-1)!.closed ? handles.at(-1) : undefined;
+    }, 5000, `HID handle #${count} open`);
+    const press = (handle: FakeHidHandle) => {
+      handle.send('01 01 00 00 00 00 00 00');
+      handle.send('01 00 00 00 00 00 00 00');
+    };
+    const pressIds = (deviceId: string) => new Set(s.server.seen.filter(on(s.topic('events'), { deviceId, kind: 'press' })).map((m) => (m.json as { eventId: string }).eventId));
+
+    await applyDirectory([{ deviceId: 'interview-1', binding: { hidVendorId: '1209', hidProductId: '0001' } }, { deviceId: 'interview-2' }]);
+    const first = await openHandle(1);
+    press(first);
+    await s.server.waitFor(on(s.topic('events'), { deviceId: 'interview-1', kind: 'press' }));
+
+    // The same button given to interview-2 (with its model and serial number): closed and re-opened as interview-2's.
+    await applyDirectory([{ deviceId: 'interview-1' }, { deviceId: 'interview-2', binding: { hidVendorId: '1209', hidProductId: '0001', hidModel: 'trygg-panic-v1', hidSerialNumber: 'TPB-000123' } }]);
+    const second = await openHandle(2);
+    expect(first.closed).toBe(true);
+    press(second);
+    await s.server.waitFor(on(s.topic('events'), { deviceId: 'interview-2', kind: 'press' }));
+    expect(pressIds('interview-1').size).toBe(1);
+    expect(pressIds('interview-2').size).toBe(1);
+
+    // An unchanged binding in a new directory leaves the open button alone.
+    await applyDirectory([{ deviceId: 'interview-1' }, { deviceId: 'interview-2', binding: { hidVendorId: '1209', hidProductId: '0001', hidModel: 'trygg-panic-v1', hidSerialNumber: 'TPB-000123' } }]);
+    await hid!.idle();
+    expect(backend.handles.get(PANIC.path)).toHaveLength(2);
+    expect(second.closed).toBe(false);
+
+    await applyDirectory([{ deviceId: 'interview-1' }, { deviceId: 'interview-2' }]);
+    await eventually(() => (second.closed ? true : undefined), 5000, 'the unbound button closed');
+    await hid!.idle();
+    expect(backend.openHandles()).toEqual([]);
+    expect(backend.handles.get(PANIC.path)).toHaveLength(2);
+    expect(pressIds('interview-1').size + pressIds('interview-2').size).toBe(2);
   });
 });

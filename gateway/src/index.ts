@@ -13,4 +13,5 @@ export type {
 } from './transports/device-transport';
 export { createTransport, transportFactories, type DeviceTransportConfig, type DeviceTransportKind } from './transports/transport-factories';
 export type { MqttTransportConfig } from './transports/mqtt/mqtt-device-transport';
+export { hidModels } from './transports/hid/hid-models';
 export { transportSettingsProblems, transportSettingsSchema, transportSettingsSchemas, type TransportSettingsKind } from './transports/transport-settings';

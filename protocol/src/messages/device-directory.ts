@@ -27,10 +27,21 @@ export interface DeviceBinding {
   zigbeeFriendlyName?: string;
   /** Zigbee2MQTT model id, which picks the converter (`TS0215A_sos`). */
   zigbeeModel?: string;
+  /** USB vendor id of a HID button, 4 hex digits (`1a86`); always with `hidProductId`. */
+  hidVendorId?: string;
+  /** USB product id of a HID button, 4 hex digits (`e026`). */
+  hidProductId?: string;
+  /** A gateway HID model (docs/hid-devices.md); absent: the model sold with these ids, else `generic-keyboard-button`. */
+  hidModel?: string;
+  /** Tells apart several HID devices with the same ids. */
+  hidSerialNumber?: string;
 }
 
 /** An MQTT topic part without wildcards or NUL; `/` allowed inside, not at the ends (Zigbee2MQTT friendly names). */
 export const ZIGBEE_FRIENDLY_NAME_PATTERN = '^(?!/)(?!.*/$)(?!.*//)[^#+\\u0000]{1,200}$';
+
+/** A USB vendor or product id as the console shows and takes it: 4 hex digits (`1a86`, `E026`). */
+export const USB_ID_HEX_PATTERN = '^[0-9a-fA-F]{4}$';
 
 export const deviceBindingSchema = {
   type: 'object',
@@ -39,6 +50,10 @@ export const deviceBindingSchema = {
     serialAddress: idSchema,
     zigbeeFriendlyName: { type: 'string', pattern: ZIGBEE_FRIENDLY_NAME_PATTERN },
     zigbeeModel: { type: 'string', minLength: 1, maxLength: 100 },
+    hidVendorId: { type: 'string', pattern: USB_ID_HEX_PATTERN },
+    hidProductId: { type: 'string', pattern: USB_ID_HEX_PATTERN },
+    hidModel: { type: 'string', minLength: 1, maxLength: 100 },
+    hidSerialNumber: { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
 

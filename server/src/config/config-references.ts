@@ -1,4 +1,4 @@
-import { EVACUATION_PLACEHOLDERS, type SiteConfig, type TryggConfig } from './types';
+import { EVACUATION_PLACEHOLDERS, type DeviceConfig, type SiteConfig, type TryggConfig } from './types';
 
 /**
  * Cross-reference checks run after the schema passed: every id a config names must exist, and
@@ -97,6 +97,7 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
     const kinds = new Set(site.gateways.find((g) => g.id === d.gatewayId)?.transports?.map((t) => t.kind) ?? []);
     if (d.serialAddress !== undefined && !kinds.has('serial')) problems.push(`${at}.devices.${i}.serialAddress: gateway ${d.gatewayId} has no serial transport`);
     if ((d.zigbeeFriendlyName ?? d.zigbeeModel) !== undefined && !kinds.has('zigbee2mqtt')) problems.push(`${at}.devices.${i}.zigbeeFriendlyName: gateway ${d.gatewayId} has no zigbee2mqtt transport`);
+    problems.push(...hidBindingProblems(site, i, `${at}.devices.${i}`, kinds));
     // Safety rule "covert duress": the same PIN for both would make every cancel a silent duress.
     const cancelPin = d.cancelPinHash ?? site.cancelPinHash;
     if (cancelPin !== undefined && cancelPin === (d.duressPinHash ?? site.duressPinHash)) {
@@ -174,5 +175,26 @@ function checkEvacuationTemplates(site: SiteConfig, at: string): string[] {
       }
     }
   }
+  return problems;
+}
+
+/** Which USB button a device's HID binding claims, as one comparable key (hex in either case). */
+const hidClaim = (d: DeviceConfig) => `${d.hidVendorId?.toLowerCase()}:${d.hidProductId?.toLowerCase()}:${d.hidSerialNumber ?? ''}`;
+
+/**
+ * A HID binding (console device form) names its button by vendor and product id, both; one
+ * button (ids and serial number) belongs to one device of a gateway, and the gateway needs a
+ * HID transport to read it.
+ */
+function hidBindingProblems(site: SiteConfig, i: number, at: string, kinds: ReadonlySet<string>): string[] {
+  const d = site.devices[i]!;
+  if ([d.hidVendorId, d.hidProductId, d.hidModel, d.hidSerialNumber].every((v) => v === undefined)) return [];
+  const problems: string[] = [];
+  if (d.hidVendorId === undefined || d.hidProductId === undefined) problems.push(`${at}.${d.hidVendorId === undefined ? 'hidVendorId' : 'hidProductId'}: a HID binding needs both hidVendorId and hidProductId`);
+  else {
+    const other = site.devices.findIndex((o, j) => j < i && o.gatewayId === d.gatewayId && o.hidVendorId !== undefined && hidClaim(o) === hidClaim(d));
+    if (other >= 0) problems.push(`${at}.hidVendorId: ${d.hidVendorId}:${d.hidProductId}${d.hidSerialNumber ? ` serial ${d.hidSerialNumber}` : ''} is also devices.${other} on gateway ${d.gatewayId}; add hidSerialNumber`);
+  }
+  if (!kinds.has('hid')) problems.push(`${at}.hidVendorId: gateway ${d.gatewayId} has no hid transport`);
   return problems;
 }

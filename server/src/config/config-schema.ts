@@ -1,4 +1,4 @@
-import { transportSettingsSchema } from '@trygg/gateway';
+import { hidModels, transportSettingsSchema } from '@trygg/gateway';
 import { deviceBindingSchema, ID_PATTERN } from '@trygg/protocol';
 import { notifierSettings, notifierSettingsRules } from '../notify/notifier-settings';
 
@@ -225,6 +225,7 @@ export const configSchema = {
                 heartbeatSeconds: { type: 'integer', minimum: 10, maximum: 86400 },
                 // Transport binding (DeviceConfig): the gateway learns it from its device directory.
                 ...deviceBindingSchema.properties,
+                hidModel: { enum: hidModels.map((m) => m.model) },
               },
             },
           },

@@ -47,11 +47,17 @@ export interface DeviceConfig {
    * gateway learns it from its device directory and follows a change without a restart
    * (docs/protocol.md "Device directory"). `serialAddress`: the id its serial receiver sends on
    * the line, when not the device id; `zigbeeFriendlyName` (and `zigbeeModel`): the device in
-   * Zigbee2MQTT. Each needs a transport of that kind on the gateway.
+   * Zigbee2MQTT; `hidVendorId` and `hidProductId` (4 hex digits each, with optional `hidModel`
+   * and `hidSerialNumber`): a USB HID button (docs/hid-devices.md). Each needs a transport of that
+   * kind on the gateway.
    */
   serialAddress?: string;
   zigbeeFriendlyName?: string;
   zigbeeModel?: string;
+  hidVendorId?: string;
+  hidProductId?: string;
+  hidModel?: string;
+  hidSerialNumber?: string;
 }
 
 /** Lone work per site (docs/lone-work.md); every field has a default. */

@@ -108,4 +108,41 @@ describe('bindings are checked like the rest of the configuration', () => {
     ]);
     expect(buildDeviceDirectory(config.sites[0]!, 'other-gw', 0).devices.some((d) => d.binding)).toBe(false);
   });
+
+  it('HID: vendor and product id together, one button per device on a gateway, only with a hid transport', () => {
+    const config = loadConfigFile(DEMO_CONFIG);
+    const site = config.sites[0]!;
+    site.gateways[0]!.transports = [{ kind: 'hid', devices: [] }];
+    Object.assign(site.devices[1]!, { hidVendorId: '1a86', hidProductId: 'e026' });
+    Object.assign(site.devices[2]!, { hidVendorId: '1A86', hidProductId: 'E026' }); // the same button, other case
+    Object.assign(site.devices[3]!, { hidVendorId: '1a86', hidProductId: 'e026', hidSerialNumber: 'P-7' }); // told apart
+    Object.assign(site.devices[4]!, { hidModel: 'trygg-panic-v1' });
+    const problemsOf = (c: typeof config) => {
+      try {
+        validateConfig(c);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problemsOf(config)).toEqual([
+      'sites.0.devices.2.hidVendorId: 1A86:E026 is also devices.1 on gateway demo-gw; add hidSerialNumber',
+      'sites.0.devices.4.hidVendorId: a HID binding needs both hidVendorId and hidProductId',
+    ]);
+    // The schema takes 4 hex digits and a known model only.
+    Object.assign(site.devices[2]!, { hidVendorId: '1a8', hidProductId: 'e026', hidModel: 'no-such-model' });
+    delete site.devices[4]!.hidModel;
+    expect(problemsOf(config).map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['sites.0.devices.2.hidVendorId', 'sites.0.devices.2.hidModel']));
+
+    Object.assign(site.devices[2]!, { hidVendorId: '04d8', hidProductId: 'f00d', hidModel: 'generic-keyboard-button' });
+    const published = buildDeviceDirectory(validateConfig(config).sites[0]!, 'demo-gw', 0);
+    expect(published.devices.filter((d) => d.binding).map((d) => [d.deviceId, d.binding])).toEqual([
+      [site.devices[1]!.id, { hidVendorId: '1a86', hidProductId: 'e026' }],
+      [site.devices[2]!.id, { hidVendorId: '04d8', hidProductId: 'f00d', hidModel: 'generic-keyboard-button' }],
+      [site.devices[3]!.id, { hidVendorId: '1a86', hidProductId: 'e026', hidSerialNumber: 'P-7' }],
+    ]);
+
+    site.gateways[0]!.transports = [{ kind: 'zigbee2mqtt', url: 'mqtt://127.0.0.1:1', devices: [] }];
+    expect(problemsOf(config)).toContain('sites.0.devices.1.hidVendorId: gateway demo-gw has no hid transport');
+  });
 });

@@ -29,6 +29,10 @@ function bindingOf(d: DeviceConfig): { binding?: DeviceBinding } {
     ...(d.serialAddress !== undefined && { serialAddress: d.serialAddress }),
     ...(d.zigbeeFriendlyName !== undefined && { zigbeeFriendlyName: d.zigbeeFriendlyName }),
     ...(d.zigbeeModel !== undefined && { zigbeeModel: d.zigbeeModel }),
+    ...(d.hidVendorId !== undefined && { hidVendorId: d.hidVendorId }),
+    ...(d.hidProductId !== undefined && { hidProductId: d.hidProductId }),
+    ...(d.hidModel !== undefined && { hidModel: d.hidModel }),
+    ...(d.hidSerialNumber !== undefined && { hidSerialNumber: d.hidSerialNumber }),
   };
   return Object.keys(binding).length > 0 ? { binding } : {};
 }

@@ -5,6 +5,7 @@ import type { Collection } from '../../api/client';
 import type { SiteView } from '../../api/types';
 import { t } from '../../i18n/i18n';
 import { kindLabel } from '../../state/format';
+import { HID_MODELS, USB_ID_HEX } from './hid-binding-values';
 
 export type FieldKind = 'id' | 'text' | 'number' | 'select' | 'multi' | 'position' | 'bilingual' | 'lines' | 'steps';
 export interface Option { value: string; label: string }
@@ -16,6 +17,8 @@ export interface FieldSpec {
   hint?: () => string;
   required?: boolean;
   options?: (site: SiteView) => Option[];
+  /** Text fields: what the browser accepts before the server checks it (HTML `pattern`). */
+  pattern?: string;
 }
 
 export interface CollectionSpec {
@@ -95,6 +98,10 @@ export const COLLECTION_SPECS: Record<Collection, CollectionSpec> = {
       { name: 'serialAddress', kind: 'text', label: () => t('field.serialAddress'), hint: () => t('field.serialAddressHint') },
       { name: 'zigbeeFriendlyName', kind: 'text', label: () => t('field.zigbeeFriendlyName'), hint: () => t('field.zigbeeFriendlyNameHint') },
       { name: 'zigbeeModel', kind: 'text', label: () => t('field.zigbeeModel'), hint: () => t('field.zigbeeModelHint') },
+      { name: 'hidVendorId', kind: 'text', pattern: USB_ID_HEX, label: () => t('field.hidVendorId'), hint: () => t('field.hidVendorIdHint') },
+      { name: 'hidProductId', kind: 'text', pattern: USB_ID_HEX, label: () => t('field.hidProductId'), hint: () => t('field.hidProductIdHint') },
+      { name: 'hidModel', kind: 'select', label: () => t('field.hidModel'), hint: () => t('field.hidModelHint'), options: () => HID_MODELS.map((m) => ({ value: m, label: m })) },
+      { name: 'hidSerialNumber', kind: 'text', label: () => t('field.hidSerialNumber'), hint: () => t('field.hidSerialNumberHint') },
     ],
     columns: [
       { header: () => t('field.name'), cell: (i) => str(i.name ?? i.id) },

@@ -38,7 +38,7 @@ export function FieldInput(props: FieldInputProps) {
       return field(<input {...common} value={String(value ?? '')} readOnly={props.existing} autocapitalize="none" spellcheck={false}
         pattern="[a-z0-9][a-z0-9_-]{0,63}" onInput={(e) => onChange(spec.name, val(e))} />);
     case 'text':
-      return field(<input {...common} value={String(value ?? '')} onInput={(e) => onChange(spec.name, val(e))} />);
+      return field(<input {...common} value={String(value ?? '')} pattern={spec.pattern} onInput={(e) => onChange(spec.name, val(e))} />);
     case 'number':
       return field(<input {...common} type="number" min="0" value={value === undefined ? '' : String(value)}
         onInput={(e) => onChange(spec.name, val(e) === '' ? undefined : Number(val(e)))} />);

@@ -95,7 +95,8 @@ export function resolveHidConfig(config: HidTransportConfig, models: readonly Hi
   return entries;
 }
 
-function sameSelector(a: HidDeviceEntry, b: HidDeviceEntry): boolean {
+/** Whether two entries would claim the same HID device (neither more specific than the other). */
+export function sameSelector(a: HidDeviceEntry, b: HidDeviceEntry): boolean {
   if (a.path !== undefined || b.path !== undefined) return a.path === b.path;
   if (a.serialNumber !== b.serialNumber) return false;
   return a.ids.some((x) => b.ids.some((y) => x.vendorId === y.vendorId && x.productId === y.productId));

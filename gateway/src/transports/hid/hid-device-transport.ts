@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { DeviceCommand, DeviceMessage, TimerHandle } from '@trygg/protocol';
+import type { DeviceBinding, DeviceCommand, DeviceMessage, TimerHandle } from '@trygg/protocol';
 import { GatewayError } from '../../errors';
 import type { DeviceTransport, TransportContext } from '../device-transport';
 import type { HidBackend, HidBackendLoader, HidDeviceInfo, HidHandle } from './hid-backend';
+import { mergeHidBindings, sameHidEntry } from './hid-bindings';
 import { assignDevices, resolveHidConfig, type HidDeviceEntry, type HidTransportConfig } from './hid-config';
 import type { HidConverter } from './hid-converter';
 import { hidModels } from './hid-models';
@@ -68,7 +69,10 @@ export class HidDeviceTransport implements DeviceTransport {
     reports: 0, presses: 0, releases: 0, repeats: 0, bounces: 0, rejected: 0, noInformation: 0,
     opened: 0, closed: 0, openFailures: 0, feedbackWritten: 0, feedbackIgnored: 0,
   };
-  private readonly entries: HidDeviceEntry[];
+  /** The settings file's devices; `entries` adds the device directory's bindings to them. */
+  private readonly fileEntries: HidDeviceEntry[];
+  private entries: HidDeviceEntry[];
+  private readonly models: readonly HidConverter[];
   private readonly pollIntervalMs: number;
   private readonly heartbeatIntervalMs: number;
   private backend: HidBackend | null = null;
@@ -78,6 +82,8 @@ export class HidDeviceTransport implements DeviceTransport {
   private unavailableSince: number | null = null;
   private pollTimer: TimerHandle | null = null;
   private polling: Promise<void> | null = null;
+  /** Entries changed while a poll ran: that poll matched with the old ones, so another follows at once. */
+  private rematchPending = false;
   private readonly open = new Map<string, OpenDevice>();
   private readonly failures = new Map<string, { count: number; retryAt: number }>();
   private readonly presence = new Map<string, { present: boolean | null; missingPolls: number; lastHeartbeatAt: number }>();
@@ -89,7 +95,9 @@ export class HidDeviceTransport implements DeviceTransport {
     config: HidTransportConfig,
     private readonly deps: HidTransportDeps = {},
   ) {
-    this.entries = resolveHidConfig(config, deps.models ?? hidModels);
+    this.models = deps.models ?? hidModels;
+    this.fileEntries = resolveHidConfig(config, this.models);
+    this.entries = this.fileEntries;
     this.pollIntervalMs = config.pollIntervalMs ?? 2000;
     this.heartbeatIntervalMs = config.heartbeatIntervalMs ?? 60_000;
     for (const e of this.entries) this.presence.set(e.deviceId, { present: null, missingPolls: 0, lastHeartbeatAt: 0 });
@@ -146,6 +154,41 @@ export class HidDeviceTransport implements DeviceTransport {
     this.stats.feedbackWritten++;
   }
 
+  /**
+   * The device directory's HID bindings (console device form) join the file's devices, replacing
+   * the file's entry of the same device. Plugged devices are matched again at once: one whose
+   * claim changed is closed (a press it just reported still counts, for its old device) and
+   * re-opened under the new one; an unchanged claim stays open. No restart.
+   */
+  applyBindings(bindings: ReadonlyMap<string, DeviceBinding>): void {
+    const { entries, refused } = mergeHidBindings(this.fileEntries, bindings, this.models);
+    for (const r of refused) {
+      this.ctx.logger.error({ code: 'TRYGG_GW_CONFIG', deviceId: r.deviceId, problem: r.problem }, 'HID binding from the device directory refused; the device keeps its settings-file entry, if any');
+    }
+    // Keep the entry object of an unchanged claim: an open device is re-opened only when its entry changes.
+    const next = entries.map((e) => this.entries.find((old) => sameHidEntry(old, e)) ?? e);
+    const changed = next.length !== this.entries.length || next.some((e, i) => e !== this.entries[i]);
+    if (!changed) return;
+    this.entries = next;
+    const ids = new Set(next.map((e) => e.deviceId));
+    for (const deviceId of [...this.presence.keys()]) if (!ids.has(deviceId)) this.presence.delete(deviceId);
+    for (const deviceId of ids) if (!this.presence.has(deviceId)) this.presence.set(deviceId, { present: null, missingPolls: 0, lastHeartbeatAt: 0 });
+    this.ctx.logger.info({ devices: next.map((e) => e.deviceId), fromDirectory: next.filter((e) => !this.fileEntries.includes(e)).length }, 'HID devices changed by the device directory');
+    this.rematch();
+  }
+
+  /** Matches plugged devices against the entries now, not at the next poll. */
+  private rematch(): void {
+    if (!this.backend || this.stopped) return; // before start: the first poll uses the new entries
+    if (this.polling) {
+      this.rematchPending = true;
+      return;
+    }
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+    void this.pollNow();
+  }
+
   /** Resolves when no device-list poll is running (tests advance a fake clock, then await this). */
   async idle(): Promise<void> {
     while (this.polling) await this.polling;
@@ -159,7 +202,13 @@ export class HidDeviceTransport implements DeviceTransport {
       .catch((err: unknown) => this.ctx.logger.error({ err }, 'HID device poll failed; trying again next poll'))
       .finally(() => {
         this.polling = null;
-        if (!this.stopped) this.pollTimer = this.ctx.clock.setTimer(this.pollIntervalMs, () => void this.pollNow());
+        if (this.stopped) return;
+        if (this.rematchPending) {
+          this.rematchPending = false;
+          void this.pollNow();
+        } else {
+          this.pollTimer = this.ctx.clock.setTimer(this.pollIntervalMs, () => void this.pollNow());
+        }
       });
     return this.polling;
   }
