@@ -2,14 +2,13 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadDeviceIds } from '../firmware-sim/src/cli/cli-args';
-import { stopChild } from '../test/support/stop-child';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
 export interface HeartbeatLoadProcess {
   connections: number;
-  /** Stops the load; resolves with the heartbeats it sent and over how many seconds. */
-  stop(): Promise<{ sent: number; seconds: number }>;
+  /** Stops the load; resolves with the heartbeats it sent and over how many seconds (undefined if it had to be killed). */
+  stop(): Promise<{ sent: number; seconds: number } | undefined>;
   /** SIGKILL, for a part abandoned on its time budget. */
   kill(): void;
 }
@@ -46,10 +45,16 @@ export async function startHeartbeatLoadProcess(opts: {
   return {
     connections,
     async stop() {
-      await stopChild(child);
+      // Closing 100 busy connections takes a while on a loaded machine: 30 s before SIGKILL.
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await gone;
+        clearTimeout(timer);
+      }
       const last = lines.map((l) => /^load: sent (\d+) heartbeats in ([\d.]+) s/.exec(l)).find(Boolean);
-      if (!last) throw new Error(`heartbeat load: no final count (exit ${child.exitCode}); ${stderr.join('').trim().slice(-500)}`);
-      return { sent: Number(last[1]), seconds: Number(last[2]) };
+      return last ? { sent: Number(last[1]), seconds: Number(last[2]) } : undefined;
     },
     kill() {
       if (child.exitCode === null) child.kill('SIGKILL');
