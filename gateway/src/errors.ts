@@ -1,5 +1,5 @@
 /**
- * Coded errors of the gateway (STYLE.md "Errors"). Codes are stable: operators grep logs for them
+ * Coded errors of the gateway. Codes are stable: operators grep logs for them
  * and docs/errors.md lists them. `cause` is kept when wrapping a lower-level error.
  */
 export const GATEWAY_ERROR_CODES = {

@@ -1,6 +1,6 @@
 /**
  * Time as a dependency. Engine, escalation, supervision and outbox timers take a Clock, so tests
- * advance a fake one instead of waiting real time (STYLE.md: "Time is injected").
+ * advance a fake one instead of waiting real time (docs/architecture.md, "Time is injected").
  */
 export interface TimerHandle {
   cancel(): void;

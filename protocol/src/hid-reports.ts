@@ -30,7 +30,7 @@ export interface PanicButtonState {
   pressed: boolean;
 }
 
-/** LED patterns of the panic button's output report; kept discreet (DESIGN.md: never loudly). */
+/** LED patterns of the panic button's output report; kept discreet (the person who pressed is answered, never loudly). */
 export type PanicLedPattern = 'off' | 'on' | 'blink-slow' | 'blink-fast';
 const LED_PATTERN_CODES: Record<PanicLedPattern, number> = { off: 0x00, on: 0x01, 'blink-slow': 0x02, 'blink-fast': 0x03 };
 

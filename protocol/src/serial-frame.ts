@@ -47,7 +47,7 @@ export interface SerialFeedbackSignal {
   buzzer: number;
   vibration: number;
 }
-/** Discreet by design (DESIGN.md: feedback is never loud), so the buzzer stays at 0. */
+/** Discreet by design (feedback to the person who pressed is never loud), so the buzzer stays at 0. */
 export const SERIAL_FEEDBACK_SIGNALS: Readonly<Record<DeviceCommandAction, SerialFeedbackSignal>> = {
   received: { led: 'amber-blink', buzzer: 0, vibration: 1 },
   'help-coming': { led: 'green-blink', buzzer: 0, vibration: 2 },

@@ -65,7 +65,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
-/** The contract of `npm start` (DESIGN.md "External contract"): PORT, MQTT_PORT, MQTT_URL, TRYGG_DATA_DIR, TRYGG_CONFIG. */
+/** The contract of `npm start` (README.md, docs/operator-guide.md): PORT, MQTT_PORT, MQTT_URL, TRYGG_DATA_DIR, TRYGG_CONFIG. */
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   const grace = env.TRYGG_PRESENCE_GRACE_MS;
   return {

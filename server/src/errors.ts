@@ -6,6 +6,10 @@ export const errorCatalogue = {
   TRYGG_SRV_CONFIG_INVALID: { status: 500, message: 'invalid configuration %s' },
   TRYGG_SRV_CONFIG_REJECTED: { status: 400, message: 'configuration change rejected: %s' },
   TRYGG_SRV_CONFIG_UNREADABLE: { status: 500, message: 'cannot read configuration %s' },
+  TRYGG_SRV_CONFIG_FILE_IGNORED: { status: 500, message: '%s differs from the stored configuration (version %s), which runs: the file only seeds a new installation. To apply it, import it: console Configuration > Import and export, or PUT /api/v1/config with the file as application/yaml' },
+  TRYGG_SRV_FLOOR_PLAN_TYPE: { status: 415, message: 'a floor plan must be a PNG, an SVG or a PDF; this is %s' },
+  TRYGG_SRV_FLOOR_PLAN_TOO_LARGE: { status: 413, message: 'floor plan too large: %s (at most %s)' },
+  TRYGG_SRV_FLOOR_PLAN_PDF: { status: 422, message: 'the first page of the PDF could not be made a floor plan: %s' },
   TRYGG_SRV_CONFIG_FALLBACK: { status: 500, message: 'stored configuration version %s failed at start (%s); running %s instead' },
   TRYGG_SRV_PORT_IN_USE: { status: 500, message: 'port %s is already in use; set %s to a free port' },
   TRYGG_SRV_BAD_REQUEST: { status: 400, message: 'bad request: %s' },
@@ -40,6 +44,9 @@ export const errorCatalogue = {
   TRYGG_SRV_IMPORT_FORBIDDEN: { status: 403, message: 'this import changes what you may not change: %s' },
   // Privacy by default (issue 10).
   TRYGG_SRV_PERSON_ERASE_REFUSED: { status: 409, message: 'cannot erase %s: %s' },
+  // Receiving stations that stay on guard (issue 12).
+  TRYGG_SRV_STATION_NOT_ENROLLED: { status: 404, message: 'this browser is not enrolled as a console station' },
+  TRYGG_SRV_STATION_REVOKED: { status: 403, message: 'the station credential of this browser was revoked (station %s)' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway, type Gateway } from '@trygg/gateway';
+import { startGateway } from '@trygg/gateway';
 import { connectSimulator } from '@trygg/firmware-sim';
 import { encodePayload, topics, validateReceipt, type DeviceEvent, type Receipt } from '@trygg/protocol';
 import { connectAsync } from 'mqtt';
@@ -22,7 +22,7 @@ async function openAlarms(baseUrl: string): Promise<{ id: string; deviceId: stri
 }
 
 /**
- * End-to-end receipts (DESIGN.md): the gateway keeps each event in its durable outbox until the
+ * End-to-end receipts (docs/protocol.md, "End-to-end receipts"): the gateway keeps each event in its durable outbox until the
  * server has stored it and said so; the server dedupes by eventId. Nothing is lost, nothing is
  * shown twice, whichever part goes away.
  */

@@ -10,10 +10,12 @@ export interface TryggProcessOptions {
   httpPort: number;
   mqttPort: number;
   env?: Record<string, string>;
+  /** The entry point; default `scripts/start.ts` (`npm start`), or `server/src/main.ts` for the server alone. */
+  entry?: string;
 }
 
 /**
- * The real server as a child process (`server/src/main.ts`, what `npm start` runs), so tests can
+ * The real server as a child process (`scripts/start.ts`, what `npm start` runs), so tests can
  * SIGKILL it and start it again on the same data dir.
  */
 export class TryggProcess {
@@ -33,7 +35,7 @@ export class TryggProcess {
 
   async start(): Promise<void> {
     const { options } = this;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'scripts/start.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

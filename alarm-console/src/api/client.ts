@@ -3,7 +3,7 @@ import { request } from './http';
 import type {
   AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus,
   Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist,
-  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, User, UserView, SentItem, LoginLockout } from './types';
+  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, StationCredential, TimelineEvent, User, UserView, SentItem, LoginLockout } from './types';
 
 /** Collections of a site that the manager pages edit, each item keyed by `id`. */
 export type Collection = 'zones' | 'rooms' | 'devices' | 'stations' | 'groups' | 'chains' | 'actionCards';
@@ -19,11 +19,22 @@ export const api = {
     request<{ endedSessions: number }>('POST', '/api/v1/session/password', { currentPassword, newPassword }),
 
   stations: () => request<{ stations: Station[] }>('GET', '/api/v1/stations'),
+  // Enrolled station PCs (docs/stations.md): the station cookie is HttpOnly, these routes use it.
+  thisStation: () => request<{ station: Station; credentialId: string; enrolledAt: number }>('GET', '/api/v1/this-station'),
+  forgetThisStation: () => request<{ ok: true }>('DELETE', '/api/v1/this-station'),
+  enrolStation: (stationId: string, label?: string) =>
+    request<{ credential: StationCredential }>('POST', `/api/v1/stations/${enc(stationId)}/enrol`, label ? { label } : {}),
+  stationCredentials: () => request<{ credentials: StationCredential[] }>('GET', '/api/v1/station-credentials'),
+  revokeStationCredential: (id: string) => request<{ credential: StationCredential }>('DELETE', `/api/v1/station-credentials/${enc(id)}`),
   sites: () => request<{ sites: SiteView[] }>('GET', '/api/v1/sites'),
   site: (siteId: string) => request<{ site: SiteView }>('GET', `/api/v1/sites/${enc(siteId)}`),
   updateSite: (siteId: string, fields: Partial<SiteView>) => request<{ site: SiteView }>('PUT', `/api/v1/sites/${enc(siteId)}`, fields),
   createSite: (fields: { id: string; name: string; timezone?: string }) => request<{ site: SiteView }>('POST', '/api/v1/sites', fields),
   deleteSite: (siteId: string) => request<unknown>('DELETE', `/api/v1/sites/${enc(siteId)}`),
+  /** The server decides the type from the file's bytes; PDF becomes a PNG of its first page. */
+  uploadFloorPlan: (siteId: string, floor: string, file: Blob) => request<{ floorPlan: { floor: string; image: string }; converted?: string }>(
+    'PUT', `/api/v1/sites/${enc(siteId)}/floor-plans/${enc(floor)}`, undefined, { raw: { body: file, contentType: file.type || 'application/octet-stream' } }),
+  deleteFloorPlan: (siteId: string, floor: string) => request<unknown>('DELETE', `/api/v1/sites/${enc(siteId)}/floor-plans/${enc(floor)}`),
 
   addItem: (siteId: string, collection: Collection, item: object) =>
     request<{ item: unknown }>('POST', `/api/v1/sites/${enc(siteId)}/${collection}`, item),

@@ -56,6 +56,8 @@ export type ServerMessage =
   | { type: 'update'; alarm: ConsoleAlarm }
   | { type: 'clear'; alarmId: string; state: AlarmStateName }
   | { type: 'panic-ack'; alarmId: string }
+  /** To the station whose panic button raised the alarm only (docs/protocol.md). */
+  | { type: 'panic-feedback'; alarmId: string; action: 'received' | 'help-coming' | 'resolved' | 'cancelled' }
   | { type: 'error'; code: string; message: string }
   | { type: 'evacuation'; evacuation: ConsoleEvacuation }
   | { type: 'evacuation-ended'; id: string }
@@ -82,6 +84,21 @@ export interface Station {
   name: string;
   siteId: string;
   zoneId: string;
+}
+
+/** An enrolled station PC's credential (server/src/stations/): never the secret, which only the PC's cookie holds. */
+export interface StationCredential {
+  id: string;
+  siteId: string;
+  stationId: string;
+  stationName?: string;
+  label?: string;
+  createdAt: number;
+  createdBy: string;
+  lastContactAt?: number;
+  revokedAt?: number;
+  revokedBy?: string;
+  connected: boolean;
 }
 
 // ---- configuration (server/src/config/types.ts) ----------------------------------------------
@@ -197,7 +214,7 @@ export interface AlarmResource extends ConsoleAlarm {
   routedStations?: string[];
 }
 
-export type Actor = { type: 'user'; username: string; name: string; stationId?: string } | { type: 'device'; deviceId: string } | { type: 'system' };
+export type Actor = { type: 'user'; username: string; name: string; stationId?: string } | { type: 'station'; stationId: string; name: string } | { type: 'device'; deviceId: string } | { type: 'system' };
 
 export interface TimelineEvent {
   seq: number;
@@ -222,6 +239,8 @@ export interface CoverageRoom {
   reachableStations: string[];
   respondersOnline: number;
   reachesNobody: boolean;
+  /** Just after a server start: its stations are still reconnecting (not "nobody" yet). */
+  connecting?: boolean;
 }
 
 // ---- safety work: incidents, risk register, drills, meetings, banned clients, evacuation -------

@@ -27,7 +27,7 @@ export type ReceiptResult = 'removed' | 'unknown';
 
 /**
  * Moves events from the durable outbox to the uplink until the server receipts them
- * (DESIGN.md "End-to-end receipts"). The relay never forgets an event on its own: only a receipt
+ * (docs/protocol.md, "End-to-end receipts"). The relay never forgets an event on its own: only a receipt
  * removes it. Re-sends are harmless because the server dedupes by eventId.
  *
  * Alarms first: the outbox hands out presses, cancels and man-down before anything else, an
@@ -61,7 +61,7 @@ export class OutboxRelay {
   }
 
   /**
-   * Store first, then publish (DESIGN.md "Store before telling"). Throws if the outbox cannot
+   * Store first, then publish (docs/architecture.md, "Store before telling"). Throws if the outbox cannot
    * store the event; the caller decides what to do then.
    */
   submit(event: DeviceEvent): SubmitResult {

@@ -11,7 +11,7 @@ export interface OutboxEntry {
 }
 
 /**
- * Durable store of events the server has not yet receipted (DESIGN.md "End-to-end receipts").
+ * Durable store of events the server has not yet receipted (docs/protocol.md, "End-to-end receipts").
  * An implementation must have committed an event durably when `add` returns, because the event
  * is published, and the device acknowledged, right after.
  */

@@ -18,7 +18,7 @@ interface Row {
 
 /**
  * The outbox in one SQLite file. WAL with `synchronous=FULL`: this is alarm data, so a commit
- * must survive a power cut, not just a process crash (DESIGN.md "Store before telling").
+ * must survive a power cut, not just a process crash (docs/architecture.md, "Store before telling").
  * Events are handed out by `priority` (event-priority.ts: presses, cancels and man-down first),
  * then by the INTEGER PRIMARY KEY `seq`, which keeps insertion order: an alarm is never queued
  * behind thousands of releases or locations, and within a priority the oldest goes first.

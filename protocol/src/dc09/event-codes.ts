@@ -21,7 +21,7 @@ export type Dc09EventKind =
   | 'gateway-down'
   | 'technical';
 
-/** The technical conditions of DESIGN.md's alarm model ("device offline, low battery, tamper, gateway down"). */
+/** The technical conditions of the alarm model: device offline, low battery, tamper, gateway down. */
 export type Dc09TechnicalCondition = 'device-offline' | 'low-battery' | 'tamper' | 'gateway-down';
 
 export interface Dc09EventCode {

@@ -1,6 +1,6 @@
 import { idSchema, timestampSchema, versionSchema } from './common';
 
-/** Alarm kinds (DESIGN.md "Alarm model"); `drill` is a flag, not a kind. */
+/** Alarm kinds (docs/architecture.md, "The alarm"); `drill` is a flag, not a kind. */
 export type AlarmKind = 'panic' | 'personal' | 'man-down' | 'no-checkin' | 'evacuation' | 'technical';
 export const ALARM_KINDS: readonly AlarmKind[] = ['panic', 'personal', 'man-down', 'no-checkin', 'evacuation', 'technical'];
 

@@ -12,7 +12,35 @@ export interface DeviceDirectoryEntry {
   deviceId: string;
   /** Present when the device is configured on another gateway of the site; it is accepted all the same. */
   gatewayId?: string;
+  /**
+   * How this gateway's transports know the device, set in the console's device form (only for
+   * devices of this gateway). The gateway follows a change without a restart; a transport's own
+   * settings file stays valid beside it, and the directory wins for the same device.
+   */
+  binding?: DeviceBinding;
 }
+
+export interface DeviceBinding {
+  /** The id the serial receiver sends for this device on the line (docs/serial-protocol.md), when it is not the device id. */
+  serialAddress?: string;
+  /** The device's `friendly_name` in Zigbee2MQTT. */
+  zigbeeFriendlyName?: string;
+  /** Zigbee2MQTT model id, which picks the converter (`TS0215A_sos`). */
+  zigbeeModel?: string;
+}
+
+/** An MQTT topic part without wildcards or NUL; `/` allowed inside, not at the ends (Zigbee2MQTT friendly names). */
+export const ZIGBEE_FRIENDLY_NAME_PATTERN = '^(?!/)(?!.*/$)(?!.*//)[^#+\\u0000]{1,200}$';
+
+export const deviceBindingSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    serialAddress: idSchema,
+    zigbeeFriendlyName: { type: 'string', pattern: ZIGBEE_FRIENDLY_NAME_PATTERN },
+    zigbeeModel: { type: 'string', minLength: 1, maxLength: 100 },
+  },
+} as const;
 
 export interface DeviceDirectory {
   v: 1;
@@ -41,7 +69,7 @@ export const deviceDirectorySchema = {
         type: 'object',
         additionalProperties: false,
         required: ['deviceId'],
-        properties: { deviceId: idSchema, gatewayId: idSchema },
+        properties: { deviceId: idSchema, gatewayId: idSchema, binding: deviceBindingSchema },
       },
     },
   },

@@ -42,6 +42,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /*': anyone('the console\'s static files'),
   'GET /mqtt': anyone('MQTT over WebSocket: the broker authenticates the MQTT CONNECT'),
   'GET /ws/console': role('employee', 'listed'),
+  // An enrolled station PC (stations/): the HttpOnly station cookie authenticates, no user session needed.
+  'GET /api/v1/this-station': anyone('the station credential cookie (stations/station-routes.ts); 404 without one'),
+  'DELETE /api/v1/this-station': anyone('the PC forgets its own enrolment; needs its station credential cookie'),
+  'GET /api/v1/this-station/ws': anyone('a station\'s watch: the station credential cookie, checked before the upgrade'),
 
   // Sessions.
   'POST /api/v1/session': anyone('login'),
@@ -74,6 +78,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /api/v1/device-tests': role('responder', 'listed'),
   'GET /api/v1/stations': role('employee', 'listed'),
   'GET /api/v1/coverage': role('responder', 'listed'),
+  // Station enrolment: a manager makes the PC they sit at a station, lists and revokes credentials.
+  'POST /api/v1/stations/:stationId/enrol': role('manager', 'resource'),
+  'GET /api/v1/station-credentials': role('manager', 'listed'),
+  'DELETE /api/v1/station-credentials/:id': role('manager', 'resource'),
 
   // Configuration. Import/export stay within the importer's rights (config-admin/config-transfer.ts).
   'GET /api/v1/config': role('manager', 'listed'),
@@ -88,6 +96,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/v1/sites/:siteId/:collection': role('manager', 'path'),
   'PUT /api/v1/sites/:siteId/:collection/:id': role('manager', 'path'),
   'DELETE /api/v1/sites/:siteId/:collection/:id': role('manager', 'path'),
+  // Floor plans (floor-plans/): uploaded and removed by managers, read by everyone of the plan's site.
+  'PUT /api/v1/sites/:siteId/floor-plans/:floor': role('manager', 'path'),
+  'DELETE /api/v1/sites/:siteId/floor-plans/:floor': role('manager', 'path'),
+  'GET /api/v1/floor-plans/:file': role('employee', 'resource'),
   'GET /api/v1/users': role('manager', 'listed'),
   'POST /api/v1/users': role('manager', 'body'),
   'PUT /api/v1/users/:username': role('manager', 'resource'),

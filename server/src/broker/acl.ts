@@ -1,7 +1,7 @@
 import { TOPIC_ROOT, isValidId, parseTopic } from '@trygg/protocol';
 
 /**
- * Broker access control (DESIGN.md "Security"): every MQTT client may publish and subscribe only
+ * Broker access control (docs/protocol.md, "Broker access control"): every MQTT client may publish and subscribe only
  * under its own site and gateway. Pure functions so the rules are tested as a table, not through
  * sockets; embedded-broker.ts wires them into aedes.
  */

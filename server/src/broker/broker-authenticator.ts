@@ -20,7 +20,7 @@ export interface InternalBrokerAccount {
 }
 
 export interface BrokerAuthenticatorOptions {
-  /** Demo only (DESIGN.md "Security"): a CONNECT without username becomes `anonymous`. */
+  /** Demo only (docs/security.md): a CONNECT without username becomes `anonymous`. */
   allowAnonymous: boolean;
   /** Bound on remembered successful verifications; default 10,000. */
   cacheEntries?: number;

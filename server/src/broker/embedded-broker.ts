@@ -169,6 +169,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   function accept(transport: Duplex, remoteAddress: string | undefined, origin: ClientTransport, req?: IncomingMessage): void {
     transports.add(transport);
     transport.once('close', () => transports.delete(transport));
+    // A `let` on purpose: the guard's callback may run before handle() has returned a client.
+    // eslint-disable-next-line prefer-const -- const would throw (temporal dead zone) there.
     let client: Client | undefined;
     const conn = guardMqttConnection(transport, maxPacketBytes, (violation) => {
       const detail = { clientId: client?.id, remoteAddress, limit: maxPacketBytes };

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { migrate } from '../store/sqlite/migrate';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../store/sqlite/migrate';
 import type { TryggConfig } from '../config/types';
 
 export interface ConfigVersion {
@@ -22,11 +22,7 @@ export class ConfigVersionStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db, 'config', [{
+    this.db = openDatabase(file, 'config', [{
       version: 1,
       name: 'configuration versions',
       sql: `CREATE TABLE config_versions (

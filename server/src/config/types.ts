@@ -42,6 +42,16 @@ export interface DeviceConfig {
   /** PINs typed on the device with a cancel (docs/lone-work.md); override the site's. */
   cancelPinHash?: string;
   duressPinHash?: string;
+  /**
+   * Transport binding, set in the console's device form: how the device's gateway knows it. The
+   * gateway learns it from its device directory and follows a change without a restart
+   * (docs/protocol.md "Device directory"). `serialAddress`: the id its serial receiver sends on
+   * the line, when not the device id; `zigbeeFriendlyName` (and `zigbeeModel`): the device in
+   * Zigbee2MQTT. Each needs a transport of that kind on the gateway.
+   */
+  serialAddress?: string;
+  zigbeeFriendlyName?: string;
+  zigbeeModel?: string;
 }
 
 /** Lone work per site (docs/lone-work.md); every field has a default. */
@@ -260,7 +270,7 @@ export interface UserConfig {
 }
 
 export interface BrokerConfig {
-  /** Anonymous MQTT is off unless explicitly enabled for a demo (DESIGN.md "Security"). */
+  /** Anonymous MQTT is off unless explicitly enabled for a demo (docs/security.md). */
   allowAnonymous?: boolean;
   /** PUBLISH per device account (embedded broker); default 2000/s, burst 4000; perSecond 0 = off. */
   devicePublishLimit?: { perSecond: number; burst: number };

@@ -44,7 +44,9 @@ function stepNotifications(directory: OfficeDirectory, alarm: Alarm, step: Escal
   const seen = new Set<string>();
   const add = (n: StepNotification) => {
     const key = `${n.channel}:${n.target}:${n.recipient.id}`;
-    if (!seen.has(key)) out.push(n), seen.add(key);
+    if (seen.has(key)) return;
+    out.push(n);
+    seen.add(key);
   };
   const channels = (step.channels ?? ['console']).filter((c): c is (typeof PERSON_CHANNELS)[number] => c !== 'console');
   const people = new Map<string, UserConfig>();

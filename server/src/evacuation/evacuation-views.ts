@@ -1,4 +1,5 @@
 import type { ConsoleEvacuation, RollCallCounts, RollCallState } from '@trygg/protocol';
+import { iso } from '../iso-time';
 import { consoleBanner } from './evacuation-templates';
 import {
   userRecipient, type AnswerVia, type DeliveryState, type Evacuation, type EvacuationChannel, type EvacuationDelivery, type EvacuationPerson,
@@ -6,7 +7,6 @@ import {
 import { countRollCall, ROLL_CALL_ORDER, rollCallState } from './roll-call';
 
 /** How an evacuation and its roll call look on the wire (REST and console). Pure. */
-const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 export function toEvacuationResource(e: Evacuation) {
   return {

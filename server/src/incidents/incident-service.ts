@@ -6,6 +6,7 @@ import { hasRole } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { SiteConfig, TryggConfig, UserConfig } from '../config/types';
 import { TryggError } from '../errors';
+import { iso } from '../iso-time';
 import type { NotificationRequest } from '../notify/dispatcher';
 import type { Notifications } from '../notify/notification-center';
 import type { Store } from '../store/store';
@@ -50,11 +51,10 @@ export function startsReport(alarm: Alarm): boolean {
     && !alarm.drill && alarm.kind !== 'technical';
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 function actorOf(actor: Actor): TimelineActor {
   if (actor.type === 'user') return { type: 'user', username: actor.username, name: actor.name };
   if (actor.type === 'device') return { type: 'device', deviceId: actor.deviceId };
+  if (actor.type === 'station') return { type: 'station', stationId: actor.stationId, name: actor.name };
   return { type: 'system' };
 }
 

@@ -1,10 +1,10 @@
 import type { OfficeDirectory } from '../config/office-directory';
+import { iso } from '../iso-time';
 import { CONSEQUENCE_SCALE } from '../risk/report-catalogue';
 import { category } from './incident-catalogue';
 import type { Incident } from './incident-types';
 import type { CsvValue } from './csv';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const today = (now: number) => new Date(now).toISOString().slice(0, 10);
 
 /** What every view of a report shows: where, when, what kind, how it stands (no personal data). */

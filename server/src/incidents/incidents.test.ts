@@ -1,13 +1,13 @@
 import { FakeClock } from '@trygg/protocol';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iso } from '../iso-time';
 import { CSV_HEADER } from './incident-views';
 import { bootIncidents, incidentsConfig, parseCsv, recordingNotifications, type IncidentsLife } from './incidents-test-kit';
 
 /** Incident reporting over the REST API: the whole server in-process with only the incidents feature. */
 const clock = new FakeClock();
 let life: IncidentsLife;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function expectError(res: LightMyRequestResponse, status: number, code: string): void {
   expect(res.statusCode, res.body).toBe(status);

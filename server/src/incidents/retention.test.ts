@@ -1,10 +1,10 @@
 import { FakeClock } from '@trygg/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iso } from '../iso-time';
 import { bootIncidents, incidentsConfig, type IncidentsLife } from './incidents-test-kit';
 
 /** Retention of personal fields (site `incidents.retentionDays`) and the restart catch-up, on fake time. */
 const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('retention: personal fields are erased after the site period, statistics stay', () => {
   const clock = new FakeClock();

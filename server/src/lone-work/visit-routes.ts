@@ -3,6 +3,7 @@ import { hasRole, type SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { UserConfig } from '../config/types';
 import { TryggError } from '../errors';
+import { iso } from '../iso-time';
 import { currentUser, requireUser } from '../routes/request-user';
 import type { CheckInVisits } from './check-in-visits';
 import type { Visit, VisitState } from './lone-work-store';
@@ -16,7 +17,6 @@ const STATE_FILTER: Record<string, VisitState[]> = { active: ['active'], missed:
 
 /** The REST shape: `expiring` (alarm being raised) reads as `missed`; a position only once missed. */
 export function toVisitResource(v: Visit) {
-  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
   return {
     id: v.id, siteId: v.siteId, deviceId: v.deviceId, person: v.person, address: v.address,
     startedBy: v.owner ?? `device:${v.deviceId}`, startedAt: iso(v.startedAt), until: iso(v.until),

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Notification, Notifier, SendResult } from './notifier';
 
 /**
- * The shared suite every Notifier passes (STYLE.md: Alertmanager's shared integration tests).
+ * The shared suite every Notifier passes (as Alertmanager's notifiers share one integration suite).
  * A notifier's test calls `describeNotifierConformance('webhook', factory)`; the factory builds
  * the notifier against a far end it controls (a local server, a fake ARC, a fake SMTP server) and
  * gives the notifier the logger it is handed.

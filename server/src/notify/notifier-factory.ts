@@ -35,9 +35,10 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /**
- * One configured notifier (config `notifiers[]`) by channel kind, the `kind -> factory` map of
- * STYLE.md. Settings are the channel's own and validated by the notifier itself; a bad one stops
- * the server at start with TRYGG_SRV_CONFIG_INVALID naming the notifier.
+ * One configured notifier (config `notifiers[]`) by channel kind, from a `kind -> factory` map
+ * (docs/architecture.md, "Adding a notifier"). Settings are the channel's own and validated by
+ * the notifier itself; a bad one stops the server at start with TRYGG_SRV_CONFIG_INVALID naming
+ * the notifier.
  */
 const factories: Record<string, (config: NotifierConfig, ctx: BuildContext) => Notifier> = {
   sms: (c, ctx) => provider(c, ctx, 'sms'),

@@ -1,7 +1,7 @@
 import type { AlarmKind, AlarmStateName, DeviceLocation } from '@trygg/protocol';
 
 /**
- * The notification port (STYLE.md: Alertmanager's notifiers). Every channel — console is
+ * The notification port (modelled on Alertmanager's notifiers). Every channel — console is
  * separate — implements `Notifier`; the pipeline (dispatcher.ts) stores each notification before
  * it is sent, dedupes, rate-limits, retries recoverable failures with backoff, records the
  * delivery, and escalates a permanent failure. Every notifier passes the shared conformance

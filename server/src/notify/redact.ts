@@ -1,7 +1,7 @@
 /**
  * Keeps secrets (API keys, tokens, HMAC keys, passwords in URLs) out of error texts and logs.
  * Notifiers pass everything they report through a redactor built from their configured secrets;
- * the shared conformance suite checks that nothing leaks (STYLE.md: "no secret leaks into errors").
+ * the shared conformance suite (notifier-conformance.ts) checks that nothing leaks into errors or logs.
  */
 export const REDACTED = '[redacted]';
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { setDurablePragmas } from '../store/sqlite/durable-pragmas';
 import { migrate, type Migration } from '../store/sqlite/migrate';
 import type {
   AttemptOutcome, DeliveryAttempt, EnqueueResult, HandsetReport, NewNotification, NotificationState, NotificationStore,
@@ -105,9 +106,7 @@ export class SqliteNotificationStore implements NotificationStore {
       this.ownsDb = false;
     }
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
+      setDurablePragmas(this.db);
       migrate(this.db, 'notify', notifyMigrations);
     } catch (err) {
       if (this.ownsDb) this.db.close();

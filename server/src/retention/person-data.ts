@@ -4,6 +4,7 @@ import type { ConfigService } from '../config-admin/config-service';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { UserConfig } from '../config/types';
 import { TryggError } from '../errors';
+import { iso } from '../iso-time';
 import type { PersonRecords } from './person-records';
 import type { PrivacyAudit } from './privacy-audit';
 import type { RetentionStores } from './retention-job';
@@ -97,8 +98,4 @@ export class PersonData {
     this.deps.logger.warn({ actor, pseudonym, configVersion, ...changed }, 'person erased: removed from the configuration, history kept under a pseudonym');
     return { pseudonym, configVersion, changed };
   }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

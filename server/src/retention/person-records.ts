@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { setDurablePragmas } from '../store/sqlite/durable-pragmas';
 
 /**
  * A person's traces in the tables of features that keep no per-person API of their own: incident
@@ -11,7 +12,8 @@ export class PersonRecords {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('busy_timeout = 5000');
+    // An erasure rewrites rows: as durable as the rows it rewrites.
+    setDurablePragmas(this.db);
   }
 
   private has(table: string): boolean {

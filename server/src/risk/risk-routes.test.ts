@@ -2,13 +2,13 @@ import { FakeClock } from '@trygg/protocol';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootIncidents, type IncidentsLife } from '../incidents/incidents-test-kit';
+import { iso } from '../iso-time';
 import { REPORT_RED_LIST } from './report-catalogue';
 
 /** The ROS risk register over REST (served by the incidents feature): levels, edits, observed likelihood, measures. */
 const clock = new FakeClock();
 const DAY = 86_400_000;
 let life: IncidentsLife;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface EventView {
   id: string; name: { nn: string; en: string }; likelihood: number; consequence: number; level: string; source: string;

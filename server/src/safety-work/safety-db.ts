@@ -10,8 +10,6 @@ export function openFeatureDb(file: string, module: string, migrations: Migratio
   return openDatabase(file, module, migrations);
 }
 
-export const iso = (t: number | null | undefined): string | undefined => (t === null || t === undefined ? undefined : new Date(t).toISOString());
-
 /** Text in bokmål and English, as the console shows it. */
 export interface Bilingual {
   nb: string;

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { migrate, type Migration } from '../store/sqlite/migrate';
+import type Database from 'better-sqlite3';
+import { openDatabase, type Migration } from '../store/sqlite/migrate';
 
 /** Migrations of module `supervision` (see store/sqlite/migrate.ts). Never edit a released one. */
 export const supervisionMigrations: Migration[] = [
@@ -59,15 +59,8 @@ export class SupervisionDb {
   private readonly stmt;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    try {
-      migrate(this.db, 'supervision', supervisionMigrations);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
+    // synchronous=FULL as every store: a raised condition and its deadline must survive a power cut.
+    this.db = openDatabase(file, 'supervision', supervisionMigrations);
     this.stmt = {
       conditions: this.db.prepare<[], { site_id: string; dedupe_key: string; cause: string; subject: string; raised_at: number }>(
         'SELECT * FROM supervision_conditions'),

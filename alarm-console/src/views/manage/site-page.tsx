@@ -1,13 +1,14 @@
 // The site itself: name, address and entrance (given to the police in action cards), time zone
-// (all times on the console), the default and technical chains. Floor plans are listed.
+// (all times on the console), the default and technical chains. Floor plans: floor-plan-upload.tsx.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/http';
 import type { SiteView } from '../../api/types';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
-import { placeProblems, type PlacedProblems } from '../../state/config-problems';
+import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';
 import { errorText, Field, Problems } from '../parts/form';
+import { FloorPlanUpload } from './floor-plan-upload';
 
 const FIELDS = ['name', 'address', 'entrance', 'timezone', 'defaultChain', 'technicalChain'] as const;
 type Draft = Record<(typeof FIELDS)[number], string>;
@@ -20,7 +21,7 @@ const draftOf = (site: SiteView): Draft => ({
 export function SitePage(props: { session: AppSession; site: SiteView }) {
   const { session, site } = props;
   const [draft, setDraft] = useState<Draft>(draftOf(site));
-  const [problems, setProblems] = useState<PlacedProblems>({ byField: {}, general: [] });
+  const [problems, setProblems] = useState<PlacedProblems>(NO_PROBLEMS);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   useEffect(() => setDraft(draftOf(site)), [site]);
@@ -34,13 +35,13 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
         timezone: draft.timezone || undefined, defaultChain: draft.defaultChain, technicalChain: draft.technicalChain || undefined,
       });
       await session.reloadSites();
-      setProblems({ byField: {}, general: [] });
+      setProblems(NO_PROBLEMS);
       setStatus(t('form.saved', { item: site.id }));
     } catch (err) {
       setStatus('');
       setProblems(err instanceof ApiError && err.problems.length
         ? placeProblems(err.problems, { collection: 'sites', index: null, fields: FIELDS })
-        : { byField: {}, general: [errorText(err)] });
+        : { ...NO_PROBLEMS, general: [errorText(err)] });
     } finally {
       setBusy(false);
     }
@@ -49,12 +50,18 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
   const input = (name: (typeof FIELDS)[number], label: string, hint?: string) => (
     <Field id={`site-${name}`} label={label} hint={hint} problems={problems.byField[name]} required={name === 'name'}>
       <input id={`site-${name}`} data-field={name} value={draft[name]} aria-invalid={problems.byField[name] ? 'true' : undefined}
-        onInput={(e) => setDraft({ ...draft, [name]: (e.currentTarget as HTMLInputElement).value })} />
+        onInput={(e) => {
+          setDraft({ ...draft, [name]: (e.currentTarget as HTMLInputElement).value });
+          setProblems((p) => withoutField(p, name));
+        }} />
     </Field>
   );
   const chainSelect = (name: 'defaultChain' | 'technicalChain', label: string, optional: boolean) => (
     <Field id={`site-${name}`} label={label} problems={problems.byField[name]} required={!optional}>
-      <select id={`site-${name}`} data-field={name} value={draft[name]} onChange={(e) => setDraft({ ...draft, [name]: (e.currentTarget as HTMLSelectElement).value })}>
+      <select id={`site-${name}`} data-field={name} value={draft[name]} onChange={(e) => {
+        setDraft({ ...draft, [name]: (e.currentTarget as HTMLSelectElement).value });
+        setProblems((p) => withoutField(p, name));
+      }}>
         {optional && <option value="">{t('site.technicalDefault')}</option>}
         {site.chains.map((c) => <option value={c.id}>{c.name ?? c.id}</option>)}
       </select>
@@ -77,15 +84,7 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
           <p class="status" role="status">{status}</p>
         </div>
       </form>
-      <h3>{t('site.floorPlans')}</h3>
-      {(site.floorPlans ?? []).length === 0 ? <p class="quiet">{t('site.noFloorPlans')}</p> : (
-        <ul class="plans">
-          {site.floorPlans!.map((p) => (
-            <li><img src={p.image} alt={t('floorPlan.caption', { floor: p.floor })} /><span>{t('floorPlan.caption', { floor: p.floor })}</span></li>
-          ))}
-        </ul>
-      )}
-      <p class="hint">{t('site.floorPlansHint')}</p>
+      <FloorPlanUpload session={session} site={site} />
       {session.state.value.user?.role === 'admin' && <SiteAdmin session={session} site={site} />}
     </section>
   );

@@ -48,7 +48,7 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: unk
       alive = false;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps stand for what `load` reads (the usual useEffect contract).
   }, [...deps, round, intervalMs]);
   return { data, error, loading, reload: () => setRound((n) => n + 1) };
 }

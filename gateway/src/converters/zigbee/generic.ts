@@ -1,11 +1,4 @@
-import {
-  EMERGENCY_ACTIONS,
-  readAction,
-  readBattery,
-  readFlag,
-  type ZigbeeConverter,
-  type ZigbeeReading,
-} from './zigbee-converter';
+import { classifyAction, commonReading, EMERGENCY_ACTIONS, readAction, readFlag, type ZigbeeConverter } from './zigbee-converter';
 
 const pressActions: ReadonlySet<string> = new Set(EMERGENCY_ACTIONS);
 
@@ -20,21 +13,11 @@ export const genericSosConverter: ZigbeeConverter = {
   match: { models: [] },
   pressActions,
   convert(payload, options = {}) {
-    const reading: ZigbeeReading = {};
-    const battery = readBattery(payload);
-    if (battery !== undefined) reading.battery = battery;
-    const tamper = readFlag(payload, 'tamper');
-    if (tamper !== undefined) reading.tamper = tamper;
-    const batteryLow = readFlag(payload, 'battery_low');
-    if (batteryLow !== undefined) reading.batteryLow = batteryLow;
+    const reading = commonReading(payload);
     const flags = [readFlag(payload, 'sos'), readFlag(payload, 'emergency')];
     if (flags.includes(true)) reading.alarm = true;
     else if (flags.includes(false)) reading.alarm = false;
-    const action = readAction(payload);
-    if (action !== undefined) {
-      if ((options.pressActions ?? pressActions).has(action)) reading.pressAction = action;
-      else reading.otherAction = action;
-    }
+    classifyAction(reading, readAction(payload), options.pressActions ?? pressActions);
     return reading;
   },
 };

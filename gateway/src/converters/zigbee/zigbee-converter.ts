@@ -1,6 +1,6 @@
 /**
  * Pure converters from Zigbee2MQTT state payloads (topic `<base>/<friendly_name>`) to what a
- * payload says about an SOS button, one file per vendor family (STYLE.md: `{match, convert()}`,
+ * payload says about an SOS button, one file per vendor family (`{match, convert()}`,
  * like zigbee-herdsman-converters `src/devices/<vendor>.ts`). No I/O, no clock, no memory: which
  * reading is a new press is decided by the transport's device tracker.
  */
@@ -72,8 +72,8 @@ export function readAction(payload: ZigbeePayload): string | undefined {
   return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
 }
 
-/** The fields every converter reads the same way. */
-function commonReading(payload: ZigbeePayload): ZigbeeReading {
+/** The fields every converter reads the same way (the vendor files and the generic fallback). */
+export function commonReading(payload: ZigbeePayload): ZigbeeReading {
   const reading: ZigbeeReading = {};
   const battery = readBattery(payload);
   if (battery !== undefined) reading.battery = battery;
@@ -86,7 +86,8 @@ function commonReading(payload: ZigbeePayload): ZigbeeReading {
 
 const NO_RESET_ACTIONS: ReadonlySet<string> = new Set();
 
-function classifyAction(reading: ZigbeeReading, action: string | undefined, press: ReadonlySet<string>, reset: ReadonlySet<string>): void {
+/** An `action` is a press when it is one of `press`, nothing when one of `reset`, else another action. */
+export function classifyAction(reading: ZigbeeReading, action: string | undefined, press: ReadonlySet<string>, reset: ReadonlySet<string> = NO_RESET_ACTIONS): void {
   if (action === undefined || reset.has(action)) return;
   if (press.has(action)) reading.pressAction = action;
   else reading.otherAction = action;
@@ -131,7 +132,7 @@ export function iasSosButton(def: { vendor: string; models: readonly string[]; a
       const reading = commonReading(payload);
       const alarm = readFlag(payload, alarmKey);
       if (alarm !== undefined) reading.alarm = alarm;
-      classifyAction(reading, readAction(payload), options.pressActions ?? pressActions, NO_RESET_ACTIONS);
+      classifyAction(reading, readAction(payload), options.pressActions ?? pressActions);
       return reading;
     },
   };

@@ -1,7 +1,7 @@
 import type { DeviceCommandAction } from '@trygg/protocol';
 
 /**
- * A HID device model as a pure converter (STYLE.md: zigbee-herdsman-converters' `{match,
+ * A HID device model as a pure converter (after zigbee-herdsman-converters' `{match,
  * convert()}`): which USB devices it is, what one input report says about the button, and which
  * report shows feedback on the device. One file per vendor in `gateway/src/converters/`.
  */

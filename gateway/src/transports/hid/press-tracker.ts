@@ -1,7 +1,7 @@
 /**
  * Turns a stream of button readings into press/release edges. Pure: state in, state out.
  *
- * Safety rule (DESIGN.md "bad input never crashes", and no alarm may wait): a press after a quiet
+ * Safety rule (bad input never crashes, and no alarm may wait: docs/architecture.md): a press after a quiet
  * button is reported at once, on the first report that shows it. Only edges that follow another
  * edge within `debounceMs` (contact bounce, a pedal's auto-repeat toggling) are held back; the
  * state they leave is reported once it has been stable for `debounceMs` (`settle`). Identical

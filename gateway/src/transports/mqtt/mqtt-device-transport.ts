@@ -120,7 +120,7 @@ export class MqttDeviceTransport implements DeviceTransport {
         ...(salvaged.repaired.length > 0 && { repaired: salvaged.repaired }),
       });
     } catch (err) {
-      // Bad input never crashes the gateway (DESIGN.md); the sink logs its own failures too.
+      // Bad input never crashes the gateway (docs/architecture.md); the sink logs its own failures too.
       this.ctx.logger.error({ err, topic }, 'device message handling failed');
     }
   }

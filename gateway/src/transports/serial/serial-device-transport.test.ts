@@ -3,9 +3,9 @@
  * receiver on the other end. socat must be installed (CI installs it); without it these fail.
  */
 import { once } from 'node:events';
+import { PtyPair, SimulatedSerialReceiver } from '@trygg/firmware-sim';
 import { serialLine, systemClock, type DeviceCommand } from '@trygg/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PtyPair, SimulatedSerialReceiver } from '../../../../firmware-sim/src/serial';
 import { SerialDeviceTransport, type SerialTransportConfig } from './serial-device-transport';
 import { RecordingSink, recordingLogger } from './test-support/recording-sink';
 

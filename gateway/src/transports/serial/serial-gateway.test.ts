@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PtyPair, SimulatedSerialReceiver } from '../../../../firmware-sim/src/serial';
+import { PtyPair, SimulatedSerialReceiver } from '@trygg/firmware-sim';
 import { serialLine } from '@trygg/protocol';
 import { GatewayScene } from '../../test-support/gateway-fixture';
 import { on } from '../../../../test/support/mqtt-probe';

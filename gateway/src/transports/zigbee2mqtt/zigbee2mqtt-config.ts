@@ -73,7 +73,7 @@ const RESERVED_NAME = /(^bridge(\/|$))|(\/(set|get|availability)$)|(^(set|get|av
 
 /**
  * Checks the config and returns every problem as `path: message` inside one TRYGG_GW_CONFIG
- * error, so an operator fixes them all at once (STYLE.md "Config").
+ * error, so an operator fixes them all at once.
  */
 export function checkZigbee2MqttConfig(config: unknown): Zigbee2MqttTransportConfig {
   if (!validate(config)) {

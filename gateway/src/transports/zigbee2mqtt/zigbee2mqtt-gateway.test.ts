@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SimulatedZigbee2Mqtt } from '../../../../firmware-sim/src/devices/zigbee-bridge';
+import { SimulatedZigbee2Mqtt } from '@trygg/firmware-sim';
 import { GatewayScene } from '../../test-support/gateway-fixture';
 import { on } from '../../../../test/support/mqtt-probe';
 import { digestId } from './zigbee-device-tracker';

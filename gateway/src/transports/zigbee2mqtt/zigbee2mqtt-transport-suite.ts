@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { SimulatedZigbee2Mqtt, type SimulatedZigbee2MqttOptions } from '@trygg/firmware-sim';
 import { systemClock, validateDeviceMessage } from '@trygg/protocol';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-// The simulator's Zigbee2MQTT player; imported by path until firmware-sim's index exports it.
-import { SimulatedZigbee2Mqtt, type SimulatedZigbee2MqttOptions } from '../../../../firmware-sim/src/devices/zigbee-bridge';
 import { digestId } from './zigbee-device-tracker';
 import type { Zigbee2MqttDeviceConfig } from './zigbee2mqtt-config';
 import { Zigbee2MqttDeviceTransport } from './zigbee2mqtt-device-transport';

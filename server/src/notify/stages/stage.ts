@@ -2,7 +2,7 @@ import type { StoredNotification } from '../notification-store';
 import type { SendResult } from '../notifier';
 
 /**
- * The delivery pipeline as small composable stages (STYLE.md: Alertmanager's
+ * The delivery pipeline as small composable stages (after Alertmanager's
  * `wait -> dedup -> retry -> record`). One run of the pipeline is one chance to deliver one
  * stored notification: `dedup` (is it still to be sent?) -> `order` (has the earlier message for
  * the same alarm and party finished?) -> `rate-limit` (wait for a slot) ->

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
 import { TryggError } from '../../errors';
+import { iso } from '../../iso-time';
 import { currentUser, requireUser } from '../../routes/request-user';
-import { AUDIT_RETENTION_DAYS, LAWFUL_USE_NOTICE, type BannedClientsFeature, type EntryInput } from './banned-clients-feature';
+import { AUDIT_RETENTION_DAYS, LAWFUL_USE_NOTICE } from './banned-client-rules';
+import type { BannedClientsFeature, EntryInput } from './banned-clients-feature';
 import type { AuditEntry, BannedClient } from './banned-client-store';
 
 const idPattern = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
@@ -33,7 +35,6 @@ const entryBody = {
 type EntryBody = Omit<EntryInput, 'from' | 'to'> & { from: string; to: string };
 
 function toResource(e: BannedClient) {
-  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
   return {
     id: e.id, name: e.name, birthYear: e.birthYear, birthDate: e.birthDate, sites: e.sites, decision: e.decision,
     from: iso(e.validFrom), to: iso(e.validTo), createdBy: e.createdBy, createdAt: iso(e.createdAt), updatedBy: e.updatedBy, updatedAt: iso(e.updatedAt),

@@ -1,4 +1,5 @@
 import type { Actor, Alarm, AlarmEvent, StepSkipReason } from '../../alarm/alarm-types';
+import { iso } from '../../iso-time';
 
 /**
  * Response times of one alarm from its timeline (the stored events): raised -> each step
@@ -48,10 +49,10 @@ export interface ResponseSummary {
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
-const iso = (t: number) => new Date(t).toISOString();
 
 export function actorName(actor: Actor): string {
   if (actor.type === 'user') return `${actor.name} (${actor.username})`;
+  if (actor.type === 'station') return `${actor.name} (station ${actor.stationId})`;
   return actor.type === 'device' ? `device:${actor.deviceId}` : 'system';
 }
 

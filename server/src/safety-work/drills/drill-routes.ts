@@ -4,8 +4,10 @@ import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
 import type { UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
+import { iso } from '../../iso-time';
 import { currentUser, requireUser } from '../../routes/request-user';
-import { DEFAULT_DRILL_MINUTES, MAX_DRILL_MINUTES, type DrillsFeature } from './drills-feature';
+import { DEFAULT_DRILL_MINUTES, MAX_DRILL_MINUTES } from './drill-limits';
+import type { DrillsFeature } from './drills-feature';
 import { DRILL_KINDS, type Drill, type DrillKind } from './drill-store';
 
 const DAY_MS = 86_400_000;
@@ -16,7 +18,6 @@ const idParams = { type: 'object', required: ['id'], additionalProperties: false
 const time = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 
 export function toDrillResource(d: Drill, alarmIds: string[]) {
-  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
   return {
     id: d.id, siteId: d.siteId, roomId: d.roomId, kind: d.kind, state: d.state, note: d.note,
     plannedAt: iso(d.plannedAt), startedAt: iso(d.startedAt), endsAt: iso(d.startedAt !== undefined ? d.startedAt + d.durationMs : d.plannedAt + d.durationMs),

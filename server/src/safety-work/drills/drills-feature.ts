@@ -8,6 +8,7 @@ import type { DeviceConfig } from '../../config/types';
 import { TryggError } from '../../errors';
 import type { Feature, FeatureContext, FeatureFactory } from '../../features/feature';
 import { TaskTimers } from '../../lone-work/task-timers';
+import { DEFAULT_DRILL_MINUTES } from './drill-limits';
 import { alarmTimes, compare, summarize, type AlarmTimes, type Comparison, type ResponseSummary } from './drill-report';
 import { drillRoutes } from './drill-routes';
 import { DrillStore, type Drill, type DrillKind } from './drill-store';
@@ -16,8 +17,6 @@ import { monthlyStatistics, type MonthStatistics } from './statistics';
 const RETRY_MS = 5_000;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-export const DEFAULT_DRILL_MINUTES = 15;
-export const MAX_DRILL_MINUTES = 120;
 /** How many earlier drills of the site a report compares with. */
 const COMPARE_WITH = 10;
 

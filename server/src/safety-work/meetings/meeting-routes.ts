@@ -4,6 +4,7 @@ import { hasRole, type SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
 import type { UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
+import { iso } from '../../iso-time';
 import { currentUser, requireUser } from '../../routes/request-user';
 import { CHECKLIST_SOURCE, MEETING_CHECKLIST, standbyNotice } from './checklist';
 import type { MeetingsFeature } from './meetings-feature';
@@ -27,7 +28,6 @@ export async function meetingRoutes(app: FastifyInstance, opts: { meetings: Meet
     const site = directory.site(m.siteId);
     const roomName = directory.room(m.siteId, m.roomId)?.name ?? m.roomId;
     const state = m.state === 'expiring' || m.state === 'missed' ? 'missed' : m.state === 'closed' ? 'closed' : m.startsAt > now ? 'planned' : 'active';
-    const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
     return {
       id: m.id, siteId: m.siteId, roomId: m.roomId, roomName, owner: m.owner, reason: m.reason, state,
       from: iso(m.startsAt), to: iso(m.endsAt), createdAt: iso(m.createdAt), closedAt: iso(m.closedAt), closedBy: m.closedBy,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { TryggError } from '../../errors';
+import { setDurablePragmas } from './durable-pragmas';
 
 /**
  * Versioned schema migrations, applied in order, each in its own transaction. Every part of the
@@ -43,9 +44,7 @@ export function migrate(db: Database.Database, module: string, migrations: Migra
 export function openDatabase(file: string, module: string, migrations: Migration[]): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseConstructor(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  setDurablePragmas(db);
   try {
     migrate(db, module, migrations);
   } catch (err) {

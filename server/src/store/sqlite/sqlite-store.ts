@@ -7,6 +7,7 @@ import type {
   AlarmFilter, AlarmHistoryPage, DeviceEventOutcome, DeviceEventRecord, DeviceSeen, GatewayStatusRecord, SessionRecord, Store, StoredAlarmEvent,
 } from '../store';
 import { alarmHistoryQuery } from './alarm-history-sql';
+import { setDurablePragmas } from './durable-pragmas';
 import { HistoryReader } from './history-reader';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
@@ -29,10 +30,8 @@ export class SqliteStore implements Store {
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    setDurablePragmas(this.db);
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     try {
       migrate(this.db, 'core', migrations);
     } catch (err) {
@@ -199,6 +198,13 @@ export class SqliteStore implements Store {
 
   async openAlarmsRoutedTo(stationId: string): Promise<Alarm[]> {
     return this.stmt.routedTo.all(stationId).map((r) => parseAlarm(r.data));
+  }
+
+  async alarmsClosedSince(since: number): Promise<Alarm[]> {
+    // Once at start: the state index narrows to closed alarms, and only the recent ones are parsed.
+    const closedAt = "coalesce(json_extract(data, '$.closedAt'), updated_at)";
+    return (this.db.prepare(`SELECT data FROM alarms WHERE state NOT IN (${OPEN_STATES_SQL}) AND ${closedAt} >= ? ORDER BY ${closedAt}, id`)
+      .all(since) as { data: string }[]).map((r) => parseAlarm(r.data));
   }
 
   async countOpenAlarms(): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * One request/answer exchange with an ARC receiver: send a frame, wait for the first complete
  * answer frame (ACK/NAK/DUH), or fail. Each transport is a small builder (tcp-exchange.ts,
- * udp-exchange.ts) picked from the map in exchanges.ts (STYLE.md: MQTT.js connect builders).
+ * udp-exchange.ts) picked from the map in exchanges.ts (as MQTT.js picks its connect builders).
  * Timers come from the Clock.
  */
 import type { Clock } from '@trygg/protocol';
