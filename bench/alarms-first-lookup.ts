@@ -63,7 +63,12 @@ export function lookupFleet(devices: number): { pass(): number; floor(): number 
  */
 export function lookupNsPerHeartbeat(sizes: readonly number[], rounds = 15, warmup = 5): { trygg: number; floor: number }[] {
   const fleets = sizes.map(lookupFleet);
-  for (let r = 0; r < warmup; r++) for (const f of fleets) f.pass() + f.floor();
+  for (let r = 0; r < warmup; r++) {
+    for (const f of fleets) {
+      f.pass();
+      f.floor();
+    }
+  }
   const best = sizes.map(() => ({ trygg: Infinity, floor: Infinity }));
   for (let r = 0; r < rounds; r++) {
     fleets.forEach((f, i) => {
