@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { connectSimulator } from '@trygg/firmware-sim';
 import { ConsoleClient, login } from '../test/support/console-client';
 import { cpuSeconds } from './process-usage';
+import type { PartContext } from './timed-part';
 import { DEVICE_LOGIN, numbered, sleep, startServer, withTimeout } from './alarms-first-office';
 
 export interface FanoutFigure {
@@ -18,14 +19,17 @@ export interface FanoutFigure {
  * over the whole loop divided by the alarms. With consoles = 1 the office is the demo office
  * (backoffice only): the baseline.
  */
-export async function fanout(consoles: number, presses: number, warmup: number, gapMs: number): Promise<FanoutFigure> {
+export async function fanout(consoles: number, presses: number, warmup: number, gapMs: number, ctx: PartContext): Promise<FanoutFigure> {
   const devices = numbered('fan', presses + warmup);
   const stations = consoles > 1 ? numbered('console', consoles - 1) : [];
+  ctx.stage(`fan-out to ${consoles}: starting the server`);
   const server = await startServer({ presses: devices, stations });
+  ctx.onTimeout(() => server.stop());
   const clients: ConsoleClient[] = [];
   try {
     const cookie = await login(server.trygg.baseUrl, 'kollega');
     const arrivals = new Map<string, { count: number; last: number; done?: () => void }>();
+    ctx.stage(`fan-out to ${consoles}: connecting the consoles`);
     for (const stationId of ['backoffice', ...stations]) {
       const client = new ConsoleClient(server.trygg.baseUrl, stationId, cookie);
       await client.connect();
@@ -51,6 +55,7 @@ export async function fanout(consoles: number, presses: number, warmup: number, 
     let cpu0 = 0;
     try {
       for (const [i, deviceId] of devices.entries()) {
+        ctx.stage(`fan-out to ${consoles}: press ${i + 1} of ${devices.length}`);
         if (i === warmup) cpu0 = cpuSeconds(pid);
         const all = new Promise<void>((resolve) => {
           const a = arrivals.get(deviceId) ?? { count: 0, last: 0 };

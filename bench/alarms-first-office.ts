@@ -77,7 +77,9 @@ export async function startServer(shape: OfficeShape, opts: { env?: Record<strin
  * Press-to-pop-up at one console (backoffice): each device presses once, the next press goes
  * after the pop-up arrived and `gapMs`. Returns ms per press after `warmup`.
  */
-export async function pressLoop(server: BenchServer, devices: string[], warmup: number, gapMs: number): Promise<number[]> {
+export async function pressLoop(
+  server: BenchServer, devices: string[], warmup: number, gapMs: number, progress?: (done: number, total: number) => void,
+): Promise<number[]> {
   const console = await ConsoleClient.open(server.trygg.baseUrl, 'backoffice');
   const sim = await connectSimulator({ url: server.mqttUrl, ...DEVICE_LOGIN });
   const arrived = new Map<string, number>();
@@ -96,6 +98,7 @@ export async function pressLoop(server: BenchServer, devices: string[], warmup: 
   const samples: number[] = [];
   try {
     for (const [i, deviceId] of devices.entries()) {
+      progress?.(i, devices.length);
       const shown = new Promise<void>((resolve) => (waiting = { deviceId, resolve }));
       const { sentAt } = await sim.press(deviceId);
       await withTimeout(shown, 15_000, `no pop-up for ${deviceId}`);

@@ -14,7 +14,8 @@
  * `press-to-console p99 ratio <n>`, comes from `press` and stays the last line.
  * `soak` (bench/soak.ts, an hour by default) runs only when named (BENCH_ONLY=soak), after every
  * other part; its last line is `soak: minutes <m> devices <n> server-growth <x>% ...`.
- * `alarms-first` (bench/alarms-first.ts, several minutes) also runs only when named.
+ * `alarms-first` (bench/alarms-first.ts, about half an hour) also runs only when named;
+ * BENCH_AF_PARTS picks some of its parts (docs/alarms-first.md, "The bench").
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

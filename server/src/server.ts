@@ -166,6 +166,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
         // Follows the HTTP host unless MQTT_HOST says otherwise: HOST=127.0.0.1 keeps both local.
         host: options.mqttHost ?? options.httpHost, port: options.mqttPort, authenticator, logger: logger.child({ component: 'broker' }),
         onReject: (reason) => metrics.brokerRejected.inc({ reason }),
+        onQos0Dropped: () => metrics.brokerQos0Dropped.inc(),
         authFailures: createAuthFailureLimiter(clock, abuse.mqtt, (scope) => metrics.authLockouts.inc({ service: 'mqtt', scope })),
         // Sessions and queued presses on disk: a gateway's queue survives a crash of this process.
         persistenceDir: join(options.dataDir, 'broker'), clock,

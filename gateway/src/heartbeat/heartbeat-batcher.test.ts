@@ -1,6 +1,6 @@
 import { FakeClock, validateHeartbeatBatch, type HeartbeatBatch } from '@trygg/protocol';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HeartbeatBatcher } from './heartbeat-batcher';
 
 function setup(maxPerBatch?: number) {
@@ -47,6 +47,35 @@ describe('HeartbeatBatcher', () => {
     for (const id of ['a', 'b', 'c', 'd', 'e']) batcher.record({ deviceId: id, at });
     clock.advance(1000);
     expect(batches.map((b) => b.devices.map((d) => d.deviceId))).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('walks the waiting heartbeats once per flush, however many batches they fill', () => {
+    const { clock, batches, batcher } = setup();
+    const fleet = 40_000;
+    for (let i = 0; i < fleet; i++) batcher.record({ deviceId: `hb-${i}`, at });
+    // Counts the entries handed out by every walk over a Map's values during the flush.
+    let walked = 0;
+    const values = Map.prototype.values;
+    const spy = vi.spyOn(Map.prototype, 'values').mockImplementation(function (this: Map<unknown, unknown>) {
+      const inner = values.call(this);
+      const counting = {
+        next: () => {
+          const step = inner.next();
+          if (!step.done) walked++;
+          return step;
+        },
+        [Symbol.iterator]: () => counting,
+      };
+      return counting as unknown as MapIterator<unknown>;
+    });
+    try {
+      clock.advance(1000);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(batches).toHaveLength(fleet / 2000);
+    expect(batches.flatMap((b) => b.devices)).toHaveLength(fleet);
+    expect(walked).toBe(fleet); // was 420,000: the whole remainder copied again for each of the 20 batches
   });
 
   it('keeps heartbeats while the uplink is down and sends them after it returns', () => {

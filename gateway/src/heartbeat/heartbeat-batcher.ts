@@ -63,8 +63,11 @@ export class HeartbeatBatcher {
   /** Publishes what is waiting; returns the number of batches published. */
   flush(): number {
     let batches = 0;
-    while (this.latest.size > 0) {
-      const devices = [...this.latest.values()].slice(0, this.maxPerBatch);
+    // One walk over what waits, cut into batches: copying all of it again for every batch made a
+    // flush cost (fleet / batch size) x fleet: about 10 copies per heartbeat at 40,000 devices, one at 1,000.
+    const waiting = [...this.latest.values()];
+    for (let from = 0; from < waiting.length; from += this.maxPerBatch) {
+      const devices = waiting.slice(from, from + this.maxPerBatch);
       const batch: HeartbeatBatch = {
         v: 1,
         siteId: this.opts.siteId,

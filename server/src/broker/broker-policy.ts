@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type BrokerPrincipal } from './acl';
 import type { BrokerAuthenticator } from './broker-authenticator';
 import { ClientIdOwners } from './client-id-owners';
+import { dropsQos0 } from './congested-subscriber';
 import type { ConsumerGate } from './consumer-gate';
 
 /**
@@ -24,6 +25,8 @@ export interface BrokerPolicyDeps {
   gatewaySites?: () => readonly string[];
   /** Per device account PUBLISH limit (none: unlimited). */
   rateLimit?: { allow(account: string): boolean };
+  /** A QoS 0 message was dropped for a subscriber too slow to take it (congested-subscriber.ts). */
+  onCongestionDrop?(client: Client, topic: string): void;
   /** Transport checks after the password (mTLS: a gateway's certificate names its account); a string is the refusal's cause. */
   connectionRefusal?(client: Client, username: string | undefined, principal: BrokerPrincipal): string | undefined;
 }
@@ -55,7 +58,9 @@ function isDevice(p: BrokerPrincipal): p is Extract<BrokerPrincipal, { role: 'de
   return p.role === 'device' || p.role === 'anonymous';
 }
 
-export function createBrokerPolicy({ authenticator, logger, reject, remoteAddressOf, gate, gatewaySites, rateLimit, connectionRefusal }: BrokerPolicyDeps): BrokerPolicy {
+export function createBrokerPolicy({
+  authenticator, logger, reject, remoteAddressOf, gate, gatewaySites, rateLimit, connectionRefusal, onCongestionDrop,
+}: BrokerPolicyDeps): BrokerPolicy {
   const principals = new WeakMap<Client, BrokerPrincipal>();
   /** The account a device client's PUBLISH are counted against (its username; one bucket for anonymous). */
   const accounts = new WeakMap<Client, string>();
@@ -161,10 +166,16 @@ export function createBrokerPolicy({ authenticator, logger, reject, remoteAddres
     },
 
     // Last line before delivery (live, queued or retained): a message only reaches a client whose
-    // principal could subscribe to its exact topic, whatever session state it inherited.
+    // principal could subscribe to its exact topic, whatever session state it inherited. A QoS 0
+    // message to a client that cannot keep up is dropped, so heartbeats never hold up a press.
     authorizeForward(client, packet) {
       const principal = principals.get(client);
-      return principal && maySubscribe(principal, packet.topic) ? packet : null;
+      if (!principal || !maySubscribe(principal, packet.topic)) return null;
+      if (dropsQos0(client, packet)) {
+        onCongestionDrop?.(client, packet.topic);
+        return null;
+      }
+      return packet;
     },
   };
 

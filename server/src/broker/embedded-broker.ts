@@ -9,6 +9,7 @@ import { createWebSocketStream, type WebSocket } from 'ws';
 import type { BrokerPrincipal } from './acl';
 import type { BrokerAuthenticator } from './broker-authenticator';
 import { openBrokerPersistence, type BrokerPersistence } from './broker-persistence';
+import { forwardAlarmsFirst, type MessageEmitter } from './alarms-first-forwarding';
 import { forwardEveryMessage } from './no-forward-dedupe';
 import { createBrokerPolicy, type RejectListener, type RejectReason } from './broker-policy';
 import { transportRefusal, type ClientTransport } from './client-certificate';
@@ -33,6 +34,8 @@ export interface EmbeddedBrokerOptions {
   authenticator: BrokerAuthenticator;
   logger: Logger;
   onReject?: RejectListener;
+  /** Told for every QoS 0 message dropped so it cannot hold up a press (alarms-first-forwarding.ts, congested-subscriber.ts). */
+  onQos0Dropped?: () => void;
   /** Whole MQTT packet (fixed header included); default 300 KiB. */
   maxPacketBytes?: number;
   /** Lockouts after failed CONNECTs (auth-failure-limiter.ts); default: its default policy. */
@@ -106,6 +109,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     opts.onReject?.(reason, detail);
   };
 
+  /** Counted every time; logged once per cause and interval (a storm drops thousands a second). */
+  const onQos0Dropped = (cause: string) => () => {
+    const quiet = throttle.admit(`qos0-dropped:${cause}`);
+    if (quiet) logger.warn({ cause, ...(quiet.suppressed > 0 && { suppressedSinceLastLog: quiet.suppressed }) }, 'QoS 0 messages dropped so that presses are not held up');
+    opts.onQos0Dropped?.();
+  };
+
   const stored: BrokerPersistence | undefined = opts.persistenceDir
     ? await openBrokerPersistence(opts.persistenceDir, {
       sync: opts.persistenceSync,
@@ -125,6 +135,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     remoteAddressOf: (client) => remoteAddresses.get(client),
     gate,
     gatewaySites: opts.gatewaySites,
+    onCongestionDrop: (client) => onQos0Dropped(`subscriber ${client.id} cannot keep up`)(),
     connectionRefusal: (client, username, principal) => transportRefusal({
       transport: clientTransports.get(client), username, principal, internalUsernames, requireGatewayCertificates: opts.tls?.ca !== undefined,
     }),
@@ -139,7 +150,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 
   try {
     const hooks = limitAuthFailures(policy.hooks, opts.authFailures ?? createAuthFailureLimiter(clock), (client) => remoteAddresses.get(client), reject);
-    aedes = await Aedes.createBroker({ ...hooks, ...(stored && { persistence: stored.persistence }) });
+    // concurrency 0: aedes' own limit (one FIFO for every message) is replaced by one for QoS 0 only.
+    aedes = await Aedes.createBroker({ ...hooks, concurrency: 0, ...(stored && { persistence: stored.persistence }) });
+    forwardAlarmsFirst((aedes as unknown as { mq: MessageEmitter }).mq, { onDrop: onQos0Dropped('queue full') });
   } catch (err) {
     await stored?.close();
     throw err;

@@ -27,6 +27,7 @@ export function createMetrics() {
     gatewaysOnline: new Gauge({ name: 'trygg_gateways_online', help: 'Gateways whose last status is online', registers: [registry] }),
     httpRejected: new Counter({ name: 'trygg_http_rejected_total', help: 'HTTP requests answered with a 4xx error', labelNames: ['code'], registers: [registry] }),
     brokerRejected: new Counter({ name: 'trygg_broker_rejected_total', help: 'MQTT connections, publishes and subscriptions refused by the broker', labelNames: ['reason'], registers: [registry] }),
+    brokerQos0Dropped: new Counter({ name: 'trygg_broker_qos0_dropped_total', help: 'QoS 0 messages (heartbeats) the embedded broker dropped under overload (too many waiting, or a subscriber that cannot keep up), so they never hold up a press', registers: [registry] }),
     heartbeatBatchesShed: new Counter({ name: 'trygg_heartbeat_batches_shed_total', help: 'Heartbeat batches dropped unprocessed because ingest was overloaded (presses are never shed)', registers: [registry] }),
     // Guessing and abuse (security/): every login outcome, every lockout started, refused sockets, CSP reports.
     loginAttempts: new Counter({ name: 'trygg_login_attempts_total', help: 'Console logins by outcome (success, failure, locked, rate-limited)', labelNames: ['outcome'], registers: [registry] }),
