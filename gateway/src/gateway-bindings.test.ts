@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceDirectory } from '@trygg/protocol';
-import { SimulatedZigbee2Mqtt } from '../../firmware-sim/src/devices/zigbee-bridge';
-import { PtyPair, SimulatedSerialReceiver } from '../../firmware-sim/src/serial';
+import { PtyPair, SimulatedSerialReceiver, SimulatedZigbee2Mqtt } from '@trygg/firmware-sim';
 import { eventually } from '../../test/support/console-client';
 import { on } from '../../test/support/mqtt-probe';
 import { GatewayScene } from './test-support/gateway-fixture';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedZigbee2Mqtt } from '../../../firmware-sim/src/devices/zigbee-bridge';
+import { SimulatedZigbee2Mqtt } from '@trygg/firmware-sim';
 import { eventually } from '../../../test/support/console-client';
 import { freePort } from '../../../test/support/free-port';
 import { TestBroker } from '../../../test/support/test-broker';
