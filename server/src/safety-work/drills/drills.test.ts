@@ -171,12 +171,12 @@ describe('drills', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const [december, january] = res.json().months;
-    expect(december).toMatchObject({ month: '2025-12', alarms: 0, falseAlarmRate: null, deviceTests: { devices: 4, tested: 0, coverage: 0 } });
+    expect(december).toMatchObject({ month: '2025-12', alarms: 0, falseAlarmRate: null, deviceTests: { devices: 5, tested: 0, coverage: 0 } }); // the demo's four buttons and its portable alarm
     expect(january).toMatchObject({
       month: '2026-01', alarms: 2, byKind: { panic: 2 }, falseAlarms: 1, falseAlarmRate: 0.5, drillAlarms: 1, testAlarms: 1,
       acknowledged: 2, secondsToAcknowledge: { count: 2, median: 15, mean: 15, max: 20 },
       responding: 1, secondsToResponding: { median: 30 }, onScene: 0,
-      deviceTests: { devices: 4, tested: 1, coverage: 0.25 },
+      deviceTests: { devices: 5, tested: 1, coverage: 0.2 },
     });
   });
 
