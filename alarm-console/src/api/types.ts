@@ -70,6 +70,7 @@ export type ClientMessage =
   | { type: 'resolve'; alarmId: string; outcome: ResolveOutcome }
   | { type: 'panic' }
   | { type: 'safe'; evacuationId: string }
+  | { type: 'receiving'; sound: boolean }
   | { type: 'ping' };
 
 export interface User {
