@@ -15,3 +15,4 @@ export * from './mqtt-low-latency';
 export * from './hid-reports';
 export * from './serial-frame';
 export * from './dc09';
+export * from './api/index';

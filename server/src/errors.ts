@@ -40,6 +40,8 @@ export const errorCatalogue = {
   TRYGG_SRV_IMPORT_FORBIDDEN: { status: 403, message: 'this import changes what you may not change: %s' },
   // Privacy by default (issue 10).
   TRYGG_SRV_PERSON_ERASE_REFUSED: { status: 409, message: 'cannot erase %s: %s' },
+  // One typed contract (issue 13).
+  TRYGG_SRV_RESPONSE_CONTRACT: { status: 500, message: 'the answer of %s does not match its schema: %s' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     secureCookies: env.secureCookies,
     tls,
     sessionTimeouts: { idleMs: env.sessionIdleMs, maxMs: env.sessionMaxMs },
+    responseContract: env.responseContract,
     logger,
   });
   logger.info({ console: `${tls ? 'https' : 'http'}://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
