@@ -20,6 +20,8 @@ export type Bilingual = Static<typeof Bilingual>;
 /** Texts of the report's catalogues: Nynorsk as the report writes them, with English. */
 export const NnEn = Type.Object({ nn: Type.String(), en: Type.String() }, { additionalProperties: false });
 export type NnEn = Static<typeof NnEn>;
+/** Where in the NAV Hordaland report a text or value comes from. */
+export const Citation = Type.Object({ section: Type.String(), table: Type.Optional(Type.String()), row: Type.Optional(Type.Integer()) }, { additionalProperties: false });
 export const Role = Type.Enum(['employee', 'responder', 'security', 'manager', 'admin']);
 export type Role = Static<typeof Role>;
 export const Language = Type.Enum(['nb', 'en']);

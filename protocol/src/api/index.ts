@@ -6,3 +6,8 @@ export * from './site';
 export * from './config';
 export * from './security';
 export * from './people';
+export * from './evacuations';
+export * from './visits';
+export * from './incidents';
+export * from './risk';
+export * from './safety-work';

@@ -1,4 +1,4 @@
-import { ID_PATTERN } from '@trygg/protocol';
+import { ID_PATTERN, incidentAnswers } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -53,11 +53,11 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
   const anyone = requireUser(sessions, 'employee');
   const security = requireUser(sessions, 'security');
 
-  app.get('/api/v1/incidents/catalogue', { preHandler: anyone }, async () => INCIDENT_CATALOGUE);
+  app.get('/api/v1/incidents/catalogue', { preHandler: anyone, schema: incidentAnswers.catalogue }, async () => INCIDENT_CATALOGUE);
 
   app.post<{ Body: IncidentInput & { siteId: string; occurredAt: string; category: string } }>('/api/v1/incidents', {
     preHandler: anyone, bodyLimit: BODY_LIMIT,
-    schema: { body: { type: 'object', additionalProperties: false, required: ['siteId', 'occurredAt', 'category'], properties: { siteId: id, ...fields } } },
+    schema: { ...incidentAnswers.create, body: { type: 'object', additionalProperties: false, required: ['siteId', 'occurredAt', 'category'], properties: { siteId: id, ...fields } } },
   }, async (request, reply) => {
     const { siteId, ...input } = request.body;
     const incident = service.create(currentUser(request), siteId, input);
@@ -67,6 +67,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
   app.get<{ Querystring: { siteId?: string; status?: IncidentStatus; from?: string; to?: string; limit?: number } }>('/api/v1/incidents', {
     preHandler: anyone,
     schema: {
+      ...incidentAnswers.list,
       querystring: {
         type: 'object', additionalProperties: false,
         properties: { siteId: id, status: { enum: STATUSES }, from: time, to: time, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
@@ -81,25 +82,25 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
     return { incidents: list.map((i) => incidentSummary(i, directory, now())) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { preHandler: anyone, schema: { params: idParams } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { preHandler: anyone, schema: incidentAnswers.get }, async (request) =>
     incidentResource(service.read(currentUser(request), request.params.id), directory));
 
   app.patch<{ Params: { id: string }; Body: IncidentInput }>('/api/v1/incidents/:id', {
     preHandler: anyone, bodyLimit: BODY_LIMIT,
-    schema: { params: idParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields } },
+    schema: { ...incidentAnswers.change, params: idParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields } },
   }, async (request) => incidentResource(service.update(currentUser(request), request.params.id, request.body), directory));
 
   for (const [path, to] of [['review', 'reviewed'], ['close', 'closed']] as const) {
     app.post<{ Params: { id: string }; Body: { note?: string } | null }>(`/api/v1/incidents/:id/${path}`, {
-      preHandler: security, schema: { params: idParams, body: noteBody },
+      preHandler: security, schema: { ...incidentAnswers[path], params: idParams, body: noteBody },
     }, async (request) => incidentResource(service.transition(currentUser(request), request.params.id, to, request.body?.note), directory));
   }
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/audit', { preHandler: requireUser(sessions, 'manager'), schema: { params: idParams } }, async (request) => ({
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/audit', { preHandler: requireUser(sessions, 'manager'), schema: incidentAnswers.audit }, async (request) => ({
     entries: service.auditOf(currentUser(request), request.params.id).map((e) => ({ at: new Date(e.at).toISOString(), username: e.username, action: e.action, via: e.via })),
   }));
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/review-queue', { preHandler: security, schema: { params: siteParams } }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/review-queue', { preHandler: security, schema: incidentAnswers.reviewQueue }, async (request) => {
     const { siteId } = request.params;
     const queue = service.reviewQueue(currentUser(request), siteId);
     return {
@@ -113,6 +114,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
   app.get<{ Params: { siteId: string }; Querystring: { format?: 'csv' | 'json'; from?: string; to?: string } }>('/api/v1/sites/:siteId/incidents/export', {
     preHandler: security,
     schema: {
+      ...incidentAnswers.export,
       params: siteParams,
       querystring: { type: 'object', additionalProperties: false, properties: { format: { enum: ['csv', 'json'] }, from: time, to: time } },
     },
@@ -127,7 +129,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
     return { siteId, exportedAt: new Date(now()).toISOString(), incidents: list.map((i) => incidentResource(i, directory)) };
   });
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/leader-copies', { preHandler: requireUser(sessions, 'manager'), schema: { params: siteParams } }, async (request) => ({
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/leader-copies', { preHandler: requireUser(sessions, 'manager'), schema: incidentAnswers.leaderCopies }, async (request) => ({
     copies: service.leaderCopies(currentUser(request), request.params.siteId)
       .map((c) => ({
         incidentId: c.incidentId, recipient: c.recipient, channel: c.channel, state: c.state, createdAt: new Date(c.createdAt).toISOString(),
