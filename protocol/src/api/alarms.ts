@@ -78,8 +78,11 @@ export type AlarmDetail = Static<typeof AlarmDetail>;
 export const AlarmAnswer = Type.Object({ alarm: AlarmResource }, { additionalProperties: false });
 export type AlarmAnswer = Static<typeof AlarmAnswer>;
 export const AlarmIdParams = Type.Object({ id: Id }, { additionalProperties: false });
+/** How a person resolves an alarm (`cleared` is the server's own, for a technical cause that went away). */
+export const USER_OUTCOMES = ['real', 'false', 'test'] as const;
+export type UserOutcome = (typeof USER_OUTCOMES)[number];
 export const AlarmActionBody = Type.Union([
-  Type.Object({ outcome: Type.Optional(Type.Enum(['real', 'false', 'test'])) }, { additionalProperties: false }),
+  Type.Object({ outcome: Type.Optional(Type.Enum(USER_OUTCOMES)) }, { additionalProperties: false }),
   Type.Null(),
 ]);
 export type AlarmActionBody = Static<typeof AlarmActionBody>;

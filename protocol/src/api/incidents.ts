@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ALARM_KINDS } from '../messages/alarm-state';
+import { ID_PATTERN } from '../topics';
 import { answers, Citation, Id, IsoTime, NnEn, Nullable, SiteParams } from './common';
 
 /** Incident reports (avvik), docs/incidents-and-risk.md. */
@@ -74,6 +75,33 @@ export const LeaderCopy = Type.Object({
   incidentId: Type.String(), recipient: Type.String(), channel: Type.String(), state: Type.String(), createdAt: IsoTime,
   notificationId: Nullable(Type.String()), dispatchedAt: Nullable(IsoTime),
 }, closed);
+
+const Ref = Type.String({ pattern: ID_PATTERN });
+/**
+ * The fields of a report, shared by create and change; unknown fields are refused. The
+ * categories and cause factors are the report's catalogue, which the server owns: it passes
+ * their ids in, the type stays `string`.
+ */
+export function incidentFields(categoryIds: readonly string[], causeFactorIds: readonly string[]) {
+  return {
+    occurredAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+    roomId: Type.Optional(Nullable(Ref)),
+    category: Type.Optional(Type.Unsafe<string>({ enum: [...categoryIds] })),
+    consequence: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+    causeFactors: Type.Optional(Type.Array(Type.Unsafe<string>({ enum: [...causeFactorIds] }), { uniqueItems: true, maxItems: causeFactorIds.length })),
+    reportedToPolice: Type.Optional(Type.Object({ reported: Type.Boolean(), caseNumber: Type.Optional(Nullable(Type.String({ maxLength: 64 }))) }, closed)),
+    narrative: Type.Optional(Nullable(Type.String({ maxLength: 8000 }))),
+    involved: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 })),
+    actions: Type.Optional(Type.Array(Type.Object({
+      id: Type.Optional(Ref), text: Type.String({ minLength: 1, maxLength: 1000 }), owner: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+      due: Type.Optional(Nullable(Type.String({ format: 'date' }))), status: Type.Optional(Type.Enum(FOLLOW_UP_STATUSES)),
+    }, closed), { maxItems: 50 })),
+  };
+}
+const anyFields = Type.Object(incidentFields([], []), closed);
+/** A report's fields as a client sends them (create adds `siteId`; change sends at least one). */
+export type IncidentInput = Static<typeof anyFields>;
+export const NoteBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, closed), Type.Null()]);
 
 const tags = ['incidents'];
 const IncidentParams = Type.Object({ id: Id }, closed);

@@ -95,6 +95,18 @@ export const BannedCheckResult = Type.Object({
 }, closed);
 export type BannedCheckResult = Static<typeof BannedCheckResult>;
 
+const Day = Type.String({ format: 'date', maxLength: 10 });
+/** The minimum to recognise a person and the decision: nothing else is accepted. */
+export const BannedClientInput = Type.Object({
+  name: Type.String({ minLength: 2, maxLength: 200 }), birthYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100 })), birthDate: Type.Optional(Day),
+  sites: Type.Array(Type.String({ pattern: '^(\\*|[A-Za-z0-9_-]{1,64})$' }), { minItems: 1, maxItems: 500 }),
+  decision: Type.Object({
+    date: Day, decidedBy: Type.String({ minLength: 1, maxLength: 200 }), legalBasis: Type.String({ minLength: 1, maxLength: 1000 }),
+  }, closed),
+  from: Type.String({ format: 'date-time', maxLength: 40 }), to: Type.String({ format: 'date-time', maxLength: 40 }),
+}, closed);
+export type BannedClientInput = Static<typeof BannedClientInput>;
+
 const DrillAnswer = Type.Object({ drill: Drill }, closed);
 const MeetingAnswer = Type.Object({ meeting: Meeting }, closed);
 const EntryAnswer = Type.Object({ entry: BannedClientEntry, notice: Bilingual }, closed);

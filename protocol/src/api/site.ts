@@ -16,6 +16,7 @@ export const Room = Type.Object({
 }, closed);
 export type Room = Static<typeof Room>;
 export const DEVICE_TYPES = ['panic-button', 'portable'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
 export const Device = Type.Object({
   id: Type.String(), name: Type.Optional(Type.String()), type: Type.Enum(DEVICE_TYPES), roomId: Type.Optional(Type.String()),
   gatewayId: Type.String(), heartbeatSeconds: Type.Optional(Type.Integer()), person: Type.Optional(Type.String()),
@@ -29,6 +30,7 @@ export const Group = Type.Object({
 }, closed);
 export type Group = Static<typeof Group>;
 export const TARGET_KINDS = ['group', 'zone', 'station', 'site', 'role', 'person', 'external'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
 export const EscalationTarget = Type.Union([
   Type.Object({ group: Type.String() }, closed), Type.Object({ zone: Type.String() }, closed), Type.Object({ station: Type.String() }, closed),
   Type.Object({ site: Type.String() }, closed), Type.Object({ role: Role }, closed), Type.Object({ person: Type.String() }, closed),
@@ -36,7 +38,9 @@ export const EscalationTarget = Type.Union([
 ]);
 export type EscalationTarget = Static<typeof EscalationTarget>;
 export const CHANNELS = ['console', 'sms', 'voice', 'email'] as const;
+export type EscalationChannel = (typeof CHANNELS)[number];
 export const UNTIL_STATES = ['acknowledged', 'responding', 'resolved'] as const;
+export type UntilState = (typeof UNTIL_STATES)[number];
 export const EscalationStep = Type.Object({
   afterSeconds: Type.Number(), targets: Type.Array(EscalationTarget), channels: Type.Optional(Type.Array(Type.Enum(CHANNELS))),
   until: Type.Optional(Type.Enum(UNTIL_STATES)), includeOriginZone: Type.Optional(Type.Boolean()), repeatSeconds: Type.Optional(Type.Number()),

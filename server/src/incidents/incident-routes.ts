@@ -1,4 +1,4 @@
-import { ID_PATTERN, incidentAnswers } from '@trygg/protocol';
+import { ID_PATTERN, incidentAnswers, incidentFields, NoteBody } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -15,31 +15,9 @@ const siteParams = { type: 'object', required: ['siteId'], additionalProperties:
 const time = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 const STATUSES: IncidentStatus[] = ['new', 'reviewed', 'closed'];
 
-/** The fields of a report, shared by create and change; unknown fields are refused. */
-const fields = {
-  occurredAt: time,
-  roomId: { anyOf: [id, { type: 'null' }] },
-  category: { enum: CATEGORY_IDS },
-  consequence: { type: 'integer', minimum: 1, maximum: 5 },
-  causeFactors: { type: 'array', uniqueItems: true, maxItems: CAUSE_FACTOR_IDS.length, items: { enum: CAUSE_FACTOR_IDS } },
-  reportedToPolice: {
-    type: 'object', additionalProperties: false, required: ['reported'],
-    properties: { reported: { type: 'boolean' }, caseNumber: { type: ['string', 'null'], maxLength: 64 } },
-  },
-  narrative: { type: ['string', 'null'], maxLength: 8000 },
-  involved: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 200 } },
-  actions: {
-    type: 'array', maxItems: 50,
-    items: {
-      type: 'object', additionalProperties: false, required: ['text'],
-      properties: {
-        id, text: { type: 'string', minLength: 1, maxLength: 1000 }, owner: { type: ['string', 'null'], maxLength: 200 },
-        due: { anyOf: [{ type: 'string', format: 'date' }, { type: 'null' }] }, status: { enum: ['open', 'in-progress', 'done'] },
-      },
-    },
-  },
-} as const;
-const noteBody = { type: ['object', 'null'], additionalProperties: false, properties: { note: { type: 'string', maxLength: 2000 } } } as const;
+/** The fields of a report, shared by create and change (protocol/src/api/incidents.ts), with this catalogue's ids. */
+const fields = incidentFields(CATEGORY_IDS, CAUSE_FACTOR_IDS);
+const noteBody = NoteBody;
 /** A report with a long narrative is larger than the server's default body limit. */
 const BODY_LIMIT = 64 * 1024;
 

@@ -2,7 +2,7 @@
 // dismisses it: an alarm is gone only when the server clears it.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { ConsoleAlarm, ResolveOutcome, SiteView } from '../../api/types';
+import type { ConsoleAlarm, UserOutcome as ResolveOutcome, SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AlarmAction } from '../../state/console-controller';
 import { AlarmCard } from './alarm-card';

@@ -1,4 +1,4 @@
-import { safetyWorkAnswers } from '@trygg/protocol';
+import { BannedClientInput, safetyWorkAnswers } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
@@ -10,26 +10,10 @@ import type { AuditEntry, BannedClient } from './banned-client-store';
 const idPattern = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
 const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: idPattern } } as const;
 const time = { type: 'string', format: 'date-time', maxLength: 40 } as const;
-const name = { type: 'string', minLength: 2, maxLength: 200 } as const;
-const birthYear = { type: 'integer', minimum: 1900, maximum: 2100 } as const;
-
-/** The minimum to recognise a person and the decision: nothing else is accepted (additionalProperties: false). */
-const entryBody = {
-  type: 'object', additionalProperties: false, required: ['name', 'sites', 'decision', 'from', 'to'],
-  properties: {
-    name, birthYear, birthDate: { type: 'string', format: 'date', maxLength: 10 },
-    sites: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', pattern: '^(\\*|[A-Za-z0-9_-]{1,64})$' } },
-    decision: {
-      type: 'object', additionalProperties: false, required: ['date', 'decidedBy', 'legalBasis'],
-      properties: {
-        date: { type: 'string', format: 'date', maxLength: 10 },
-        decidedBy: { type: 'string', minLength: 1, maxLength: 200 },
-        legalBasis: { type: 'string', minLength: 1, maxLength: 1000 },
-      },
-    },
-    from: time, to: time,
-  },
-} as const;
+const name = BannedClientInput.properties.name;
+const birthYear = BannedClientInput.properties.birthYear;
+/** The minimum to recognise a person and the decision: nothing else is accepted (protocol/src/api/safety-work.ts). */
+const entryBody = BannedClientInput;
 
 type EntryBody = Omit<EntryInput, 'from' | 'to'> & { from: string; to: string };
 
