@@ -70,6 +70,10 @@ export const RollCallCountsSchema = Type.Object({
 }, { additionalProperties: false });
 export type RollCallCounts = Static<typeof RollCallCountsSchema>;
 
+/** What the pressing station hears about its panic alarm (a subset of a device's feedback). */
+export type PanicFeedbackAction = 'received' | 'help-coming' | 'resolved' | 'cancelled';
+export const PANIC_FEEDBACK_ACTIONS: readonly PanicFeedbackAction[] = ['received', 'help-coming', 'resolved', 'cancelled'];
+
 export type ConsoleClientMessage =
   | { type: 'hello'; stationId: string }
   | { type: 'acknowledge'; alarmId: string }
@@ -88,8 +92,15 @@ export type ConsoleServerMessage =
   | { type: 'popup'; alarm: ConsoleAlarm }
   | { type: 'update'; alarm: ConsoleAlarm }
   | { type: 'clear'; alarmId: string; state: AlarmStateName }
-  /** Only to the station that pressed its panic button; the console must show nothing visible. */
+  /** Only to the connection that pressed its panic button, once the alarm is stored. */
   | { type: 'panic-ack'; alarmId: string }
+  /**
+   * Only to the station whose panic button raised the alarm, as a hardware button gets its LED:
+   * stored (`received`), someone acknowledged or is coming (`help-coming`), over (`resolved`,
+   * `cancelled`). Also after every `welcome` while that alarm is open. The console shows it
+   * discreetly (a small mark on its panic button, no text, no sound).
+   */
+  | { type: 'panic-feedback'; alarmId: string; action: PanicFeedbackAction }
   | { type: 'error'; code: string; message: string }
   /** An evacuation started (or this console connected during one): show the banner. Sent again when it changes. */
   | { type: 'evacuation'; evacuation: ConsoleEvacuation }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { consoleClientMessageSchema } from './console-messages';
+import { consoleClientMessageSchema, PANIC_FEEDBACK_ACTIONS } from './console-messages';
 import { ALARM_STATES } from './messages/alarm-state';
 import { MAX_HEARTBEAT_BATCH_BYTES, MAX_PAYLOAD_BYTES } from './messages/common';
 import { MAX_HEARTBEATS_PER_BATCH } from './messages/heartbeat-batch';
@@ -91,6 +91,13 @@ function validateConsoleServer(data: unknown): Validated<unknown> {
     case 'clear':
       if (typeof msg.alarmId !== 'string') errors.push('alarmId: must be string');
       if (!ALARM_STATES.includes(msg.state as never)) errors.push('state: must be an alarm state');
+      break;
+    case 'panic-ack':
+      if (typeof msg.alarmId !== 'string') errors.push('alarmId: must be string');
+      break;
+    case 'panic-feedback':
+      if (typeof msg.alarmId !== 'string') errors.push('alarmId: must be string');
+      if (!PANIC_FEEDBACK_ACTIONS.includes(msg.action as never)) errors.push('action: must be a panic feedback action');
       break;
     case 'error':
       if (typeof msg.code !== 'string' || typeof msg.message !== 'string') errors.push('code, message: must be strings');

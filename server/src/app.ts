@@ -24,6 +24,8 @@ import { sessionRoutes } from './routes/api/session-routes';
 import { healthRoutes, type Readiness } from './routes/health-routes';
 import type { Store } from './store/store';
 import type { ConsoleHub } from './ws/console-hub';
+import type { StationCredentials } from './stations/station-credentials';
+import { stationRoutes } from './stations/station-routes';
 import { CONSOLE_MAX_MESSAGE_BYTES, consoleSocketRoute } from './ws/console-socket-route';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { systemClock, type Clock } from '@trygg/protocol';
@@ -63,6 +65,8 @@ export interface AppDeps {
   consolePingIntervalMs?: number;
   /** `TRYGG_METRICS_TOKEN`: `/metrics` and `/readyz` details need it as a bearer token; unset, loopback callers only. */
   metricsToken?: string;
+  /** Enrolled station PCs (stations/): their routes and watch socket; absent in tests that do not need them. */
+  stations?: StationCredentials;
   /** REST routes of the running features (features/feature.ts). */
   featureRoutes?: ((app: FastifyInstance) => Promise<void>)[];
   /** What an answer that breaks its route's schema does; default `enforce` (api-contract/response-contract.ts). */
@@ -151,8 +155,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   enforceAccess(app, { sessions, directory, operator: { token: deps.metricsToken } });
   await app.register(healthRoutes, { metrics, store, readiness: deps.readiness, operator: { token: deps.metricsToken }, sessions });
   const configService = deps.config;
+  const secureCookies = (deps.secureCookies ?? false) || deps.https !== undefined;
   await app.register(sessionRoutes, {
-    sessions, secureCookies: (deps.secureCookies ?? false) || deps.https !== undefined,
+    sessions, secureCookies,
     // A user's own new password is a configuration change like any other: versioned, applied live.
     writePassword: configService && ((username: string, passwordHash: string) => void configService.change((draft) => {
       const user = draft.users.find((u) => u.username === username);
@@ -164,7 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.config) await app.register(configRoutes, { config: deps.config, directory, sessions });
   await app.register(coverageRoutes, { directory, hub, sessions });
   await app.register(lockoutRoutes, { throttle: loginThrottle, directory, sessions });
-  await app.register(consoleSocketRoute, { hub, alarms, sessions, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 });
+  const socketDeps = { hub, alarms, directory, store, metrics, pingIntervalMs: deps.consolePingIntervalMs ?? 10_000 };
+  await app.register(consoleSocketRoute, { ...socketDeps, sessions });
+  if (deps.stations) await app.register(stationRoutes, { ...socketDeps, sessions, stations: deps.stations, secureCookies });
   if (deps.providerInbound) await app.register(providerInboundRoutes, deps.providerInbound);
   for (const routes of deps.featureRoutes ?? []) await app.register(async (scope) => routes(scope));
   if (deps.broker) registerMqttWebSocketRoute(app, deps.broker);

@@ -40,6 +40,9 @@ export const errorCatalogue = {
   TRYGG_SRV_IMPORT_FORBIDDEN: { status: 403, message: 'this import changes what you may not change: %s' },
   // Privacy by default (issue 10).
   TRYGG_SRV_PERSON_ERASE_REFUSED: { status: 409, message: 'cannot erase %s: %s' },
+  // Receiving stations that stay on guard (issue 12).
+  TRYGG_SRV_STATION_NOT_ENROLLED: { status: 404, message: 'this browser is not enrolled as a console station' },
+  TRYGG_SRV_STATION_REVOKED: { status: 403, message: 'the station credential of this browser was revoked (station %s)' },
   // One typed contract (issue 13).
   TRYGG_SRV_RESPONSE_CONTRACT: { status: 500, message: 'the answer of %s does not match its schema: %s' },
 } as const;

@@ -26,6 +26,8 @@ import { abuseSettingsFromEnv, type AbuseSettings } from './security/abuse-setti
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { ConsoleHub } from './ws/console-hub';
+import { StationCredentialStore } from './stations/station-credential-store';
+import { StationCredentials } from './stations/station-credentials';
 import { ConfigService } from './config-admin/config-service';
 import { NotificationCenter } from './notify/notification-center';
 import { countArcFrames } from './notify/arc-metrics';
@@ -191,6 +193,9 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     const alarms = new AlarmService({ store, directory, clock, hub, outbound: ingest, metrics, logger: logger.child({ component: 'alarms' }) });
     cleanups.push(async () => alarms.stop());
     const sessions = new SessionService(store, directory, clock, options.sessionTimeouts);
+    const stationStore = new StationCredentialStore(join(options.dataDir, 'trygg.db'));
+    cleanups.push(async () => stationStore.close());
+    const stations = new StationCredentials(stationStore, directory, clock, metrics, logger.child({ component: 'stations' }));
 
     // Messages beyond the consoles: stored, deduped, retried; a permanent failure escalates.
     const notificationStore = new SqliteNotificationStore(join(options.dataDir, 'trygg.db'));
@@ -232,7 +237,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     if (boot.fallback) await raiseConfigFallbackAlarm(boot.fallback, alarms, directory, logger.child({ component: 'config' }));
 
     const app = await buildApp({
-      logger, directory, store, alarms, hub, sessions, metrics, broker, config: configService,
+      logger, directory, store, alarms, hub, sessions, stations, metrics, broker, config: configService,
       abuse: { settings: abuse, clock },
       sentFor: (alarmId) => notifications.listByAlarm(alarmId),
       providerInbound: { clock, notifierOf: (id) => notifications.httpProvider(id) },

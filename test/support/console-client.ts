@@ -21,7 +21,11 @@ export class ConsoleClient {
   private socket?: WebSocket;
   private waiters: (() => void)[] = [];
 
-  constructor(readonly baseUrl: string, readonly stationId: string, private cookie: string) {}
+  /** The close code of the last socket, once it closed (4403: station credential revoked). */
+  closeCode: number | undefined;
+
+  /** `path`: `/ws/console` (a user's console) or `/api/v1/this-station/ws` (an enrolled station's watch). */
+  constructor(readonly baseUrl: string, readonly stationId: string, private cookie: string, readonly path = '/ws/console') {}
 
   static async open(baseUrl: string, stationId: string, username = 'kollega'): Promise<ConsoleClient> {
     const client = new ConsoleClient(baseUrl, stationId, await login(baseUrl, username));
@@ -30,8 +34,14 @@ export class ConsoleClient {
   }
 
   async connect(): Promise<void> {
-    const ws = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}/ws/console`, { headers: { cookie: this.cookie } });
+    const ws = new WebSocket(`${this.baseUrl.replace(/^http/, 'ws')}${this.path}`, { headers: { cookie: this.cookie } });
     this.socket = ws;
+    this.closeCode = undefined;
+    ws.on('close', (code) => {
+      if (this.socket !== ws) return; // an earlier socket, replaced by reconnect()
+      this.closeCode = code;
+      for (const w of this.waiters.splice(0)) w();
+    });
     ws.on('message', (data) => {
       this.messages.push(JSON.parse(data.toString()) as ConsoleServerMessage);
       for (const w of this.waiters.splice(0)) w();
@@ -42,7 +52,8 @@ export class ConsoleClient {
     });
     const welcomed = this.messages.filter((m) => m.type === 'welcome').length;
     this.send({ type: 'hello', stationId: this.stationId });
-    await this.waitFor(() => this.messages.filter((m) => m.type === 'welcome').length > welcomed);
+    await this.waitFor(() => this.messages.filter((m) => m.type === 'welcome').length > welcomed || this.closeCode !== undefined);
+    if (this.closeCode !== undefined) throw new Error(`console ${this.stationId}: closed (${this.closeCode}) before its welcome`);
   }
 
   send(message: ConsoleClientMessage): void {

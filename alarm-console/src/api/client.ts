@@ -1,6 +1,10 @@
 // The REST endpoints the console uses, one function each (server/src/routes/api/*.ts).
 import { request } from './http';
-import type { AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus, Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist, MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, TimelineEvent, SessionUser as User, UserView, SentItem, LoginLockout } from '@trygg/protocol';
+import type {
+  AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus,
+  Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist,
+  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, StationCredential, TimelineEvent,
+  SessionUser as User, UserView, SentItem, LoginLockout } from '@trygg/protocol';
 
 /** Collections of a site that the manager pages edit, each item keyed by `id`. */
 export type Collection = 'zones' | 'rooms' | 'devices' | 'stations' | 'groups' | 'chains' | 'actionCards';
@@ -16,6 +20,13 @@ export const api = {
     request<{ endedSessions: number }>('POST', '/api/v1/session/password', { currentPassword, newPassword }),
 
   stations: () => request<{ stations: Station[] }>('GET', '/api/v1/stations'),
+  // Enrolled station PCs (docs/stations.md): the station cookie is HttpOnly, these routes use it.
+  thisStation: () => request<{ station: Station; credentialId: string; enrolledAt: number }>('GET', '/api/v1/this-station'),
+  forgetThisStation: () => request<{ ok: true }>('DELETE', '/api/v1/this-station'),
+  enrolStation: (stationId: string, label?: string) =>
+    request<{ credential: StationCredential }>('POST', `/api/v1/stations/${enc(stationId)}/enrol`, label ? { label } : {}),
+  stationCredentials: () => request<{ credentials: StationCredential[] }>('GET', '/api/v1/station-credentials'),
+  revokeStationCredential: (id: string) => request<{ credential: StationCredential }>('DELETE', `/api/v1/station-credentials/${enc(id)}`),
   sites: () => request<{ sites: SiteView[] }>('GET', '/api/v1/sites'),
   site: (siteId: string) => request<{ site: SiteView }>('GET', `/api/v1/sites/${enc(siteId)}`),
   updateSite: (siteId: string, fields: Partial<SiteView>) => request<{ site: SiteView }>('PUT', `/api/v1/sites/${enc(siteId)}`, fields),

@@ -30,7 +30,7 @@ function keysIn(source: string): string[] {
   return [...source.matchAll(/\bt\(\s*(['"`])([^'"`$]+)\1/g)].map((m) => m[2]!);
 }
 const used = files.flatMap((f) => keysIn(readFileSync(f, 'utf8')).map((k) => ({ f: f.slice(srcDir.length), k })));
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]).sort();
 
 describe('console dictionaries', () => {
   it('offers bokmål (default) and English', () => {
@@ -106,5 +106,23 @@ describe('console dictionaries', () => {
     expect(t('overlay.count', { count: 2 })).toBe('Åpne alarmer: 2');
     expect(pick({ nb: 'Ring 112', en: 'Call 112' })).toBe('Ring 112');
     expect(pick('plain')).toBe('plain');
+  });
+
+  it('chooses plural forms by the language\'s rules (1 kollega, 2 kolleger; 1 colleague, 2 colleagues)', () => {
+    setLanguage('nb');
+    expect(t('armed.coverage', { count: 1 })).toBe('Alarmer fra ditt område når nå 1 kollega som er pålogget.');
+    expect(t('armed.coverage', { count: 2 })).toBe('Alarmer fra ditt område når nå 2 kolleger som er pålogget.');
+    expect(t('account.changed', { count: 1 })).toBe('Passordet er byttet. 1 annen innlogging er avsluttet.');
+    setLanguage('en');
+    expect(t('armed.coverage', { count: 1 })).toBe('Alarms from your area now reach 1 colleague who is logged in.');
+    expect(t('coverage.banner', { count: 1 })).toBe('Alarms from 1 room reach nobody right now.');
+    expect(t('coverage.banner', { count: 3 })).toBe('Alarms from 3 rooms reach nobody right now.');
+    setLanguage('nb');
+  });
+
+  it('writes every plural in the ICU form with an `other` case', () => {
+    const plurals = Object.entries(dicts).flatMap(([lang, d]) => Object.entries(d).filter(([, v]) => v.includes(', plural,')).map(([k, v]) => ({ lang, k, v })));
+    expect(plurals.length).toBeGreaterThan(4);
+    for (const { lang, k, v } of plurals) expect(`${lang}:${k}:${/\{\w+, plural,[^]*\bother\s*\{[^{}]*\}\s*\}/.test(v)}`).toBe(`${lang}:${k}:true`);
   });
 });

@@ -79,7 +79,26 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   const text = (dictionaries[current] as Partial<Record<MessageKey, string>>)[key] ?? added[current][key]
     ?? (dictionaries[DEFAULT_LANGUAGE] as Partial<Record<MessageKey, string>>)[key] ?? added[DEFAULT_LANGUAGE][key] ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return text
+    .replace(PLURAL, (whole, name: string, forms: string) => pluralForm(whole, params[name], forms))
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * Plurals in the ICU form translators know, `{count, plural, one {# kollega} other {# kolleger}}`
+ * (`#` is the number, `=0 {…}` an exact match), chosen by Intl.PluralRules for the current language.
+ */
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+function pluralForm(whole: string, value: string | number | undefined, forms: string): string {
+  const n = Number(value);
+  if (value === undefined || !Number.isFinite(n)) return whole;
+  const options = new Map([...forms.matchAll(/(=\d+|\w+)\s*\{([^{}]*)\}/g)].map((m) => [m[1]!, m[2]!]));
+  let rules = pluralRules.get(getLocale());
+  if (!rules) pluralRules.set(getLocale(), (rules = new Intl.PluralRules(getLocale())));
+  const form = options.get(`=${n}`) ?? options.get(rules.select(n)) ?? options.get('other') ?? whole;
+  return form.replace(/#/g, n.toLocaleString(getLocale()));
 }
 
 /** Text the configuration holds in both languages (action cards): the current one, else bokmål. */

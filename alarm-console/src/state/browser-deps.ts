@@ -3,14 +3,15 @@ import { api } from '../api/client';
 import { ApiError } from '../api/http';
 import { t } from '../i18n/i18n';
 import { ConsoleConnection, consoleSocketUrl } from './connection';
+import { thisStationStatus } from './this-station';
 import type { ConsoleDeps, NotificationPermissionState } from './console-controller';
 import { kindLabel, placeLabel } from './format';
 import { Siren } from './siren';
 
 export function browserConsoleDeps(): ConsoleDeps {
   return {
-    connect: ({ stationId, onMessage, onStateChange }) =>
-      new ConsoleConnection({ url: consoleSocketUrl(window.location), stationId, onMessage, onStateChange }),
+    connect: ({ stationId, mode, onMessage, onStateChange }) =>
+      new ConsoleConnection({ url: consoleSocketUrl(window.location, mode), stationId, onMessage, onStateChange }),
     siren: new Siren(),
     notifications: {
       permission: (): NotificationPermissionState => ('Notification' in window ? Notification.permission : 'unsupported'),
@@ -54,6 +55,7 @@ export function browserConsoleDeps(): ConsoleDeps {
         return err instanceof ApiError && err.status === 401;
       }
     },
+    stationStatus: () => thisStationStatus(),
     notificationText: (alarm) => {
       const kind = kindLabel(alarm.kind);
       return { title: alarm.drill ? t('notify.titleDrill', { kind }) : t('notify.title', { kind }), body: placeLabel(alarm) };

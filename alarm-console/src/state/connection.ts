@@ -33,8 +33,9 @@ export const PING_INTERVAL_MS = 20000;
 /** A connection that stays silent this long after a ping (or after opening) is treated as dead. */
 export const SILENCE_LIMIT_MS = 10000;
 
-export function consoleSocketUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/console`;
+/** A user's console socket, or (`station`) an enrolled PC's watch, authenticated by its station cookie. */
+export function consoleSocketUrl(location: { protocol: string; host: string }, mode: 'user' | 'station' = 'user'): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${mode === 'station' ? '/api/v1/this-station/ws' : '/ws/console'}`;
 }
 
 export class ConsoleConnection {

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsoleAlarm, Station } from '@trygg/protocol';
 import type { ConnectionState } from './connection';
-import { ConsoleController, PANIC_HIDE_MS, SYNC_TIMEOUT_MS, type ConnectionLike, type ConsoleDeps } from './console-controller';
+import { ConsoleController, PANIC_HIDE_MS, SYNC_TIMEOUT_MS, type ConnectionLike, type ConsoleDeps, type StationStatus } from './console-controller';
 
 const station: Station = { id: 'reception', name: 'Mottak-PC', siteId: 'demo', zoneId: 'front' };
 const alarm = (id: string, over: Partial<ConsoleAlarm> = {}): ConsoleAlarm => ({
@@ -43,7 +43,7 @@ class FakeConnection implements ConnectionLike {
   }
 }
 
-function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default' } = {}) {
+function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default'; mode?: 'user' | 'station'; stationStatus?: StationStatus } = {}) {
   const conns: FakeConnection[] = [];
   const siren = { unlocked: false, playing: false, beeps: 0, unlock: async () => true, beep() { this.beeps += 1; }, start() { this.playing = true; }, stop() { this.playing = false; } };
   const shown: string[] = [];
@@ -68,11 +68,13 @@ function setup(opts: { hidden?: boolean; permission?: 'granted' | 'default' } = 
     storage: { get: (k) => store.get(k) ?? null, set: (k, v) => (v === null ? store.delete(k) : store.set(k, v)) },
     isHidden: () => opts.hidden ?? false,
     sessionEnded: async () => false,
+    stationStatus: async () => opts.stationStatus ?? 'ok',
     notificationText: (a) => ({ title: `ALARM ${a.kind}`, body: a.roomId ?? '' }),
     now: () => now,
   };
   const controller = new ConsoleController(deps);
-  controller.arm(station);
+  if (opts.mode === 'station') controller.armStation(station);
+  else controller.arm(station);
   const conn = conns[0]!;
   conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 0 });
   return { controller, conn, conns, siren, shown, closed, store, advance: (ms: number) => { now += ms; vi.advanceTimersByTime(ms); } };
@@ -167,6 +169,31 @@ describe('ConsoleController', () => {
     expect(controller.state.value.panicConfirmed).toBe(1);
   });
 
+  it('panic feedback: stored, then help coming, as a button\'s LED; gone when over; again after a reconnect; never a pop-up or a sound', () => {
+    const { controller, conn, siren, shown } = setup({ hidden: true });
+    controller.panic();
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'received' });
+    conn.receive({ type: 'panic-ack', alarmId: 'p1' });
+    expect(controller.state.value.panicFeedback).toEqual({ alarmId: 'p1', action: 'received' });
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'help-coming' });
+    expect(controller.state.value.panicFeedback).toEqual({ alarmId: 'p1', action: 'help-coming' });
+    // A second press folded in while someone is coming does not take the news back.
+    conn.receive({ type: 'panic-ack', alarmId: 'p1' });
+    expect(controller.state.value.panicFeedback?.action).toBe('help-coming');
+    // After a reconnect the server says again where it stands; the alarm is still never shown here.
+    conn.receive({ type: 'welcome', stationId: 'reception', siteId: 'demo', user: 'Kari', openAlarms: 1 });
+    expect(controller.state.value.panicFeedback).toBeNull();
+    conn.receive({ type: 'popup', alarm: alarm('p1', { roomId: 'reception' }) });
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'help-coming' });
+    expect(controller.state.value.panicFeedback).toEqual({ alarmId: 'p1', action: 'help-coming' });
+    expect(controller.state.value.alarms).toEqual([]);
+    conn.receive({ type: 'panic-feedback', alarmId: 'p1', action: 'resolved' });
+    expect(controller.state.value.panicFeedback).toBeNull();
+    expect(siren.playing).toBe(false);
+    expect(siren.beeps).toBe(0);
+    expect(shown).toEqual([]);
+  });
+
   it('panic: an alarm of another zone still pops up meanwhile; one of our own zone only after the hide window', () => {
     const { controller, conn, advance } = setup();
     controller.panic();
@@ -236,6 +263,20 @@ describe('ConsoleController: evacuation banner and roll call', () => {
     expect(controller.state.value.rollCall).toEqual({});
   });
 
+  it('the evacuation\'s own alarm is the banner, not a second card, once someone owns it; unowned (a fire input) it stays a card', () => {
+    const { controller, conn } = setup();
+    const evacAlarm = alarm('ev-alarm', { kind: 'evacuation', roomId: undefined, zoneId: undefined });
+    conn.receive({ type: 'evacuation', evacuation });
+    conn.receive({ type: 'popup', alarm: evacAlarm });
+    // Nobody has it yet: a card, so someone takes it.
+    expect(controller.state.value.alarms.map((a) => a.id)).toEqual(['ev-alarm']);
+    conn.receive({ type: 'update', alarm: { ...evacAlarm, state: 'acknowledged', updatedAt: '2025-03-04T09:15:03Z' } });
+    expect(controller.state.value.alarms).toEqual([]);
+    // Another site's evacuation alarm, or one without a running evacuation here, is a card as always.
+    conn.receive({ type: 'popup', alarm: alarm('ev-other', { kind: 'evacuation', siteId: 'oslo', state: 'acknowledged' }) });
+    expect(controller.state.value.alarms.map((a) => a.id)).toEqual(['ev-other']);
+  });
+
   it('after a reconnect keeps only the evacuations the server sends again', () => {
     const { controller, conn, siren } = setup();
     conn.receive({ type: 'evacuation', evacuation });
@@ -248,5 +289,52 @@ describe('ConsoleController: evacuation banner and roll call', () => {
     controller.disarm();
     expect(controller.state.value.evacuations).toEqual([]);
     expect(controller.safe('ev-1')).toBe(false);
+  });
+});
+
+describe('ConsoleController as an enrolled station PC', () => {
+  it('arms itself on the station socket, without a test beep or a notification prompt, and keeps no user choice of station', async () => {
+    const { controller, conns, siren, store } = setup({ mode: 'station', permission: 'default' });
+    expect(conns[0]!.opts.mode).toBe('station');
+    expect(controller.state.value).toMatchObject({ stationWatch: true, connection: 'connected', station: { id: 'reception' } });
+    await vi.runAllTimersAsync();
+    expect(siren.beeps).toBe(0);
+    expect(store.has('trygg.console.station')).toBe(false);
+  });
+
+  it('a user\'s session ending does not disarm the station; a revoked credential stops it and says so', () => {
+    const { controller, conn } = setup({ mode: 'station' });
+    conn.receive({ type: 'error', code: 'TRYGG_SRV_UNAUTHENTICATED', message: 'log in first' });
+    expect(controller.armed).toBe(true);
+    expect(controller.state.value.stopped).toBeNull();
+    conn.receive({ type: 'error', code: 'TRYGG_SRV_STATION_REVOKED', message: 'revoked' });
+    expect(controller.armed).toBe(false);
+    expect(controller.state.value).toMatchObject({ stationWatch: true, stopped: 'revoked', station: { id: 'reception' } });
+  });
+
+  it('keeps reconnecting while the server is unreachable, and stops once the server says the credential is revoked', async () => {
+    const unreachable = setup({ mode: 'station', stationStatus: 'unreachable' });
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      unreachable.conn.attempt = attempt;
+      unreachable.conn.set('reconnecting');
+      await vi.runAllTimersAsync();
+    }
+    expect(unreachable.controller.armed).toBe(true);
+
+    const revoked = setup({ mode: 'station', stationStatus: 'revoked' });
+    revoked.conn.attempt = 2;
+    revoked.conn.set('reconnecting');
+    await vi.runAllTimersAsync();
+    expect(revoked.controller.armed).toBe(false);
+    expect(revoked.controller.state.value.stopped).toBe('revoked');
+  });
+
+  it('a login or logout at the station PC reconnects the watch, still as the station', () => {
+    const { controller, conns } = setup({ mode: 'station' });
+    controller.renewStationIdentity();
+    expect(conns).toHaveLength(2);
+    expect(conns[0]!.state).toBe('stopped');
+    expect(conns[1]!.opts.mode).toBe('station');
+    expect(controller.state.value.stationWatch).toBe(true);
   });
 });

@@ -37,9 +37,15 @@ export interface SirenLike {
   stop(): void;
 }
 
+/** Whose socket: a logged-in user's console, or an enrolled PC's station watch (docs/stations.md). */
+export type WatchMode = 'user' | 'station';
+/** What GET /api/v1/this-station says about this PC (asked when the station's socket keeps failing). */
+export type StationStatus = 'ok' | 'revoked' | 'not-enrolled' | 'unknown-station' | 'unreachable';
+
 export interface ConsoleDeps {
   connect(options: {
     stationId: string;
+    mode: WatchMode;
     onMessage: (msg: { type: string; [key: string]: unknown }) => void;
     onStateChange: (state: ConnectionState, conn: ConnectionLike) => void;
   }): ConnectionLike;
@@ -54,6 +60,8 @@ export interface ConsoleDeps {
   isHidden(): boolean;
   /** Asked after repeated failed reconnects: has the session ended (401)? */
   sessionEnded(): Promise<boolean>;
+  /** Asked after repeated failed reconnects of a station watch: is this PC still enrolled? */
+  stationStatus(): Promise<StationStatus>;
   /** The text of a desktop notification for an alarm (translated by the caller). */
   notificationText(alarm: ConsoleAlarm): { title: string; body: string };
   now?: () => number;
@@ -70,10 +78,18 @@ export interface ConsoleState {
   notificationPermission: NotificationPermissionState;
   /** The last refused action or message, for a short notice; `seq` changes with every error. */
   error: { code: string; seq: number } | null;
-  /** Why the console stopped by itself (session over, station gone). */
-  stopped: 'session-ended' | 'unknown-station' | 'forbidden' | null;
-  /** Panic presses the server confirmed. Never shown: the station that pressed must look unchanged. */
+  /** Why the console stopped by itself (session over, station gone, station credential revoked). */
+  stopped: 'session-ended' | 'unknown-station' | 'forbidden' | 'revoked' | null;
+  /** This PC is an enrolled station: it armed itself and watches whoever is logged in. */
+  stationWatch: boolean;
+  /** Panic presses the server confirmed (stored). */
   panicConfirmed: number;
+  /**
+   * Where this station's own panic alarm stands, as a hardware button's LED would say: stored,
+   * or someone is coming. Shown only as a small mark on the panic button (no text, no sound);
+   * null when there is none open (or it is over).
+   */
+  panicFeedback: { alarmId: string; action: 'received' | 'help-coming' } | null;
   /** Running evacuations of this console's site: the banner, and "I'm safe" until answered. */
   evacuations: ConsoleEvacuation[];
   /** Roll-call counts pushed to security contacts and above, by evacuation id. */
@@ -100,8 +116,8 @@ export class ConsoleController {
     this.#timers = deps.timers ?? globalThis;
     this.state = new Observable<ConsoleState>({
       station: null, connection: 'idle', retryAt: 0, alarms: [], soundUnlocked: false,
-      notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0,
-      evacuations: [], rollCall: {},
+      notificationPermission: deps.notifications.permission(), error: null, stopped: null, panicConfirmed: 0, panicFeedback: null,
+      evacuations: [], rollCall: {}, stationWatch: false,
     });
   }
 
@@ -118,19 +134,48 @@ export class ConsoleController {
    * and the notification prompt only in response to a user gesture.
    */
   arm(station: Station): void {
+    this.#arm(station, 'user');
+  }
+
+  /**
+   * Arms an enrolled station PC on page load, without a click: the station credential (an
+   * HttpOnly cookie) authenticates its socket, whoever is logged in. Without a user gesture the
+   * browser may keep sound off; the page then says so loudly until a click unlocks it.
+   */
+  armStation(station: Station): void {
+    this.#arm(station, 'station');
+  }
+
+  /** A user logged in or out at a station PC: the watch reconnects, so what they do carries their name (or the station's). */
+  renewStationIdentity(): void {
+    const station = this.state.value.station;
+    if (this.state.value.stationWatch && station) this.#arm(station, 'station');
+  }
+
+  /** The station PC cannot watch (revoked, unknown station): it says so until someone acts. */
+  stationRefused(reason: 'revoked' | 'unknown-station'): void {
+    const station = this.state.value.station;
+    this.disarm();
+    this.state.update({ station, stationWatch: true, stopped: reason });
+  }
+
+  #arm(station: Station, mode: WatchMode): void {
     const sound = this.deps.siren.unlock();
-    if (this.deps.notifications.permission() === 'default') {
+    // A station arms itself on load, without a click: browsers ignore a permission prompt then
+    // (its enrolment page asks), and a test beep at every load would startle the room.
+    if (mode === 'user' && this.deps.notifications.permission() === 'default') {
       void this.deps.notifications.request().then(() => this.#refreshPermissions(), () => this.#refreshPermissions());
     }
     void sound.then((ok) => {
-      if (ok) this.deps.siren.beep();
+      if (ok && mode === 'user') this.deps.siren.beep();
       this.#refreshPermissions();
     });
-    this.deps.storage.set(STATION_KEY, station.id);
+    if (mode === 'user') this.deps.storage.set(STATION_KEY, station.id);
     this.disarm();
-    this.state.update({ station, stopped: null, error: null });
+    this.state.update({ station, stopped: null, error: null, stationWatch: mode === 'station' });
     const conn = this.deps.connect({
       stationId: station.id,
+      mode,
       onMessage: (msg) => this.#onMessage(msg),
       onStateChange: (state, c) => this.#onStateChange(state, c),
     });
@@ -149,7 +194,7 @@ export class ConsoleController {
     this.#notifications.clear();
     this.#panicQueuedAt = null;
     this.deps.siren.stop();
-    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {} });
+    this.state.update({ station: null, connection: 'idle', alarms: [], evacuations: [], rollCall: {}, stationWatch: false, panicFeedback: null });
   }
 
   forgetStation(): void {
@@ -182,6 +227,11 @@ export class ConsoleController {
     return this.#conn.send({ type: 'safe', evacuationId } satisfies ClientMessage);
   }
 
+  /** From a click on the station's enrolment page: browsers ask for notification permission only then. */
+  askNotifications(): void {
+    void this.deps.notifications.request().then(() => this.#refreshPermissions(), () => this.#refreshPermissions());
+  }
+
   testSound(): void {
     void this.deps.siren.unlock().then((ok) => {
       if (ok) this.deps.siren.beep();
@@ -211,6 +261,10 @@ export class ConsoleController {
 
   #hidden(alarm: ConsoleAlarm): boolean {
     if (this.#ownPanicAlarms.has(alarm.id)) return true;
+    // The alarm of a running evacuation is the banner (with "Jeg er i sikkerhet"), not a second
+    // card with Kvitter/Løs, once someone owns it (whoever started it does at once). One that
+    // nobody owns yet (a fire input) stays a card until someone takes it: never a lost alarm.
+    if (alarm.kind === 'evacuation' && alarm.state !== 'raised' && this.state.value.evacuations.some((e) => e.siteId === alarm.siteId)) return true;
     // Until the server names the alarm our panic raised, hold back panic alarms of our own zone.
     const station = this.state.value.station;
     return this.#panicHideUntil > this.#now() && alarm.kind === 'panic' && station !== null && alarm.zoneId === station.zoneId;
@@ -226,8 +280,24 @@ export class ConsoleController {
         this.#ownPanicAlarms.add(m.alarmId);
         this.#panicHideUntil = 0;
         this.#publishAlarms({ added: [], updated: [], removed: [] });
-        this.state.update({ panicConfirmed: this.state.value.panicConfirmed + 1 });
+        this.state.update({
+          panicConfirmed: this.state.value.panicConfirmed + 1,
+          // Stored. A `help-coming` for the same alarm that came first stays.
+          panicFeedback: this.state.value.panicFeedback?.alarmId === m.alarmId ? this.state.value.panicFeedback : { alarmId: m.alarmId, action: 'received' },
+        });
         return;
+      case 'panic-feedback': {
+        // Only this station's own panic alarm: never shown here as a pop-up.
+        this.#ownPanicAlarms.add(m.alarmId);
+        this.#publishAlarms({ added: [], updated: [], removed: [] });
+        const current = this.state.value.panicFeedback;
+        if (m.action === 'resolved' || m.action === 'cancelled') {
+          if (current?.alarmId === m.alarmId) this.state.update({ panicFeedback: null });
+        } else if (!(current?.alarmId === m.alarmId && current.action === 'help-coming')) {
+          this.state.update({ panicFeedback: { alarmId: m.alarmId, action: m.action } });
+        }
+        return;
+      }
       case 'evacuation': {
         const e = m.evacuation;
         if (!e || typeof e.id !== 'string') return;
@@ -236,19 +306,22 @@ export class ConsoleController {
         // One note the first time this console hears of it (not again after a reconnect).
         if (e.state === 'running' && !this.#evacuationsHeard.has(e.id)) this.deps.siren.beep();
         this.#evacuationsHeard.add(e.id);
+        this.#publishAlarms({ added: [], updated: [], removed: [] }); // its alarm is the banner now
         return;
       }
       case 'evacuation-ended': {
         const { [m.id]: _gone, ...rollCall } = this.state.value.rollCall;
         this.state.update({ evacuations: this.state.value.evacuations.filter((x) => x.id !== m.id), rollCall });
+        this.#publishAlarms({ added: [], updated: [], removed: [] });
         return;
       }
       case 'roll-call':
         if (typeof m.evacuationId === 'string' && m.counts) this.state.update({ rollCall: { ...this.state.value.rollCall, [m.evacuationId]: m.counts } });
         return;
       case 'welcome':
-        // The server sends the banner of every running evacuation right after `welcome`.
-        this.state.update({ evacuations: [] });
+        // The server sends the banner of every running evacuation right after `welcome`, and
+        // where this station's own open panic alarm stands.
+        this.state.update({ evacuations: [], panicFeedback: null });
         this.#timers.clearTimeout(this.#syncTimer);
         this.#syncTimer = this.#timers.setTimeout(() => this.#publishAlarms(this.board.finishSync()), SYNC_TIMEOUT_MS);
         if (this.#panicQueuedAt !== null) {
@@ -304,6 +377,13 @@ export class ConsoleController {
   }
 
   #onServerError(code: string): void {
+    if (this.state.value.stationWatch) {
+      // A station's watch does not end with a user's session: the server closes the socket and
+      // it reconnects at once as the station alone.
+      if (code === 'TRYGG_SRV_UNAUTHENTICATED') return;
+      if (code === 'TRYGG_SRV_STATION_REVOKED') return this.stationRefused('revoked');
+      if (code === 'TRYGG_SRV_UNKNOWN_STATION') return this.stationRefused('unknown-station');
+    }
     if (code === 'TRYGG_SRV_UNAUTHENTICATED') {
       this.disarm();
       this.state.update({ stopped: 'session-ended' });
@@ -322,15 +402,18 @@ export class ConsoleController {
   #onStateChange(state: ConnectionState, conn: ConnectionLike): void {
     if (conn !== this.#conn) return;
     this.state.update({ connection: state, retryAt: conn.retryAt });
-    // A refused upgrade looks like any network failure; ask HTTP whether the session has ended.
+    // A refused upgrade looks like any network failure; ask HTTP whether the session has ended
+    // (for a station's watch: whether its credential still holds; it never gives up otherwise).
     if (state === 'reconnecting' && conn.attempt >= 2 && conn.attempt % 3 === 2 && !this.#checkingSession) {
       this.#checkingSession = true;
-      this.deps.sessionEnded()
+      const station = this.state.value.stationWatch;
+      (station ? this.deps.stationStatus().then((s) => (s === 'revoked' || s === 'unknown-station' || s === 'not-enrolled' ? s : null)) : this.deps.sessionEnded().then((ended) => (ended ? 'session-ended' as const : null)))
         .then((ended) => {
-          if (ended && this.#conn === conn) {
+          if (!ended || this.#conn !== conn) return;
+          if (ended === 'session-ended') {
             this.disarm();
             this.state.update({ stopped: 'session-ended' });
-          }
+          } else this.stationRefused(ended === 'unknown-station' ? 'unknown-station' : 'revoked');
         })
         .catch(() => {})
         .finally(() => {

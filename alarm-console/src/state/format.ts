@@ -50,11 +50,13 @@ export function technicalCauseLabel(cause: string): string {
   }
 }
 
-export function placeLabel(alarm: Pick<ConsoleAlarm, 'roomName' | 'roomId' | 'floor' | 'deviceId'>): string {
+export function placeLabel(alarm: Pick<ConsoleAlarm, 'roomName' | 'roomId' | 'floor' | 'deviceId'> & { kind?: string }): string {
   const room = alarm.roomName ?? alarm.roomId;
   if (room && alarm.floor) return t('popup.roomFloor', { room, floor: alarm.floor });
   if (room) return room;
   if (alarm.deviceId) return t('popup.device', { device: alarm.deviceId });
+  // An evacuation started from the console is about the whole building, not an unknown room.
+  if (alarm.kind === 'evacuation') return t('popup.wholeBuilding');
   return t('popup.unknownRoom');
 }
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageRoom, DeviceStatus, SiteView, TimelineEvent } from '@trygg/protocol';
 import { setLanguage } from '../i18n/i18n';
-import { placeProblems } from './config-problems';
+import { placeProblems, withoutField } from './config-problems';
+import { historyNoteText } from './history-note';
 import { areaCoverage } from './coverage';
 import { batteryLow, deviceHealth } from './device-status';
 import { formatClock, formatDateTime, formatDuration, placeLabel } from './format';
@@ -28,22 +29,66 @@ const site: SiteView = {
 
 describe('placeProblems', () => {
   const fields = ['id', 'name', 'zoneId', 'floor', 'position'];
-  it('puts a problem of the edited item next to its field, the rest on top', () => {
+  it('puts a problem of the edited item next to its field in the reader\'s language, the rest on top', () => {
+    setLanguage('nb');
     const placed = placeProblems([
       'sites.0.rooms.3.zoneId: unknown zone "nowhere"',
       'sites.0.rooms.3.position: must have required property \'y\'',
+      'sites.0.rooms.3.id: must match pattern "^[a-z0-9][a-z0-9_-]{0,63}$"',
       'sites.0.rooms.1.zoneId: unknown zone "x"',
       'sites.0.devices.2.roomId: unknown room "old"',
     ], { collection: 'rooms', index: 3, fields });
-    expect(placed.byField).toEqual({ zoneId: ['unknown zone "nowhere"'], position: ["must have required property 'y'"] });
-    expect(placed.general).toEqual(['sites.0.rooms.1.zoneId: unknown zone "x"', 'sites.0.devices.2.roomId: unknown room "old"']);
+    expect(placed.byField).toEqual({
+      zoneId: ['Finnes ikke: «nowhere».'], position: ['Må fylles ut.'],
+      id: ['Bruk bare små bokstaver (a–z), tall, bindestrek og understrek – ingen mellomrom og ikke æ, ø eller å. Høyst 64 tegn.'],
+    });
+    expect(placed.general).toEqual(['sites.0.rooms.1.zoneId: Finnes ikke: «x».', 'sites.0.devices.2.roomId: Finnes ikke: «old».']);
+    // No English of the server's reaches a bokmål form, whatever it says.
+    expect(placeProblems(['sites.0.rooms.3.name: something new the console has no text for'], { collection: 'rooms', index: 3, fields }).byField)
+      .toEqual({ name: ['Verdien godtas ikke.'] });
   });
 
   it('accepts any index when it is unknown, and single-segment paths (users endpoint)', () => {
-    const placed = placeProblems(['users.4.username: duplicate user "kari"', 'password: a new user needs a password'], {
+    setLanguage('en');
+    const placed = placeProblems(['users.4.username: duplicate user "kari"', 'password: a new user needs a password (at least 8 characters)'], {
       collection: 'users', index: null, fields: ['username', 'password'],
     });
-    expect(placed.byField).toEqual({ username: ['duplicate user "kari"'], password: ['a new user needs a password'] });
+    expect(placed.byField).toEqual({ username: ['The ID “kari” is already in use.'], password: ['A new user needs a password (at least 8 characters).'] });
+    setLanguage('nb');
+  });
+
+  it('a bad step of a chain is placed at that step\'s input, not on the whole list; an edit clears that field\'s problems', () => {
+    setLanguage('nb');
+    const placed = placeProblems([
+      'sites.0.chains.0.steps.1.afterSeconds: must be >= 0',
+      'sites.0.chains.0.steps.2.targets.0: must NOT have fewer than 1 properties',
+      'sites.0.chains.0.id: must match pattern "^[a-z0-9][a-z0-9_-]{0,63}$"',
+    ], { collection: 'chains', index: 0, fields: ['id', 'name', 'steps'], nested: ['steps'] });
+    expect(placed.byField.steps).toBeUndefined();
+    expect(placed.within.steps).toEqual([
+      { path: ['1', 'afterSeconds'], text: 'Må være 0 eller mer.' },
+      { path: ['2', 'targets', '0'], text: 'Verdien godtas ikke.' },
+    ]);
+    expect(Object.keys(placed.byField)).toEqual(['id']);
+    const edited = withoutField(placed, 'steps');
+    expect(edited.within).toEqual({});
+    expect(Object.keys(edited.byField)).toEqual(['id']);
+  });
+});
+
+describe('configuration change notes as sentences', () => {
+  const siteName = (id: string) => (id === 'demo' ? 'Demokontoret' : id);
+  it('reads the server\'s notes in the reader\'s language, with the site\'s name', () => {
+    setLanguage('nb');
+    expect(historyNoteText('added rooms interview-4 to demo', siteName)).toBe('La til rom «interview-4» i Demokontoret.');
+    expect(historyNoteText('deleted stations reception from demo', siteName)).toBe('Slettet arbeidsstasjon «reception» fra Demokontoret.');
+    expect(historyNoteText('edited user kari', siteName)).toBe('Endret brukeren «kari».');
+    expect(historyNoteText('seeded from server/config/demo-office.yaml', siteName)).toBe('Første versjon, lest fra server/config/demo-office.yaml.');
+    setLanguage('en');
+    expect(historyNoteText('edited chains standard in demo', siteName)).toBe('Changed escalation chain “standard” in Demokontoret.');
+    expect(historyNoteText('imported sites demo, oslo', siteName)).toBe('Imported the configuration of Demokontoret, oslo.');
+    expect(historyNoteText('something else', siteName)).toBe('something else');
+    setLanguage('nb');
   });
 });
 
@@ -104,6 +149,13 @@ describe('panic shortcut', () => {
     expect(isPanicShortcut(key({ ctrlKey: false }))).toBe(false);
     expect(isPanicShortcut(key({ repeat: true }))).toBe(false);
     expect(isPanicShortcut(key({ code: 'KeyO', key: 'o' }))).toBe(false);
+  });
+  it('is never a key used to move through or answer the pop-up (it stays live while one is open)', () => {
+    for (const [code, k] of [['Tab', 'Tab'], ['Enter', 'Enter'], ['Space', ' '], ['Escape', 'Escape'], ['ArrowDown', 'ArrowDown'], ['NumpadEnter', 'Enter']]) {
+      for (const mods of [{}, { shiftKey: true }]) {
+        expect(isPanicShortcut({ code: code!, key: k!, ctrlKey: false, altKey: false, metaKey: false, ...mods })).toBe(false);
+      }
+    }
   });
 });
 

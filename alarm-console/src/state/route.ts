@@ -13,6 +13,7 @@ export type Route =
   | { page: 'users' }
   | { page: 'config' }
   | { page: 'history' }
+  | { page: 'station-pcs' }
   | { page: 'incidents' }
   | { page: 'incident'; id: string }
   | { page: 'review' }
@@ -51,6 +52,7 @@ export function parseRoute(hash: string): Route {
       if (b === 'users') return { page: 'users' };
       if (b === 'config') return { page: 'config' };
       if (b === 'history') return { page: 'history' };
+      if (b === 'station-pcs') return { page: 'station-pcs' };
       if ((COLLECTIONS as readonly string[]).includes(b ?? '')) return { page: 'collection', collection: b as (typeof COLLECTIONS)[number] };
       return { page: 'site' };
     default: return { page: 'console' };

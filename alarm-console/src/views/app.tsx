@@ -18,6 +18,8 @@ import { ConnectionPill, type ConnectionView } from './console/connection-status
 import { EvacuationBanner } from './console/evacuation-banner';
 import { PanicButton } from './console/panic-button';
 import { StandbyNotice } from './console/standby-notice';
+import { StationBanner } from './console/station-banner';
+import { forgetThisStation } from '../state/this-station';
 import { StationView } from './console/station-view';
 import { TechnicalBanner } from './console/technical-banner';
 import { LoginView } from './login-view';
@@ -82,8 +84,18 @@ export function App(props: { session: AppSession; controller: ConsoleController 
   }, 30_000, [user?.username]);
 
   useEffect(() => {
-    session.onEnded = () => controller.disarm();
+    // A user's console ends with their session; an enrolled station's watch does not.
+    session.onEnded = () => {
+      if (!controller.state.value.stationWatch) controller.disarm();
+    };
   }, []);
+  // Someone logged in or out at a station PC: its watch reconnects, so actions carry the right name.
+  const watchedAs = useRef(user?.username);
+  useEffect(() => {
+    if (watchedAs.current === user?.username) return;
+    watchedAs.current = user?.username;
+    controller.renewStationIdentity();
+  }, [user?.username]);
   useEffect(() => {
     if (cs.stopped === 'session-ended') session.ended('session-ended');
   }, [cs.stopped]);
@@ -108,7 +120,10 @@ export function App(props: { session: AppSession; controller: ConsoleController 
     if (cs.error) setErrorShown({ text: wsErrorText(cs.error.code), until: Date.now() + ERROR_SHOWN_MS });
   }, [cs.error?.seq]);
 
-  // The discreet panic shortcut works on every page while the console is armed.
+  // The discreet panic shortcut works on every page while the console is armed, also while a
+  // pop-up is open, on purpose: the person at this desk may be threatened while a colleague's
+  // alarm is showing. It is a three-key chord that no Tab, Enter or Space in the pop-up can
+  // produce; the panic *button* behind the pop-up is inert and cannot be reached (panic-shortcut.ts).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!isPanicShortcut(e) || !controller.armed) return;
@@ -127,7 +142,9 @@ export function App(props: { session: AppSession; controller: ConsoleController 
     document.title = overlayOpen ? t('document.alarmTitle', { count: panicAlarms.length }) : t('app.title');
   });
 
-  const connection: ConnectionView = { armed: controller.armed, state: cs.connection, retryAt: cs.retryAt, now, passive: !can.receiveAlarms(user?.role) };
+  // A station's watch receives alarms whoever is logged in (docs/stations.md).
+  const passive = !cs.stationWatch && !can.receiveAlarms(user?.role);
+  const connection: ConnectionView = { armed: controller.armed, state: cs.connection, retryAt: cs.retryAt, now, passive };
   const onAction = (id: string, action: AlarmAction, outcome?: ResolveOutcome) => controller.act(id, action, outcome);
   const error = errorShown && errorShown.until > now ? errorShown.text : null;
   const uncovered = (coverage.data ?? []).filter((r) => r.reachesNobody);
@@ -149,11 +166,11 @@ export function App(props: { session: AppSession; controller: ConsoleController 
       case 'account': return <AccountView session={session} />;
       case 'console': break;
       default:
-        if (SAFETY_PAGES.includes(route.page)) return <LazySafetyPages session={session} route={route} />; return can.configure(user.role) ? <ManagerPages session={session} route={route} /> : <Forbidden />;
+        if (SAFETY_PAGES.includes(route.page)) return <LazySafetyPages session={session} route={route} />; return can.configure(user.role) ? <ManagerPages session={session} controller={controller} route={route} /> : <Forbidden />;
     }
     if (cs.station && controller.armed) {
-      return <ArmedView controller={controller} state={cs} site={session.site(cs.station.siteId)} coverage={coverage.data} passive={!can.receiveAlarms(user.role)}
-        onChangeStation={() => controller.disarm()} />;
+      return <ArmedView controller={controller} state={cs} site={session.site(cs.station.siteId)} coverage={coverage.data} passive={passive}
+        onChangeStation={cs.stationWatch ? undefined : () => controller.disarm()} />;
     }
     const reason = cs.stopped === 'unknown-station' ? t('station.unknown') : cs.stopped === 'forbidden' ? t('station.roleTooLow') : null;
     return <StationView user={user} controller={controller} reason={reason} />;
@@ -161,7 +178,10 @@ export function App(props: { session: AppSession; controller: ConsoleController 
 
   return (
     <>
-      <header class="topbar" inert={overlayOpen}>
+      {/* Behind an open pop-up everything is inert and hidden from screen readers: no Tab, click or
+          Enter reaches the page, the technical banner or the discreet panic button underneath. */}
+      <div class="app-shell" inert={overlayOpen} aria-hidden={overlayOpen ? 'true' : undefined}>
+      <header class="topbar">
         <a class="brand" href="#/">{t('app.title')}</a>
         {user && can.armConsole(user.role) && <ConnectionPill view={connection} />}
         {user && (
@@ -172,7 +192,7 @@ export function App(props: { session: AppSession; controller: ConsoleController 
             {can.supervise(user.role) && <NavLink route={{ page: 'coverage' }} current={route} label={t('nav.coverage')} />}
             <NavLink route={{ page: 'incidents' }} current={route} label={t('nav.safety')} match={(r) => SAFETY_PAGES.includes(r.page)} />
             {can.configure(user.role) && <NavLink route={{ page: 'site' }} current={route} label={t('nav.manage')}
-              match={(r) => ['site', 'collection', 'users', 'config', 'history'].includes(r.page)} />}
+              match={(r) => ['site', 'collection', 'users', 'config', 'history', 'station-pcs'].includes(r.page)} />}
           </nav>
         )}
         {user && <p class="who"><a href="#/account" aria-current={route.page === 'account' ? 'page' : undefined}>{t('user.signedInAs', { name: user.name })}</a></p>}
@@ -189,8 +209,9 @@ export function App(props: { session: AppSession; controller: ConsoleController 
           }}>{t('logout')}</button>
         )}
       </header>
+      <StationBanner state={cs} now={now} onForget={() => void forgetThisStation(controller).catch(() => undefined)} />
       {user && can.configure(user.role) && uncovered.length > 0 && (
-        <p class="notice nobody-banner" role="alert" inert={overlayOpen}>
+        <p class="notice nobody-banner" role="alert">
           {t('coverage.banner', { count: uncovered.length })} <a href="#/coverage">{t('coverage.show')}</a>
         </p>
       )}
@@ -198,8 +219,9 @@ export function App(props: { session: AppSession; controller: ConsoleController 
       <TechnicalBanner alarms={technicalAlarms} sites={app.sites} onAction={onAction} />
       {user && <StandbyNotice meetings={meetings.data ?? []} />}
       {!overlayOpen && error && <p class="notice" role="alert">{error}</p>}
-      <main id="main" inert={overlayOpen}>{page()}</main>
-      {controller.armed && <PanicButton onPanic={() => controller.panic()} confirmed={cs.panicConfirmed} />}
+      <main id="main">{page()}</main>
+      {controller.armed && <PanicButton onPanic={() => controller.panic()} confirmed={cs.panicConfirmed} feedback={cs.panicFeedback} />}
+      </div>
       {overlayOpen && (
         <AlarmOverlay alarms={panicAlarms} sites={app.sites} userName={user?.name} connection={connection}
           error={error} errorSeq={cs.error?.seq ?? 0} onAction={onAction}>

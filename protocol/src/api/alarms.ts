@@ -21,6 +21,7 @@ export type AlarmResource = Static<typeof AlarmResource>;
 
 export const TimelineActor = Type.Union([
   Type.Object({ type: Type.Literal('user'), username: Type.String(), name: Type.String(), stationId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('station'), stationId: Type.String(), name: Type.String() }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('device'), deviceId: Type.String() }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('system') }, { additionalProperties: false }),
 ]);

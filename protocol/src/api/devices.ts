@@ -39,6 +39,7 @@ export const CoverageRoom = Type.Object({
   respondersOnline: Type.Integer({ minimum: 0 }),
   externalTargets: Type.Array(Type.String()),
   reachesNobody: Type.Boolean(),
+  connecting: Type.Optional(Type.Literal(true, { description: 'Just after a server start: its stations are still reconnecting (not "nobody" yet)' })),
 }, { additionalProperties: false });
 export type CoverageRoom = Static<typeof CoverageRoom>;
 

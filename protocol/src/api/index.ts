@@ -11,3 +11,4 @@ export * from './visits';
 export * from './incidents';
 export * from './risk';
 export * from './safety-work';
+export * from './stations';

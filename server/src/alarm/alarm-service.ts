@@ -14,6 +14,10 @@ import type { Actor, Alarm, AlarmCommand, AlarmDetail, AlarmEvent, DecideContext
 import type { ChainConfig, DeviceConfig } from '../config/types';
 import type { CancelDecision, DeviceEventHandler } from './device-event-handler';
 import { cancelConfirmationAction, confirmationFor, pressConfirmationAction, type Confirmation } from './device-confirmation';
+import { asPanicFeedback, panicStationOf } from './station-panic';
+
+/** How far back a restart re-checks closed alarms for restore messages (see replayRestores). */
+const RESTORE_REPLAY_MS = 24 * 3_600_000;
 
 /** Where effects leave the server besides the consoles (MQTT in production, a recorder in tests). */
 export interface AlarmOutbound {
@@ -350,6 +354,8 @@ export class AlarmService {
     if (handled > 0) this.deps.logger.warn({ events: handled }, 'device events handed to their features again after a restart');
     const steps = await this.replayStepNotifications();
     if (steps > 0) this.deps.logger.info({ steps }, 'notifications of open alarms\' recorded steps handed to the notification center again');
+    const restores = await this.replayRestores();
+    if (restores > 0) this.deps.logger.info({ alarms: restores }, 'restore messages of recently closed alarms handed to the notification center again');
     return pending.length;
   }
 
@@ -371,6 +377,25 @@ export class AlarmService {
       }
     }
     return steps;
+  }
+
+  /**
+   * The same crash window on close: the resolve or cancel is committed, the restore messages to
+   * the external parties that were told (guards, the alarm receiving centre) are stored just
+   * after. At start, every alarm closed in the last day that told someone outside gets its
+   * restore handed to the notification center again; the dispatcher's dedupe key (alarm,
+   * 'restore', channel, recipient) keeps a stored restore from going twice. A day is well
+   * inside the shortest notification retention (7 days), so the dedupe record is still there.
+   */
+  private async replayRestores(): Promise<number> {
+    if (!this.notifications) return 0;
+    let alarms = 0;
+    for (const alarm of await this.deps.store.alarmsClosedSince(this.deps.clock.now() - RESTORE_REPLAY_MS)) {
+      if (!alarm.notifiedExternal?.length) continue;
+      this.notifications.send(alarm, 'restore', alarm.notifiedExternal);
+      alarms++;
+    }
+    return alarms;
   }
 
   stop(): void {
@@ -433,6 +458,13 @@ export class AlarmService {
             hub.clear(alarm);
             break;
           case 'device-feedback': {
+            // A console's panic button gets what a hardware button's LED would show, at its station only.
+            const station = panicStationOf(alarm);
+            const panicFeedback = asPanicFeedback(effect.action);
+            if (station !== undefined && panicFeedback) {
+              hub.toStation(station, { type: 'panic-feedback', alarmId: alarm.id, action: panicFeedback });
+              break;
+            }
             const device = alarm.deviceId ? directory.device(alarm.siteId, alarm.deviceId) : undefined;
             if (!device) break;
             const confirming = confirm !== undefined && !confirmed;

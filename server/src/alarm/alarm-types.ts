@@ -4,6 +4,8 @@ import type { EscalationStepConfig } from '../config/types';
 /** Who did something to an alarm; recorded with every event of the audit trail. */
 export type Actor =
   | { type: 'user'; username: string; name: string; stationId?: string }
+  /** An enrolled station's watch with nobody logged in at it (stations/): the PC answered, not a known person. */
+  | { type: 'station'; stationId: string; name: string }
   | { type: 'device'; deviceId: string }
   | { type: 'system' };
 

@@ -5,7 +5,7 @@ import type { Alarm, Actor } from './alarm-types';
 /** Outward shapes of an alarm: the console pop-up, the REST resource and the MQTT state message. */
 export function actorName(actor: Actor | undefined): string | undefined {
   if (!actor) return undefined;
-  if (actor.type === 'user') return actor.name;
+  if (actor.type === 'user' || actor.type === 'station') return actor.name;
   return actor.type === 'device' ? `device:${actor.deviceId}` : 'system';
 }
 

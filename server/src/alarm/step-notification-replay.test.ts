@@ -61,3 +61,35 @@ describe('step notifications after a crash', () => {
     await second.store.close();
   });
 });
+
+describe('restore messages after a crash', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'trygg-replay-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const press = (clock: FakeClock, n: number): DeviceEvent => ({ v: 1, eventId: `interview-1-r${n}`, siteId: 'demo', gatewayId: 'demo-gw', deviceId: 'interview-1', kind: 'press', seq: n, at: new Date(clock.now()).toISOString() });
+  const admin = { type: 'user', username: 'admin', name: 'Admin' } as const;
+
+  it('an alarm closed before the crash, whose guards were told, has its restore handed to the notification center again at start; one closed over a day ago, or that told nobody outside, does not', async () => {
+    const clock = new FakeClock();
+    const directory = guardsOffice();
+    const first = boot(dir, clock, directory);
+    const quiet: NotificationPort = { send: () => {} };
+    first.service.setNotificationPort(quiet); // the step's messages were stored; the restore's never were (the crash window)
+    const old = await first.service.handleDeviceEvent(press(clock, 1), clock.now());
+    await first.service.act(old.alarmId!, { type: 'resolve', outcome: 'real' }, admin);
+    clock.advance(25 * 3_600_000);
+    const recent = await first.service.handleDeviceEvent(press(clock, 2), clock.now());
+    await first.service.act(recent.alarmId!, { type: 'resolve', outcome: 'real' }, admin);
+    first.service.stop();
+    await first.store.close();
+
+    const second = boot(dir, clock, directory);
+    const sent: { alarmId: string; step: number | string }[] = [];
+    second.service.setNotificationPort({ send: (alarm, step) => { sent.push({ alarmId: alarm.id, step }); } });
+    await second.service.resume();
+    expect(sent).toEqual([{ alarmId: recent.alarmId, step: 'restore' }]);
+    second.service.stop();
+    await second.store.close();
+  });
+});

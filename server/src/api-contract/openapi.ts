@@ -39,7 +39,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
     transform: ({ schema, url, route }) => {
       const method = [route.method].flat()[0] ?? 'GET';
-      if (!url.startsWith('/api/v1/')) return { schema: { ...schema, hide: true }, url };
+      // WebSocket routes are messages, not REST: docs/protocol.md describes them.
+      if (!url.startsWith('/api/v1/') || (route as { websocket?: boolean }).websocket) return { schema: { ...schema, hide: true }, url };
       const rule = accessRuleFor(method, url);
       const open = rule?.who === 'anyone';
       return {

@@ -42,6 +42,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /*': anyone('the console\'s static files'),
   'GET /mqtt': anyone('MQTT over WebSocket: the broker authenticates the MQTT CONNECT'),
   'GET /ws/console': role('employee', 'listed'),
+  // An enrolled station PC (stations/): the HttpOnly station cookie authenticates, no user session needed.
+  'GET /api/v1/this-station': anyone('the station credential cookie (stations/station-routes.ts); 404 without one'),
+  'DELETE /api/v1/this-station': anyone('the PC forgets its own enrolment; needs its station credential cookie'),
+  'GET /api/v1/this-station/ws': anyone('a station\'s watch: the station credential cookie, checked before the upgrade'),
 
   // The API reference (api-contract/openapi.ts): open like the source code it is generated from.
   // It carries no site data, only route shapes, and integrators (SMS providers, reporting tools)
@@ -87,6 +91,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /api/v1/device-tests': role('responder', 'listed'),
   'GET /api/v1/stations': role('employee', 'listed'),
   'GET /api/v1/coverage': role('responder', 'listed'),
+  // Station enrolment: a manager makes the PC they sit at a station, lists and revokes credentials.
+  'POST /api/v1/stations/:stationId/enrol': role('manager', 'resource'),
+  'GET /api/v1/station-credentials': role('manager', 'listed'),
+  'DELETE /api/v1/station-credentials/:id': role('manager', 'resource'),
 
   // Configuration. Import/export stay within the importer's rights (config-admin/config-transfer.ts).
   'GET /api/v1/config': role('manager', 'listed'),

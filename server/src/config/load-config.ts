@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createAjv, formatSchemaErrors } from '@trygg/protocol';
-import { parse as parseYaml } from 'yaml';
 import { TryggError } from '../errors';
 import { checkConfigReferences } from './config-references';
 import { configSchema } from './config-schema';
 import { normaliseConfigPhones } from './normalise-phones';
+import { parseConfigText } from './parse-config-text';
 import type { TryggConfig } from './types';
 
 const validateSchema = createAjv().compile<TryggConfig>(configSchema);
@@ -28,16 +28,19 @@ export function validateConfig(data: unknown, source = 'configuration'): TryggCo
 /** Reads a YAML or JSON configuration file (YAML is a superset of JSON). */
 export function loadConfigFile(path: string): TryggConfig {
   let text: string;
-  let data: unknown;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(path, [(err as Error).message], err);
   }
+  return validateConfig(parseConfigDocument(text, path), path);
+}
+
+/** Parses a YAML or JSON configuration document; a syntax problem is a ConfigError naming the source. */
+export function parseConfigDocument(text: string, source: string): unknown {
   try {
-    data = parseYaml(text, { maxAliasCount: 100 });
+    return parseConfigText(text);
   } catch (err) {
-    throw new ConfigError(path, [`not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`]);
+    throw new ConfigError(source, [`not valid YAML/JSON: ${(err as Error).message}`]);
   }
-  return validateConfig(data, path);
 }

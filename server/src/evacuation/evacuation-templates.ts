@@ -9,9 +9,10 @@ import type { EvacuationTexts } from './evacuation-types';
  * "Svar TRYGG OK hvis du er i sikkerhet." / "Trykk 1 hvis du er i sikkerhet ..."); e-mail and
  * CAP mark drills themselves. Only the console banner gets its drill mark here (consoleBanner).
  */
+/** A site without an assembly point: every channel says it is missing, never a made-up place. */
 export const DEFAULT_ASSEMBLY_POINT: Bilingual = {
-  nb: 'møteplassen i beredskapsplanen',
-  en: 'the assembly point in the emergency plan',
+  nb: 'ikke angitt – se beredskapsplanen',
+  en: 'not set – see the emergency plan',
 };
 
 export const DEFAULT_TEMPLATES: Required<NonNullable<EvacuationConfig['templates']>> = {

@@ -54,7 +54,7 @@ describe('evacuation texts', () => {
 
   it('without settings: the emergency plan\'s assembly point; drills are marked first on the banner', () => {
     const texts = evacuationTexts(site());
-    expect(texts.banner.nb).toContain('møteplassen i beredskapsplanen');
+    expect(texts.banner.nb).toContain('møteplassen: ikke angitt – se beredskapsplanen.');
     expect(consoleBanner(texts, true).nb).toMatch(/^ØVELSE \/ DRILL: EVAKUERING/);
     expect(consoleBanner(texts, false)).toBe(texts.banner);
   });

@@ -55,6 +55,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function actorOf(actor: Actor): TimelineActor {
   if (actor.type === 'user') return { type: 'user', username: actor.username, name: actor.name };
   if (actor.type === 'device') return { type: 'device', deviceId: actor.deviceId };
+  if (actor.type === 'station') return { type: 'station', stationId: actor.stationId, name: actor.name };
   return { type: 'system' };
 }
 

@@ -16,8 +16,9 @@ export interface FollowUpAction {
 
 /** Who did something on the alarm, as the report keeps it (names are erased after the retention period). */
 export interface TimelineActor {
-  type: 'user' | 'device' | 'system';
+  type: 'user' | 'station' | 'device' | 'system';
   username?: string;
+  stationId?: string;
   name?: string;
   deviceId?: string;
 }

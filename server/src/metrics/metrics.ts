@@ -21,6 +21,8 @@ export function createMetrics() {
     escalationSteps: new Counter({ name: 'trygg_escalation_steps_total', help: 'Escalation steps by outcome', labelNames: ['outcome'], registers: [registry] }),
     alarmsReachedNobody: new Counter({ name: 'trygg_alarms_reached_nobody_total', help: 'Alarms whose whole chain found nobody online', registers: [registry] }),
     consoleStationsOnline: new Gauge({ name: 'trygg_console_stations_online', help: 'Console stations with a live connection', registers: [registry] }),
+    stationCredentialsActive: new Gauge({ name: 'trygg_station_credentials_active', help: 'Enrolled station credentials not revoked (PCs that arm themselves)', registers: [registry] }),
+    stationWatchesConnected: new Gauge({ name: 'trygg_station_watches_connected', help: 'Station watches (enrolled PCs) with a live socket', registers: [registry] }),
     openAlarms: new Gauge({ name: 'trygg_open_alarms', help: 'Alarms not yet resolved or cancelled', registers: [registry] }),
     gatewaysOnline: new Gauge({ name: 'trygg_gateways_online', help: 'Gateways whose last status is online', registers: [registry] }),
     httpRejected: new Counter({ name: 'trygg_http_rejected_total', help: 'HTTP requests answered with a 4xx error', labelNames: ['code'], registers: [registry] }),

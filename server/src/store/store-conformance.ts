@@ -341,6 +341,13 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await store.alarmsWithPendingSteps()).toEqual([]);
       });
 
+      it('lists the alarms closed since a time, oldest first, open ones never', async () => {
+        await fourAlarms();
+        expect(ids(await store.alarmsClosedSince(T0))).toEqual(['a3', 'a4']);
+        expect(ids(await store.alarmsClosedSince(T0 + 4000))).toEqual(['a4']);
+        expect(ids(await store.alarmsClosedSince(T0 + 4501))).toEqual([]);
+      });
+
       it('lists pending alarms by deadline', async () => {
         await raiseAlarm('late', T0 + 5000);
         await raiseAlarm('early', T0 + 1000);

@@ -111,6 +111,8 @@ export interface Store {
   alarmsWithPendingSteps(): Promise<Alarm[]>;
   openAlarmsRoutedTo(stationId: string): Promise<Alarm[]>;
   countOpenAlarms(): Promise<number>;
+  /** Alarms resolved or cancelled at or after `since` (their closedAt), oldest first: what a restarted server re-checks for restore messages. */
+  alarmsClosedSince(since: number): Promise<Alarm[]>;
 
   /**
    * Retention (privacy by default, retention/retention-job.ts). Open alarms are never touched.

@@ -83,3 +83,60 @@ describe('ConsoleHub fan-out', () => {
     expect(late.wire().map((m) => m.type)).toEqual(['welcome', 'popup', 'update']);
   });
 });
+
+describe('ConsoleHub presence: a drop keeps the grace, a station that stopped on purpose does not', () => {
+  let dir: string;
+  let store: SqliteStore;
+  const clock = new FakeClock(Date.parse('2026-12-03T10:00:00Z'));
+  const directory = new OfficeDirectory(loadConfigFile(DEMO_CONFIG));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trygg-hub-presence-'));
+    store = new SqliteStore(join(dir, 'trygg.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a dropped socket counts as present for the grace period; absentAtOnce (closed, revoked) makes the station absent now', async () => {
+    const hub = new ConsoleHub(store, directory, createMetrics(), pino({ level: 'silent' }), clock, 15_000);
+    const dropped = new FrameConsole('backoffice');
+    await hub.attach(dropped, { stationId: 'backoffice', siteId: 'demo', user: '' });
+    hub.detach(dropped);
+    expect(hub.isOnline('backoffice')).toBe(true);
+    clock.advance(15_001);
+    expect(hub.isOnline('backoffice')).toBe(false);
+
+    const revoked = new FrameConsole('reception');
+    await hub.attach(revoked, { stationId: 'reception', siteId: 'demo', user: '' });
+    expect(hub.isOnline('reception')).toBe(true);
+    hub.detach(revoked, { absentAtOnce: true });
+    expect(hub.isOnline('reception')).toBe(false);
+    // ... and after a restart it gets no grace either (presence recorded offline).
+    await eventuallyOffline(store, 'reception');
+    const restarted = new ConsoleHub(store, directory, createMetrics(), pino({ level: 'silent' }), clock, 15_000);
+    await restarted.restorePresence();
+    expect(restarted.isOnline('reception')).toBe(false);
+  });
+
+  it('just after a start the hub is starting up (coverage says "connecting"), for the start-up grace only', async () => {
+    const hub = new ConsoleHub(store, directory, createMetrics(), pino({ level: 'silent' }), clock, 15_000, 20_000);
+    expect(hub.startingUp()).toBe(false); // not started yet: nothing to wait for
+    await hub.restorePresence();
+    expect(hub.startingUp()).toBe(true);
+    clock.advance(19_999);
+    expect(hub.startingUp()).toBe(true);
+    clock.advance(1);
+    expect(hub.startingUp()).toBe(false);
+  });
+});
+
+/** The hub records presence without waiting; the test waits for the write. */
+async function eventuallyOffline(store: SqliteStore, stationId: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (!(await store.stationsMarkedOnline()).includes(stationId)) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`${stationId} still marked online`);
+}

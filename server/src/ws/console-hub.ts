@@ -26,6 +26,9 @@ export interface ConsoleConnection {
   send(message: ConsoleServerMessage, frame?: ConsoleFrame): void;
 }
 
+/** Consoles reconnect within their backoff cap (15 s, +20 % jitter) after a server restart. */
+export const STARTUP_GRACE_MS = 20_000;
+
 /** A serialised console message, shared by every connection it goes to (a text WebSocket frame's payload). */
 export type ConsoleFrame = Buffer;
 
@@ -73,11 +76,24 @@ export class ConsoleHub implements Presence {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly presenceGraceMs: number,
+    private readonly startupGraceMs = STARTUP_GRACE_MS,
   ) {}
+
+  private startedAt: number | undefined;
 
   /** Stations that were online when the server last stopped get the grace period from now. */
   async restorePresence(): Promise<void> {
-    for (const id of await this.store.stationsMarkedOnline()) this.droppedAt.set(id, this.clock.now());
+    const now = this.clock.now();
+    this.startedAt = now;
+    for (const id of await this.store.stationsMarkedOnline()) this.droppedAt.set(id, now);
+  }
+
+  /**
+   * Just after a start, consoles are still reconnecting (their backoff is capped at about 18 s):
+   * coverage says "connecting" rather than "reaches nobody" until this has passed.
+   */
+  startingUp(): boolean {
+    return this.startedAt !== undefined && this.clock.now() - this.startedAt < this.startupGraceMs;
   }
 
   isConnected(stationId: string): boolean {
@@ -127,6 +143,20 @@ export class ConsoleHub implements Presence {
       if (!m) continue;
       conn.send(m);
       sent.push(conn);
+    }
+    return sent;
+  }
+
+  /**
+   * Writes the message to every connection of one station, passive ones too (an employee's PC
+   * has the panic button): the feedback to the station whose panic button raised an alarm.
+   * Returns how many connections it was written to.
+   */
+  toStation(stationId: string, message: ConsoleServerMessage): number {
+    let sent = 0;
+    for (const conn of this.byStation.get(stationId) ?? []) {
+      conn.send(message);
+      sent++;
     }
     return sent;
   }
@@ -200,15 +230,21 @@ export class ConsoleHub implements Presence {
     }
   }
 
-  detach(conn: ConsoleConnection): void {
+  /**
+   * The connection is gone. A socket that dropped keeps the station present for the grace period
+   * (it is probably reconnecting); with `absentAtOnce` (a station's watch closed on purpose or
+   * its credential revoked) the station is absent for routing from this moment.
+   */
+  detach(conn: ConsoleConnection, options: { absentAtOnce?: boolean } = {}): void {
     const gated = this.gates.get(conn);
     const set = this.byStation.get(conn.stationId);
     if (!gated || !set?.delete(gated)) return;
     this.gates.delete(conn);
     if (set.size === 0) this.byStation.delete(conn.stationId);
-    // The last responder console of the station went: presence grace starts now.
+    // The last responder console of the station went: presence grace starts now (or not at all).
     if (!gated.passive && !this.isConnected(conn.stationId)) {
-      this.droppedAt.set(conn.stationId, this.clock.now());
+      if (options.absentAtOnce) this.droppedAt.delete(conn.stationId);
+      else this.droppedAt.set(conn.stationId, this.clock.now());
       void this.store.markStationPresence(conn.stationId, false, this.clock.now()).catch((err: unknown) =>
         this.logger.error({ err, stationId: conn.stationId }, 'recording presence failed'));
       this.logger.info({ stationId: conn.stationId }, 'console station offline');

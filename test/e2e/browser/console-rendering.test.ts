@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/console-client';
-import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, ROOT, screenshotPath } from './browser-support';
+import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, screenshotPath } from './browser-support';
+import { scriptedConsole } from './scripted-console';
 
 /**
  * The built console against a scripted server (Playwright routes for the REST API and the console
@@ -12,19 +11,6 @@ import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, ROOT, screenshotPath
  * use of the pop-up, and the discreet panic button's silence. The shapes are those of
  * docs/protocol.md ("Console WebSocket") and server/src/routes/api.
  */
-const DIST = resolve(ROOT, 'alarm-console/dist');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-
-const site = {
-  id: 'demo', name: 'Demokontoret', address: 'Storgata 1, 5015 Bergen', timezone: 'Europe/Oslo', defaultChain: 'standard',
-  zones: [{ id: 'front', name: 'Mottak' }, { id: 'back', name: 'Bakkontor' }],
-  rooms: [
-    { id: 'interview-1', name: 'Samtalerom 1', zoneId: 'front', floor: '1', position: { x: 42.5, y: 22 } },
-    { id: 'backoffice', name: 'Bakkontor', zoneId: 'back', floor: '1', position: { x: 32.5, y: 78 } },
-  ],
-  devices: [], stations: [{ id: 'backoffice', name: 'Bakkontor-PC', zoneId: 'back', roomId: 'backoffice' }], groups: [], chains: [], gateways: [],
-  floorPlans: [{ floor: '1', image: '/floor-plans/demo-floor-1.svg' }],
-};
 const now = new Date();
 const iso = (agoMs: number) => new Date(now.getTime() - agoMs).toISOString();
 const portable = {
@@ -43,48 +29,6 @@ const technical = {
   technical: { cause: 'device-offline', subject: 'interview-1' },
 };
 
-interface Scripted { page: Page; context: BrowserContext; sent: Record<string, unknown>[]; socket: () => WebSocketRoute }
-
-async function scriptedConsole(browser: Browser, openAlarms: object[]): Promise<Scripted> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: 'http://trygg.test' });
-  const sent: Record<string, unknown>[] = [];
-  let current: WebSocketRoute | undefined;
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    const json = (body: unknown) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
-    switch (url.pathname) {
-      case '/api/v1/session': return json({ user: { username: 'kollega', name: 'Kari Kollega', role: 'responder', sites: ['demo'] } });
-      case '/api/v1/stations': return json({ stations: [{ id: 'backoffice', name: 'Bakkontor-PC', siteId: 'demo', zoneId: 'back' }] });
-      case '/api/v1/sites': return json({ sites: [site] });
-      case '/api/v1/coverage': return json({ rooms: [{ siteId: 'demo', roomId: 'backoffice', roomName: 'Bakkontor', reachableStations: ['x', 'y'], respondersOnline: 2, reachesNobody: false }] });
-      default: {
-        const file = join(DIST, url.pathname === '/' ? 'index.html' : url.pathname);
-        if (!file.startsWith(DIST) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-        return route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
-      }
-    }
-  });
-  await context.routeWebSocket('**/ws/console', (ws) => {
-    current = ws;
-    ws.onMessage((data) => {
-      const msg = JSON.parse(String(data)) as Record<string, unknown>;
-      sent.push(msg);
-      if (msg.type === 'hello') {
-        ws.send(JSON.stringify({ type: 'welcome', stationId: msg.stationId, siteId: 'demo', user: 'Kari Kollega', openAlarms: openAlarms.length }));
-        for (const alarm of openAlarms) ws.send(JSON.stringify({ type: 'popup', alarm }));
-      }
-      if (msg.type === 'panic') ws.send(JSON.stringify({ type: 'panic-ack', alarmId: 'a-own-panic' }));
-    });
-  });
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
-  await page.goto('/');
-  await page.selectOption('#station-select', 'backoffice');
-  await page.click('#arm');
-  await page.waitForSelector('[data-connection="connected"]');
-  return { page, context, sent, socket: () => current! };
-}
-
 describe.skipIf(!HAVE_CHROMIUM)('alarm console rendering (scripted server)', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -101,9 +45,12 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console rendering (scripted server)', () 
     await card.waitFor();
     const text = (await card.textContent()) ?? '';
     for (const part of ['ØVELSE', 'TVANG', 'Personalarm', 'Person: Per Hjemmebesøk', 'Fjellveien 12, 5019 Bergen', 'Enhet: pendant-7',
-      'Posisjon: 60.39126, 5.32205', '(± 12 m)', 'Trykket 3 ganger', 'På vei: Ola Nordmann', 'Personalarm på hjemmebesøk', 'Leder på vakt ringer 112.']) {
+      'Posisjon: 60.39126, 5.32205', '(± 12 m)', 'Trykket 3 ganger', 'På vei: Ola Nordmann', 'Personalarm på hjemmebesøk',
+      'ØVELSE: gjør det kortet sier, men ikke ring 112 eller politiet.']) {
       expect(text).toContain(part);
     }
+    // A drill never says who calls the police.
+    expect(text).not.toContain('Leder på vakt ringer 112.');
     expect(text).toMatch(/Utløst for 1 min 2\d s siden/); // ticking, from raisedAt
     await expect(page.locator('.overlay h1').textContent()).resolves.toBe('ØVELSE');
     // The technical alarm is not in the pop-up: it waits in the calm banner underneath.
@@ -141,19 +88,40 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console rendering (scripted server)', () 
     await context.close();
   });
 
-  it('the discreet panic button sends {type:"panic"} and nothing on the screen changes, by shortcut or by click', async () => {
-    const { page, context, sent } = await scriptedConsole(browser, []);
+  it('the discreet panic button sends {type:"panic"}; by shortcut or by click nothing on the screen changes but a small mark on the button itself', async () => {
+    const { page, context, sent, socket } = await scriptedConsole(browser, []);
     await page.locator('text=Alarmer fra ditt område når nå 2 kolleger som er pålogget.').waitFor();
     await page.screenshot({ path: screenshotPath('console-armed.png') });
-    const before = await page.screenshot();
+    const button = page.locator('#discreet-alarm');
+    // Everything but the button's own 1.6 rem square stays pixel-identical (an aggressor sees nothing).
+    const rest = () => page.screenshot({ mask: [button], maskColor: '#ff00ff' });
+    const before = await rest();
+    const buttonBefore = await button.screenshot();
+    const textBefore = await page.locator('body').innerText();
     await page.keyboard.press('Control+Alt+KeyP');
     await eventually(() => sent.find((m) => m.type === 'panic'), 3000, 'panic sent');
     await eventually(async () => ((await page.getAttribute('#discreet-alarm', 'data-confirmed')) === '1' ? true : undefined), 3000, 'panic-ack');
-    expect(Buffer.compare(await page.screenshot(), before)).toBe(0);
+    // Stored: the button's "LED", a small grey dot; the tooltip says it, nothing else does.
+    expect(await button.getAttribute('data-feedback')).toBe('received');
+    expect(await button.getAttribute('title')).toBe('Alarmen er mottatt.');
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    expect(Buffer.compare(await button.screenshot(), buttonBefore)).not.toBe(0);
+    // Someone is coming: the dot turns green. Still no text, no overlay, no live region.
+    socket().send(JSON.stringify({ type: 'panic-feedback', alarmId: 'a-own-panic', action: 'help-coming' }));
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'help-coming' ? true : undefined), 3000, 'help coming');
+    expect(await button.getAttribute('title')).toBe('Hjelp er på vei.');
+    await page.screenshot({ path: screenshotPath('panic-feedback-help-coming.png'), clip: { x: 0, y: 720 - 90, width: 320, height: 90 } });
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    expect(await page.locator('body').innerText()).toBe(textBefore);
+    expect(await page.locator('.overlay').count()).toBe(0);
+    // By click as well; the mark goes when the alarm is over.
     await page.click('#discreet-alarm');
     await page.mouse.move(600, 400); // as a person would move on; hover is the only trace
     await eventually(() => (sent.filter((m) => m.type === 'panic').length === 2 ? true : undefined), 3000, 'second panic sent');
-    expect(Buffer.compare(await page.screenshot(), before)).toBe(0);
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    socket().send(JSON.stringify({ type: 'panic-feedback', alarmId: 'a-own-panic', action: 'resolved' }));
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'none' ? true : undefined), 3000, 'mark gone');
+    expect(Buffer.compare(await button.screenshot(), buttonBefore)).toBe(0);
     await context.close();
   });
 });

@@ -18,7 +18,8 @@ import {
  * room 3 pops up in the back office within a second and never at reception; "Jeg kommer" sends
  * "help coming" to the button; resolve clears the pop-up. The back office's connection is cut
  * while an alarm is raised and the alarm still appears when it comes back. The reception PC's
- * discreet panic button alarms the back office and shows nothing at reception. A manager adds a
+ * discreet panic button alarms the back office and shows at reception only a small mark on the
+ * button (received, then help coming). A manager adds a
  * room and a device in the configuration pages, and a press on that device pops up.
  */
 describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
@@ -110,18 +111,27 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
     await backoffice.page.locator('.overlay').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
-  it('the reception PC\'s discreet panic button (Ctrl+Alt+P) alarms the back office and shows nothing at reception', async () => {
-    const before = await reception.page.screenshot();
+  it('the reception PC\'s discreet panic button (Ctrl+Alt+P) alarms the back office; at reception only a small mark on the button says "received", then "help coming"', async () => {
+    const button = reception.page.locator('#discreet-alarm');
+    const rest = () => reception.page.screenshot({ mask: [button], maskColor: '#ff00ff' });
+    const before = await rest();
     await reception.page.keyboard.press('Control+Alt+KeyP');
     const card = overlayCard(backoffice, 'Mottak');
     await card.waitFor({ timeout: 10_000 });
-    // The server confirmed the press to the reception console, which changed nothing visible.
+    // The server confirmed the press to the reception console: the button's "LED", nothing else.
     await eventually(async () => ((await reception.page.getAttribute('#discreet-alarm', 'data-confirmed')) === '1' ? true : undefined), 5000, 'panic-ack');
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'received' ? true : undefined), 5000, 'received');
     expect(await reception.page.locator('.overlay').count()).toBe(0);
-    expect(Buffer.compare(await reception.page.screenshot(), before)).toBe(0);
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    // "Jeg kommer" in the back office: the presser's mark says help is coming, as a button's LED would.
+    await card.locator('[data-action="respond"]').click();
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'help-coming' ? true : undefined), 5000, 'help coming at reception');
+    expect(Buffer.compare(await rest(), before)).toBe(0);
+    expect(await backoffice.page.getAttribute('#discreet-alarm', 'data-feedback')).toBe('none');
     await card.locator('[data-action="outcome"]').selectOption('test');
     await card.locator('[data-action="resolve"]').click();
     await backoffice.page.locator('.overlay').waitFor({ state: 'detached', timeout: 10_000 });
+    await eventually(async () => ((await button.getAttribute('data-feedback')) === 'none' ? true : undefined), 5000, 'mark gone when over');
   });
 
   it('a manager adds a room and a device in the configuration pages; a press on that device pops up in the back office', async () => {
@@ -138,7 +148,7 @@ describe.skipIf(!HAVE_CHROMIUM)('alarm console in Chromium', () => {
     await page.fill('#rooms-form-floor', '1');
     await page.click('#rooms-form button[type="submit"]');
     await page.locator('.field.has-problem #rooms-form-id').waitFor();
-    await expect(page.locator('#rooms-form-id-problem').textContent()).resolves.toContain('duplicate room');
+    await expect(page.locator('#rooms-form-id-problem').textContent()).resolves.toBe('ID-en «reception» er allerede i bruk.');
     await page.screenshot({ path: screenshotPath('manager-room-rejected.png'), fullPage: true });
 
     await page.fill('#rooms-form-id', 'interview-4');

@@ -335,6 +335,12 @@ describe.skipIf(!HAVE_CHROMIUM)('safety work in Chromium', () => {
     const banner = backoffice.page.locator('.evacuation-item').first();
     await banner.waitFor({ timeout: 10_000 });
     await expect(banner.textContent()).resolves.toContain('ØVELSE');
+    // No assembly point configured: the banner says it is missing, not a made-up place.
+    await expect(banner.textContent()).resolves.toContain('Møteplass: ikke angitt – se beredskapsplanen');
+    // The evacuation's own alarm (taken by the manager who started it) is the banner, never a
+    // second "Ukjent rom" card with Kvitter/Løs.
+    await eventually(async () => ((await backoffice.page.locator('.overlay .alarm-card').count()) === 0 ? true : undefined), 10_000, 'no evacuation alarm card');
+    expect(await backoffice.page.locator('text=Ukjent rom').count()).toBe(0);
     await backoffice.page.screenshot({ path: screenshotPath('evacuation-banner.png') });
     await banner.locator('[data-action="safe"]').click();
     await backoffice.page.locator('[data-testid="evacuation-safe"]').first().waitFor({ timeout: 10_000 });

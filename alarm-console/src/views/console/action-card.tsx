@@ -2,7 +2,7 @@
 import type { ConsoleActionCard } from '@trygg/protocol';
 import { pick, pickLines, t } from '../../i18n/i18n';
 
-export function ActionCard(props: { card: ConsoleActionCard; headingId: string }) {
+export function ActionCard(props: { card: ConsoleActionCard; headingId: string; drill?: boolean }) {
   const { card, headingId } = props;
   const steps = pickLines(card.steps);
   const police = pick(card.callsPolice);
@@ -16,7 +16,9 @@ export function ActionCard(props: { card: ConsoleActionCard; headingId: string }
           {steps.map((s) => <li>{s}</li>)}
         </ol>
       )}
-      {police && <p class="action-police">{t('actionCard.police', { text: police })}</p>}
+      {/* A drill practises the card but never calls the police: it says so instead of who calls 112. */}
+      {props.drill && <p class="action-police action-drill">{t('actionCard.drillNoPolice')}</p>}
+      {!props.drill && police && <p class="action-police">{t('actionCard.police', { text: police })}</p>}
       {card.address && (
         <p class="action-address">
           {t('actionCard.address', { address: card.address })}

@@ -122,7 +122,7 @@ export function AlarmCard(props: AlarmCardProps) {
       {(a.actionCard || plan) && (
         <div class="alarm-side">
           {plan && <FloorPlan {...plan} />}
-          {a.actionCard && <ActionCard card={a.actionCard} headingId={`alarm-${a.id}-card`} />}
+          {a.actionCard && <ActionCard card={a.actionCard} headingId={`alarm-${a.id}-card`} drill={a.drill} />}
         </div>
       )}
     </article>

@@ -13,7 +13,8 @@ export function ArmedView(props: {
   coverage: CoverageRoom[] | null;
   /** An employee's console: evacuation banners and the discreet panic button, no alarm pop-ups. */
   passive?: boolean;
-  onChangeStation: () => void;
+  /** Absent for an enrolled station PC: its station is fixed by the enrolment. */
+  onChangeStation?: () => void;
 }) {
   const { controller, state, site } = props;
   const station = state.station!;
@@ -30,7 +31,8 @@ export function ArmedView(props: {
       {(state.notificationPermission === 'denied' || state.notificationPermission === 'unsupported') && (
         <p class="warning">{t('armed.notificationsOff')}</p>
       )}
-      {area && (
+      {area && area.rooms.some((r) => r.connecting) && <p class="quiet" data-testid="area-coverage">{t('coverage.connecting')}</p>}
+      {area && !area.rooms.some((r) => r.connecting) && (
         <p class={area.uncovered.length > 0 ? 'notice' : 'coverage-ok'} data-testid="area-coverage">
           {area.uncovered.length > 0
             ? t('armed.coverageNobody', { rooms: area.uncovered.map((r) => r.roomName).join(', ') })
@@ -45,7 +47,7 @@ export function ArmedView(props: {
       </details>
       <div class="row">
         <button type="button" class="secondary" onClick={() => controller.testSound()}>{t('armed.testSound')}</button>
-        <button type="button" class="secondary" onClick={props.onChangeStation}>{t('armed.changeStation')}</button>
+        {props.onChangeStation && <button type="button" class="secondary" onClick={props.onChangeStation}>{t('armed.changeStation')}</button>}
       </div>
     </section>
   );

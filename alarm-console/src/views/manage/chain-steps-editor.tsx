@@ -2,6 +2,7 @@
 // site, a role, a person, an external party), on which channels, and until which state.
 import type { EscalationChannel as Channel, EscalationStep, EscalationTarget, SiteView, TargetKind, UntilState } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
+import type { NestedProblem } from '../../state/config-problems';
 import { ROLES } from '../../state/roles';
 
 const TARGET_KINDS: TargetKind[] = ['group', 'zone', 'station', 'site', 'role', 'person', 'external'];
@@ -63,9 +64,13 @@ export function ChainStepsEditor(props: {
   allSites: SiteView[];
   steps: EscalationStep[];
   problems: string[];
+  /** Problems inside a step (`['1', 'afterSeconds']`): shown at that step's input only. */
+  within: NestedProblem[];
   onChange: (steps: EscalationStep[]) => void;
 }) {
   const { site, allSites, steps, onChange } = props;
+  /** Problems of step `i` whose path below the step starts with `key` (undefined: any). */
+  const stepProblems = (i: number, key?: string) => props.within.filter((p) => p.path[0] === String(i) && (key === undefined || p.path[1] === key));
   const setStep = (i: number, patch: Partial<EscalationStep>) => onChange(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
   const move = (i: number, by: number) => {
     const next = [...steps];
@@ -75,7 +80,9 @@ export function ChainStepsEditor(props: {
   };
 
   return (
-    <fieldset class={`field steps${props.problems.length ? ' has-problem' : ''}`} data-field="steps">
+    // Problems about the list as a whole are said at its top; a problem inside a step marks only
+    // that step's input (the whole fieldset in red would point at every field).
+    <fieldset class="field steps" data-field="steps">
       <legend>{t('field.steps')}</legend>
       <p class="hint">{t('chain.hint')}</p>
       {props.problems.map((p) => <p class="problem" role="alert">{p}</p>)}
@@ -83,6 +90,10 @@ export function ChainStepsEditor(props: {
         {steps.map((step, i) => {
           const sid = `step-${i}`;
           const channels = new Set(step.channels ?? ['console']);
+          const afterProblems = stepProblems(i, 'afterSeconds');
+          const targetProblems = (ti: number) => stepProblems(i, 'targets').filter((p) => p.path[2] === String(ti));
+          // Anything else about this step (its until, channels, the list of targets as a whole).
+          const otherProblems = stepProblems(i).filter((p) => p.path[1] !== 'afterSeconds' && !(p.path[1] === 'targets' && /^\d+$/.test(p.path[2] ?? '')));
           return (
             <li class="step" data-step={i}>
               <div class="step-head">
@@ -91,11 +102,14 @@ export function ChainStepsEditor(props: {
                 <button type="button" class="secondary small" aria-disabled={i === steps.length - 1} onClick={() => i < steps.length - 1 && move(i, 1)}>{t('chain.down')}</button>
                 <button type="button" class="secondary small danger" onClick={() => onChange(steps.filter((_, j) => j !== i))}>{t('chain.removeStep')}</button>
               </div>
+              {otherProblems.map((p) => <p class="problem" role="alert">{p.text}</p>)}
               <div class="row tight">
-                <label>
+                <label class={afterProblems.length ? 'has-problem' : undefined}>
                   {i === 0 ? t('chain.afterFirst') : t('chain.after')}
                   <input id={`${sid}-after`} type="number" min="0" max="86400" value={step.afterSeconds} readOnly={i === 0}
+                    aria-invalid={afterProblems.length ? 'true' : undefined} aria-describedby={afterProblems.length ? `${sid}-after-problem` : undefined}
                     onInput={(e) => setStep(i, { afterSeconds: Number((e.currentTarget as HTMLInputElement).value || 0) })} />
+                  {afterProblems.map((p) => <span class="problem" id={`${sid}-after-problem`} role="alert">{p.text}</span>)}
                 </label>
                 <label>
                   {t('chain.untilLabel')}
@@ -113,7 +127,7 @@ export function ChainStepsEditor(props: {
                   // One kind per target: the select and input below always set exactly one key.
                   const setTarget = (next: Partial<Record<TargetKind, string>>) => setStep(i, { targets: step.targets.map((x, k) => (k === ti ? next as EscalationTarget : x)) });
                   return (
-                    <div class="row tight target" data-target={ti}>
+                    <div class={`row tight target${targetProblems(ti).length ? ' has-problem' : ''}`} data-target={ti}>
                       <label>
                         <span class="visually-hidden">{t('chain.targetKind')}</span>
                         <select value={kind} onChange={(e) => setTarget({ [(e.currentTarget as HTMLSelectElement).value]: '' })}>
@@ -135,6 +149,7 @@ export function ChainStepsEditor(props: {
                       <button type="button" class="secondary small" onClick={() => setStep(i, { targets: step.targets.filter((_, k) => k !== ti) })}>
                         {t('chain.removeTarget')}
                       </button>
+                      {targetProblems(ti).map((p) => <span class="problem" role="alert">{p.text}</span>)}
                     </div>
                   );
                 })}

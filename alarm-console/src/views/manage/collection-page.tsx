@@ -7,7 +7,7 @@ import { ApiError } from '../../api/http';
 import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
-import { placeProblems, type PlacedProblems } from '../../state/config-problems';
+import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';
 import { errorText, Problems } from '../parts/form';
 import { cleanItem, COLLECTION_SPECS } from './collection-fields';
 import { FieldInput } from './field-inputs';
@@ -18,21 +18,19 @@ interface Editing {
   draft: Record<string, unknown>;
 }
 
-const noProblems: PlacedProblems = { byField: {}, general: [] };
-
 export function CollectionPage(props: { session: AppSession; site: SiteView; collection: Collection }) {
   const { session, site, collection } = props;
   const spec = COLLECTION_SPECS[collection];
   const items = ((site as unknown as Record<string, unknown[]>)[collection] ?? []) as Record<string, unknown>[];
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [problems, setProblems] = useState<PlacedProblems>(noProblems);
+  const [problems, setProblems] = useState<PlacedProblems>(NO_PROBLEMS);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     setEditing(null);
-    setProblems(noProblems);
+    setProblems(NO_PROBLEMS);
     setStatus('');
   }, [collection, site.id]);
   useEffect(() => {
@@ -41,9 +39,9 @@ export function CollectionPage(props: { session: AppSession; site: SiteView; col
 
   const show = (err: unknown, index: number | null) => {
     if (err instanceof ApiError && err.problems.length > 0) {
-      setProblems(placeProblems(err.problems, { collection, index, fields: spec.fields.map((f) => f.name) }));
+      setProblems(placeProblems(err.problems, { collection, index, fields: spec.fields.map((f) => f.name), nested: ['steps'] }));
     } else {
-      setProblems({ byField: {}, general: [errorText(err)] });
+      setProblems({ ...NO_PROBLEMS, general: [errorText(err)] });
     }
   };
 
@@ -59,7 +57,7 @@ export function CollectionPage(props: { session: AppSession; site: SiteView; col
       await session.reloadSites();
       setStatus(t('form.saved', { item: String(item.id ?? '') }));
       setEditing(null);
-      setProblems(noProblems);
+      setProblems(NO_PROBLEMS);
     } catch (err) {
       show(err, index);
     } finally {
@@ -73,7 +71,7 @@ export function CollectionPage(props: { session: AppSession; site: SiteView; col
       await api.deleteItem(site.id, collection, id);
       await session.reloadSites();
       setStatus(t('form.deleted', { item: id }));
-      setProblems(noProblems);
+      setProblems(NO_PROBLEMS);
     } catch (err) {
       show(err, null);
     }
@@ -89,7 +87,7 @@ export function CollectionPage(props: { session: AppSession; site: SiteView; col
       {!editing && (
         <button type="button" class="primary" data-testid="add-item" onClick={() => {
           setEditing({ id: null, draft: spec.blank() });
-          setProblems(noProblems);
+          setProblems(NO_PROBLEMS);
           setStatus('');
         }}>{t('form.add', { item: spec.itemName() })}</button>
       )}
@@ -100,14 +98,17 @@ export function CollectionPage(props: { session: AppSession; site: SiteView; col
           <Problems problems={problems.general} />
           {spec.fields.map((f) => (
             <FieldInput spec={f} formId={formId} site={site} allSites={session.state.value.sites} draft={editing.draft} existing={editing.id !== null}
-              problems={problems.byField[f.name] ?? []}
-              onChange={(name, value) => setEditing({ ...editing, draft: { ...editing.draft, [name]: value } })} />
+              problems={problems.byField[f.name] ?? []} within={problems.within[f.name] ?? []}
+              onChange={(name, value) => {
+                setEditing({ ...editing, draft: { ...editing.draft, [name]: value } });
+                setProblems((p) => withoutField(p, name)); // what the server said about it is old now
+              }} />
           ))}
           <div class="row">
             <button type="submit" class="primary" aria-disabled={busy}>{busy ? t('form.saving') : t('form.save')}</button>
             <button type="button" class="secondary" onClick={() => {
               setEditing(null);
-              setProblems(noProblems);
+              setProblems(NO_PROBLEMS);
             }}>{t('form.cancel')}</button>
           </div>
         </form>
@@ -131,7 +132,7 @@ export function CollectionPage(props: { session: AppSession; site: SiteView; col
                   <td class="actions">
                     <button type="button" class="secondary small" aria-label={t('form.editLabel', { item: id })} onClick={() => {
                       setEditing({ id, draft: structuredClone(item) });
-                      setProblems(noProblems);
+                      setProblems(NO_PROBLEMS);
                       setStatus('');
                     }}>{t('form.editButton')}</button>
                     <button type="button" class="secondary small danger" aria-label={t('form.deleteLabel', { item: id })} onClick={() => void remove(id)}>

@@ -5,6 +5,7 @@ import { t } from '../../i18n/i18n';
 import { FloorPlan } from '../console/floor-plan';
 import { Field } from '../parts/form';
 import { ChainStepsEditor } from './chain-steps-editor';
+import type { NestedProblem } from '../../state/config-problems';
 import type { FieldSpec } from './collection-fields';
 
 export interface FieldInputProps {
@@ -15,6 +16,8 @@ export interface FieldInputProps {
   draft: Record<string, unknown>;
   existing: boolean;
   problems: string[];
+  /** Problems inside the field (a chain's steps), with their path below it. */
+  within?: NestedProblem[];
   onChange: (name: string, value: unknown) => void;
 }
 
@@ -94,7 +97,7 @@ export function FieldInput(props: FieldInputProps) {
       );
     }
     case 'steps':
-      return <ChainStepsEditor site={site} allSites={props.allSites} steps={(value as never[]) ?? []} problems={problems}
+      return <ChainStepsEditor site={site} allSites={props.allSites} steps={(value as never[]) ?? []} problems={problems} within={props.within ?? []}
         onChange={(steps) => onChange(spec.name, steps)} />;
     default:
       return null;

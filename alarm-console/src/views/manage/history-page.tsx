@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { formatDateTime } from '../../state/format';
+import { historyNoteText } from '../../state/history-note';
 import { useObservable } from '../../state/observable';
 import { ErrorNotice, Loading } from '../parts/form';
 import { usePoll } from '../parts/hooks';
@@ -17,6 +18,7 @@ export function HistoryPage(props: { session: AppSession }) {
   const tz = app.sites.find((s) => s.id === app.siteId)?.timezone;
   const history = usePoll(() => api.configHistory().then((r) => r.versions), 0);
   const versions = [...(history.data ?? [])].sort((a, b) => b.version - a.version);
+  const siteName = (id: string) => app.sites.find((s) => s.id === id)?.name ?? id;
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">{t('manage.history')}</h2>
@@ -40,7 +42,7 @@ export function HistoryPage(props: { session: AppSession }) {
                   <td>{v.version}</td>
                   <td>{formatDateTime(v.at, tz)}</td>
                   <td>{actorLabel(v.actor)}</td>
-                  <td>{v.note}</td>
+                  <td>{historyNoteText(v.note, siteName)}</td>
                 </tr>
               ))}
             </tbody>

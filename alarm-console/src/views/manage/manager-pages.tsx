@@ -2,6 +2,7 @@
 // being edited (for managers of several sites).
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
+import type { ConsoleController } from '../../state/console-controller';
 import { useObservable } from '../../state/observable';
 import { routeHref, type Route } from '../../state/route';
 import { Loading } from '../parts/form';
@@ -10,17 +11,19 @@ import { CollectionPage } from './collection-page';
 import { ConfigTransferPage } from './config-transfer-page';
 import { HistoryPage } from './history-page';
 import { SitePage } from './site-page';
+import { StationPcsPage } from './station-pcs-page';
 import { UsersPage } from './users-page';
 
 const COLLECTION_ORDER = ['zones', 'rooms', 'devices', 'stations', 'groups', 'chains', 'actionCards'] as const;
 
-export function ManagerPages(props: { session: AppSession; route: Route }) {
+export function ManagerPages(props: { session: AppSession; controller: ConsoleController; route: Route }) {
   const { session, route } = props;
   const app = useObservable(session.state);
   const site = app.sites.find((s) => s.id === app.siteId);
   const links: { route: Route; label: string }[] = [
     { route: { page: 'site' }, label: t('manage.site') },
     ...COLLECTION_ORDER.map((c) => ({ route: { page: 'collection', collection: c } as Route, label: COLLECTION_SPECS[c].title() })),
+    { route: { page: 'station-pcs' }, label: t('stationPcs.heading') },
     { route: { page: 'users' }, label: t('manage.users') },
     { route: { page: 'config' }, label: t('manage.config') },
     { route: { page: 'history' }, label: t('manage.history') },
@@ -56,6 +59,7 @@ export function ManagerPages(props: { session: AppSession; route: Route }) {
         {route.page === 'users' && <UsersPage session={session} />}
         {route.page === 'config' && <ConfigTransferPage session={session} />}
         {route.page === 'history' && <HistoryPage session={session} />}
+        {route.page === 'station-pcs' && <StationPcsPage session={session} controller={props.controller} />}
       </section>
     </div>
   );

@@ -6,7 +6,7 @@ import { ApiError } from '../../api/http';
 import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
-import { placeProblems, type PlacedProblems } from '../../state/config-problems';
+import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';
 import { errorText, Field, Problems } from '../parts/form';
 
 const FIELDS = ['name', 'address', 'entrance', 'timezone', 'defaultChain', 'technicalChain'] as const;
@@ -20,7 +20,7 @@ const draftOf = (site: SiteView): Draft => ({
 export function SitePage(props: { session: AppSession; site: SiteView }) {
   const { session, site } = props;
   const [draft, setDraft] = useState<Draft>(draftOf(site));
-  const [problems, setProblems] = useState<PlacedProblems>({ byField: {}, general: [] });
+  const [problems, setProblems] = useState<PlacedProblems>(NO_PROBLEMS);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   useEffect(() => setDraft(draftOf(site)), [site]);
@@ -34,13 +34,13 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
         timezone: draft.timezone || undefined, defaultChain: draft.defaultChain, technicalChain: draft.technicalChain || undefined,
       });
       await session.reloadSites();
-      setProblems({ byField: {}, general: [] });
+      setProblems(NO_PROBLEMS);
       setStatus(t('form.saved', { item: site.id }));
     } catch (err) {
       setStatus('');
       setProblems(err instanceof ApiError && err.problems.length
         ? placeProblems(err.problems, { collection: 'sites', index: null, fields: FIELDS })
-        : { byField: {}, general: [errorText(err)] });
+        : { ...NO_PROBLEMS, general: [errorText(err)] });
     } finally {
       setBusy(false);
     }
@@ -49,12 +49,18 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
   const input = (name: (typeof FIELDS)[number], label: string, hint?: string) => (
     <Field id={`site-${name}`} label={label} hint={hint} problems={problems.byField[name]} required={name === 'name'}>
       <input id={`site-${name}`} data-field={name} value={draft[name]} aria-invalid={problems.byField[name] ? 'true' : undefined}
-        onInput={(e) => setDraft({ ...draft, [name]: (e.currentTarget as HTMLInputElement).value })} />
+        onInput={(e) => {
+          setDraft({ ...draft, [name]: (e.currentTarget as HTMLInputElement).value });
+          setProblems((p) => withoutField(p, name));
+        }} />
     </Field>
   );
   const chainSelect = (name: 'defaultChain' | 'technicalChain', label: string, optional: boolean) => (
     <Field id={`site-${name}`} label={label} problems={problems.byField[name]} required={!optional}>
-      <select id={`site-${name}`} data-field={name} value={draft[name]} onChange={(e) => setDraft({ ...draft, [name]: (e.currentTarget as HTMLSelectElement).value })}>
+      <select id={`site-${name}`} data-field={name} value={draft[name]} onChange={(e) => {
+        setDraft({ ...draft, [name]: (e.currentTarget as HTMLSelectElement).value });
+        setProblems((p) => withoutField(p, name));
+      }}>
         {optional && <option value="">{t('site.technicalDefault')}</option>}
         {site.chains.map((c) => <option value={c.id}>{c.name ?? c.id}</option>)}
       </select>

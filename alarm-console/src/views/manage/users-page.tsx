@@ -6,7 +6,7 @@ import { ApiError } from '../../api/http';
 import type { Role, UserView } from '@trygg/protocol';
 import { getLocale, t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
-import { placeProblems, type PlacedProblems } from '../../state/config-problems';
+import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';
 import { useObservable } from '../../state/observable';
 import { atLeast, ROLES } from '../../state/roles';
 import { ErrorNotice, errorText, Field, Loading, Problems } from '../parts/form';
@@ -15,7 +15,6 @@ import { roleLabel } from './chain-steps-editor';
 
 type Draft = UserView & { password: string };
 const FIELDS = ['username', 'name', 'role', 'sites', 'password', 'phone', 'email', 'language'] as const;
-const none: PlacedProblems = { byField: {}, general: [] };
 
 export function UsersPage(props: { session: AppSession }) {
   const app = useObservable(props.session.state);
@@ -31,11 +30,11 @@ export function UsersPage(props: { session: AppSession }) {
       setStatus(t('user.unlocked', { user: username }));
       lockouts.reload();
     } catch (err) {
-      setProblems({ byField: {}, general: [errorText(err)] });
+      setProblems({ ...NO_PROBLEMS, general: [errorText(err)] });
     }
   };
   const [editing, setEditing] = useState<{ existing: string | null; draft: Draft } | null>(null);
-  const [problems, setProblems] = useState<PlacedProblems>(none);
+  const [problems, setProblems] = useState<PlacedProblems>(NO_PROBLEMS);
   const [status, setStatus] = useState('');
   const list = users.data ?? [];
   const roles = ROLES.filter((r) => me.role === 'admin' || atLeast(me.role, r));
@@ -50,12 +49,12 @@ export function UsersPage(props: { session: AppSession }) {
       else await api.addUser(body);
       setStatus(t('form.saved', { item: body.username }));
       setEditing(null);
-      setProblems(none);
+      setProblems(NO_PROBLEMS);
       users.reload();
     } catch (err) {
       setProblems(err instanceof ApiError && err.problems.length
         ? placeProblems(err.problems, { collection: 'users', index: null, fields: FIELDS })
-        : { byField: {}, general: [errorText(err)] });
+        : { ...NO_PROBLEMS, general: [errorText(err)] });
     }
   };
 
@@ -66,12 +65,17 @@ export function UsersPage(props: { session: AppSession }) {
       setStatus(t('form.deleted', { item: username }));
       users.reload();
     } catch (err) {
-      setProblems({ byField: {}, general: [errorText(err)] });
+      setProblems({ ...NO_PROBLEMS, general: [errorText(err)] });
     }
   };
 
   const d = editing?.draft;
-  const set = (patch: Partial<Draft>) => editing && setEditing({ ...editing, draft: { ...editing.draft, ...patch } });
+  const set = (patch: Partial<Draft>) => {
+    if (!editing) return;
+    setEditing({ ...editing, draft: { ...editing.draft, ...patch } });
+    // What the server said about a field is old once it is edited.
+    setProblems((p) => Object.keys(patch).reduce(withoutField, p));
+  };
   const text = (name: 'username' | 'name' | 'password' | 'phone' | 'email', label: string, type = 'text', hint?: string) => (
     <Field id={`user-${name}`} label={label} hint={hint} problems={problems.byField[name]} required={name === 'username' || name === 'name' || (name === 'password' && !editing?.existing)}>
       <input id={`user-${name}`} type={type} data-field={name} value={String(d?.[name] ?? '')} readOnly={name === 'username' && editing?.existing !== null}
@@ -89,7 +93,7 @@ export function UsersPage(props: { session: AppSession }) {
       {!editing && (
         <button type="button" class="primary" onClick={() => {
           setEditing({ existing: null, draft: { username: '', name: '', role: 'responder', sites: app.siteId ? [app.siteId] : [], password: '' } });
-          setProblems(none);
+          setProblems(NO_PROBLEMS);
         }}>{t('form.add', { item: t('item.user') })}</button>
       )}
       {editing && d && (
@@ -167,7 +171,7 @@ export function UsersPage(props: { session: AppSession }) {
                     )}
                     <button type="button" class="secondary small" aria-label={t('form.editLabel', { item: u.username })} onClick={() => {
                       setEditing({ existing: u.username, draft: { ...u, password: '' } });
-                      setProblems(none);
+                      setProblems(NO_PROBLEMS);
                     }}>{t('form.editButton')}</button>
                     {u.username !== me.username && (
                       <button type="button" class="secondary small danger" aria-label={t('form.deleteLabel', { item: u.username })} onClick={() => void remove(u.username)}>

@@ -85,6 +85,7 @@ function actorText(e: TimelineEvent): string {
   const a = e.actor;
   if (!a) return '';
   if (a.type === 'user') return a.name;
+  if (a.type === 'station') return t('timeline.byStation', { station: a.name });
   if (a.type === 'device') return t('timeline.byDevice', { device: a.deviceId });
   return t('timeline.bySystem');
 }

@@ -39,7 +39,7 @@ export function CoveragePage(props: { session: AppSession; coverage: Loaded<Cove
               {rooms.map((r) => (
                 <tr data-room-id={r.roomId} class={r.reachesNobody ? 'row-bad' : ''}>
                   <th scope="row">{r.roomName}{app.sites.length > 1 && <span class="quiet small"> · {r.siteId}</span>}</th>
-                  <td>{r.reachesNobody ? <strong class="bad">{t('coverage.reachesNobody')}</strong> : r.respondersOnline}</td>
+                  <td>{r.reachesNobody ? <strong class="bad">{t('coverage.reachesNobody')}</strong> : r.connecting ? t('coverage.connecting') : r.respondersOnline}</td>
                   <td>{r.reachableStations.length ? r.reachableStations.map((id) => stationName(r.siteId, id)).join(', ') : '–'}</td>
                 </tr>
               ))}

@@ -1,10 +1,11 @@
 import { COLLECTIONS, configApi, type Collection, type SiteFields, type UserBody as UserBodyShape } from '@trygg/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { stringify as stringifyYaml } from 'yaml';
 import { hashPassword } from '../../auth/password';
 import { PUBLISHED_PASSWORDS } from '../../auth/known-passwords';
 import type { SessionService } from '../../auth/sessions';
 import { ConfigError, type ConfigService } from '../../config-admin/config-service';
+import { parseConfigDocument } from '../../config/load-config';
 import { exportFor, isWholeInstallationImporter, planImport } from '../../config-admin/config-transfer';
 import type { OfficeDirectory } from '../../config/office-directory';
 import type { Role, SiteConfig, UserConfig } from '../../config/types';
@@ -75,9 +76,9 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     let input: unknown = request.body;
     if (typeof input === 'string') {
       try {
-        input = parseYaml(input, { maxAliasCount: 100 });
+        input = parseConfigDocument(input, 'import');
       } catch (err) {
-        return rejected(reply, new ConfigError('import', [`not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`]));
+        return rejected(reply, err);
       }
     }
     const plan = planImport(user, input, config.current());

@@ -11,7 +11,8 @@ import { currentUser, requireUser } from '../request-user';
  * Coverage before an alarm: for every room, who would an alarm from there reach right now? The
  * router walks the room's chain as it would for a real alarm (origin zone silent, presence-aware)
  * up to the first step that reaches someone. A room that reaches nobody is what a manager must
- * fix before it matters.
+ * fix before it matters. For a short while after the server starts (ConsoleHub.startingUp) such a
+ * room is `connecting` instead: its stations have not had the time to reconnect.
  */
 export async function coverageRoutes(app: FastifyInstance, opts: { directory: OfficeDirectory; hub: ConsoleHub; sessions: SessionService }) {
   const { directory, hub, sessions } = opts;
@@ -34,7 +35,12 @@ export async function coverageRoutes(app: FastifyInstance, opts: { directory: Of
             };
           }
         }
-        return { siteId: site.id, roomId: room.id, roomName: room.name, firstReachingStep: null, reachableStations: [], respondersOnline: 0, externalTargets: [], reachesNobody: true };
+        // Just after a restart the consoles are still reconnecting: "connecting", not a false "nobody".
+        const connecting = hub.startingUp();
+        return {
+          siteId: site.id, roomId: room.id, roomName: room.name, firstReachingStep: null, reachableStations: [], respondersOnline: 0, externalTargets: [],
+          reachesNobody: !connecting, ...(connecting && { connecting: true }),
+        };
       }));
     return { rooms };
   });

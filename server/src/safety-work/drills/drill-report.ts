@@ -52,6 +52,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 export function actorName(actor: Actor): string {
   if (actor.type === 'user') return `${actor.name} (${actor.username})`;
+  if (actor.type === 'station') return `${actor.name} (station ${actor.stationId})`;
   return actor.type === 'device' ? `device:${actor.deviceId}` : 'system';
 }
 

@@ -201,6 +201,13 @@ export class SqliteStore implements Store {
     return this.stmt.routedTo.all(stationId).map((r) => parseAlarm(r.data));
   }
 
+  async alarmsClosedSince(since: number): Promise<Alarm[]> {
+    // Once at start: the state index narrows to closed alarms, and only the recent ones are parsed.
+    const closedAt = "coalesce(json_extract(data, '$.closedAt'), updated_at)";
+    return (this.db.prepare(`SELECT data FROM alarms WHERE state NOT IN (${OPEN_STATES_SQL}) AND ${closedAt} >= ? ORDER BY ${closedAt}, id`)
+      .all(since) as { data: string }[]).map((r) => parseAlarm(r.data));
+  }
+
   async countOpenAlarms(): Promise<number> {
     return (this.db.prepare(`SELECT count(*) AS n FROM alarms WHERE state IN (${OPEN_STATES_SQL})`).get() as { n: number }).n;
   }
