@@ -8,22 +8,31 @@ import { Bilingual, Role } from './common';
  * a secret that slipped into one breaks the route's contract instead of leaving the server.
  */
 const closed = { additionalProperties: false } as const;
-export const Zone = Type.Object({ id: Type.String(), name: Type.String(), chain: Type.Optional(Type.String()) }, closed);
+export const Zone = Type.Object({
+  id: Type.String(), name: Type.String(),
+  chain: Type.Optional(Type.String({ description: 'Chain used for alarms raised in this zone; falls back to the site\'s defaultChain' })),
+}, closed);
 export type Zone = Static<typeof Zone>;
 export const Room = Type.Object({
   id: Type.String(), name: Type.String(), zoneId: Type.String(), floor: Type.Optional(Type.String()),
-  position: Type.Optional(Type.Object({ x: Type.Number(), y: Type.Number() }, closed)),
+  position: Type.Optional(Type.Object({ x: Type.Number(), y: Type.Number() }, { ...closed, description: 'Where the room is on its floor\'s plan, in percent of the image (0-100)' })),
 }, closed);
 export type Room = Static<typeof Room>;
 export const DEVICE_TYPES = ['panic-button', 'portable'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 export const Device = Type.Object({
-  id: Type.String(), name: Type.Optional(Type.String()), type: Type.Enum(DEVICE_TYPES), roomId: Type.Optional(Type.String()),
-  gatewayId: Type.String(), heartbeatSeconds: Type.Optional(Type.Integer()), person: Type.Optional(Type.String()),
-  triggersEvacuation: Type.Optional(Type.Boolean()),
+  id: Type.String(), name: Type.Optional(Type.String()), type: Type.Enum(DEVICE_TYPES),
+  roomId: Type.Optional(Type.String({ description: 'Fixed devices sit in a room; portable alarms may omit it and carry a location' })),
+  gatewayId: Type.String(),
+  heartbeatSeconds: Type.Optional(Type.Integer({ description: 'Supervision: expected heartbeat interval of this device, overriding its type\'s (docs/supervision.md)' })),
+  person: Type.Optional(Type.String({ description: 'Lone work: who carries this portable alarm (shown with its man-down and check-in alarms)' })),
+  triggersEvacuation: Type.Optional(Type.Boolean({ description: 'A fire panel relay (or any input that means "everyone out"): its press starts an evacuation of the site instead of raising a panic alarm (docs/evacuation.md). Fixed devices only' })),
 }, closed);
 export type Device = Static<typeof Device>;
-export const StationConfig = Type.Object({ id: Type.String(), name: Type.String(), zoneId: Type.String(), roomId: Type.Optional(Type.String()) }, closed);
+export const StationConfig = Type.Object({
+  id: Type.String(), name: Type.String(), zoneId: Type.String(),
+  roomId: Type.Optional(Type.String({ description: 'The room the console stands in: its own panic button raises the alarm from there' })),
+}, closed);
 export type StationConfig = Static<typeof StationConfig>;
 export const Group = Type.Object({
   id: Type.String(), name: Type.Optional(Type.String()), stations: Type.Optional(Type.Array(Type.String())), zones: Type.Optional(Type.Array(Type.String())),
@@ -33,8 +42,10 @@ export const TARGET_KINDS = ['group', 'zone', 'station', 'site', 'role', 'person
 export type TargetKind = (typeof TARGET_KINDS)[number];
 export const EscalationTarget = Type.Union([
   Type.Object({ group: Type.String() }, closed), Type.Object({ zone: Type.String() }, closed), Type.Object({ station: Type.String() }, closed),
-  Type.Object({ site: Type.String() }, closed), Type.Object({ role: Role }, closed), Type.Object({ person: Type.String() }, closed),
-  Type.Object({ external: Type.String() }, closed),
+  Type.Object({ site: Type.String() }, { ...closed, description: 'Every console station of another (neighbouring) site' }),
+  Type.Object({ role: Role }, { ...closed, description: 'Every console where a user of this site with at least this role is logged in' }),
+  Type.Object({ person: Type.String() }, { ...closed, description: 'The consoles where this person is logged in (and their phone/e-mail on the step\'s channels)' }),
+  Type.Object({ external: Type.String() }, { ...closed, description: 'An external party: a configured notifier (guards\' ARC, police, webhook ...)' }),
 ]);
 export type EscalationTarget = Static<typeof EscalationTarget>;
 export const CHANNELS = ['console', 'sms', 'voice', 'email'] as const;
@@ -42,15 +53,20 @@ export type EscalationChannel = (typeof CHANNELS)[number];
 export const UNTIL_STATES = ['acknowledged', 'responding', 'resolved'] as const;
 export type UntilState = (typeof UNTIL_STATES)[number];
 export const EscalationStep = Type.Object({
-  afterSeconds: Type.Number(), targets: Type.Array(EscalationTarget), channels: Type.Optional(Type.Array(Type.Enum(CHANNELS))),
-  until: Type.Optional(Type.Enum(UNTIL_STATES)), includeOriginZone: Type.Optional(Type.Boolean()), repeatSeconds: Type.Optional(Type.Number()),
+  afterSeconds: Type.Number({ description: 'Seconds to wait after the previous step notified someone; 0 for the first step' }),
+  targets: Type.Array(EscalationTarget),
+  channels: Type.Optional(Type.Array(Type.Enum(CHANNELS), { description: '`console` pops up on consoles; the others reach the people the step names on their phone or mail' })),
+  until: Type.Optional(Type.Enum(UNTIL_STATES, { description: 'The chain moves on to the next step unless the alarm reached this state in time' })),
+  includeOriginZone: Type.Optional(Type.Boolean({ description: 'Silence in the origin zone is the default; set true only where the room is not the danger' })),
+  repeatSeconds: Type.Optional(Type.Number({ description: 'Fire this step again every so many seconds until `until` is reached (the loud last step)' })),
 }, closed);
 export type EscalationStep = Static<typeof EscalationStep>;
 export const Chain = Type.Object({ id: Type.String(), name: Type.Optional(Type.String()), steps: Type.Array(EscalationStep) }, closed);
 export type Chain = Static<typeof Chain>;
 export const ActionCard = Type.Object({
   id: Type.String(), kind: Type.Enum(ALARM_KINDS), roomId: Type.Optional(Type.String()), title: Bilingual,
-  steps: Type.Object({ nb: Type.Array(Type.String()), en: Type.Array(Type.String()) }, closed), callsPolice: Type.Optional(Bilingual),
+  steps: Type.Object({ nb: Type.Array(Type.String()), en: Type.Array(Type.String()) }, closed),
+  callsPolice: Type.Optional(Type.Object({ nb: Type.String(), en: Type.String() }, { ...closed, description: 'Who calls the police, e.g. "Den som kjem først ringjer 112"' })),
 }, closed);
 export type ActionCard = Static<typeof ActionCard>;
 /** A gateway without its password hash; its transports' settings are those of each transport (docs). */
