@@ -1,3 +1,4 @@
+import { Type, type Static } from 'typebox';
 import { MAX_HEARTBEAT_BATCH_BYTES, idSchema, timestampSchema, versionSchema } from './common';
 
 /**
@@ -8,41 +9,22 @@ import { MAX_HEARTBEAT_BATCH_BYTES, idSchema, timestampSchema, versionSchema } f
  * directory accepts every device (a missing directory must never cost a press), and an empty
  * retained payload clears the directory: the gateway accepts every device again.
  */
-export interface DeviceDirectoryEntry {
-  deviceId: string;
-  /** Present when the device is configured on another gateway of the site; it is accepted all the same. */
-  gatewayId?: string;
-}
-
-export interface DeviceDirectory {
-  v: 1;
-  /** When the server built this directory (from the configuration in effect then). */
-  at: string;
-  /** Every device of the gateway's site, in configuration order. */
-  devices: DeviceDirectoryEntry[];
-}
-
 /** A directory fits the heartbeat batch's bound, under the embedded broker's 300 KiB packet limit. */
 export const MAX_DEVICE_DIRECTORY_BYTES = MAX_HEARTBEAT_BATCH_BYTES;
 export const MAX_DEVICE_DIRECTORY_DEVICES = 20_000;
 
-export const deviceDirectorySchema = {
-  $id: 'trygg/v1/device-directory',
-  type: 'object',
-  additionalProperties: false,
-  required: ['v', 'at', 'devices'],
-  properties: {
-    v: versionSchema,
-    at: timestampSchema,
-    devices: {
-      type: 'array',
-      maxItems: MAX_DEVICE_DIRECTORY_DEVICES,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['deviceId'],
-        properties: { deviceId: idSchema, gatewayId: idSchema },
-      },
-    },
-  },
-} as const;
+export const deviceDirectoryEntrySchema = Type.Object({
+  deviceId: idSchema,
+  /** Present when the device is configured on another gateway of the site; it is accepted all the same. */
+  gatewayId: Type.Optional(idSchema),
+}, { additionalProperties: false });
+export type DeviceDirectoryEntry = Static<typeof deviceDirectoryEntrySchema>;
+
+export const deviceDirectorySchema = Type.Object({
+  v: versionSchema,
+  /** When the server built this directory (from the configuration in effect then). */
+  at: timestampSchema,
+  /** Every device of the gateway's site, in configuration order. */
+  devices: Type.Array(deviceDirectoryEntrySchema, { maxItems: MAX_DEVICE_DIRECTORY_DEVICES }),
+}, { $id: 'trygg/v1/device-directory', additionalProperties: false });
+export type DeviceDirectory = Static<typeof deviceDirectorySchema>;
