@@ -122,6 +122,7 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
     }
     this.deviceProblems = new LogLimiter({ clock: this.clock, intervalMs: opts.deviceLogIntervalMs ?? 60_000, maxKeysPerInterval: 100 });
     this.commands = new CommandForwarder(this.transports, this.stats, this.log.child({ part: 'commands' }), () => this.admission.knownDevices());
+    this.applyBindings();
     this.wireUplink();
   }
 
@@ -302,6 +303,18 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
     this.emit('stored', event);
   }
 
+  /** Hands the directory's transport bindings to every transport that reads them (no restart). */
+  private applyBindings(): void {
+    const bindings = this.admission.bindings();
+    for (const t of this.transports) {
+      try {
+        t.applyBindings?.(bindings);
+      } catch (err) {
+        this.log.error({ err, transport: t.kind }, 'applying device bindings failed; the transport keeps its previous ones');
+      }
+    }
+  }
+
   private wireUplink(): void {
     this.uplink.on('up', () => {
       this.stats.uplinkConnects++;
@@ -319,6 +332,7 @@ class TryggGateway extends EventEmitter<GatewayEvents> implements Gateway, Devic
       this.stats.directoriesReceived++;
       if (directory) this.admission.apply(directory);
       else this.admission.clear();
+      this.applyBindings();
       this.emit('directory', directory);
     });
     this.uplink.on('command', (command) => {

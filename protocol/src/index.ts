@@ -16,3 +16,4 @@ export * from './hid-reports';
 export * from './serial-frame';
 export * from './dc09';
 export * from './api/index';
+export * from './run-file';

@@ -6,6 +6,7 @@ import { startTrygg } from './server';
 import { DEMO_CONFIG, readEnvironment } from './environment';
 import { demoOverlay } from './demo-overlay';
 import { loadTlsMaterial } from './tls/tls-material';
+import { localMqttUrl, writeRunFile } from './run-file-writer';
 
 /**
  * `npm start`: the whole system in one process on embedded defaults. Startup problems (port in
@@ -36,7 +37,13 @@ async function main(): Promise<void> {
     responseContract: env.responseContract,
     logger,
   });
-  logger.info({ console: `${tls ? 'https' : 'http'}://localhost:${running.httpPort}/`, config: env.configFile }, 'console ready');
+  // Logged as JSON already; also one plain line, because an operator who edited the file expects it to run.
+  if (running.configFileIgnored) process.stderr.write(`trygg: warning: ${running.configFileIgnored.code}: ${running.configFileIgnored.message}\n`);
+  const consoleUrl = `${tls ? 'https' : 'http'}://localhost:${running.httpPort}/`;
+  logger.info({ console: consoleUrl, config: env.configFile }, 'console ready');
+  // So `npm run sim` finds this broker without MQTT_PORT (protocol/src/run-file.ts).
+  const mqttUrl = running.mqttPort !== undefined ? localMqttUrl(env.mqttHost ?? env.httpHost, running.mqttPort, Boolean(tls)) : env.mqttUrl;
+  const removeRunFile = mqttUrl ? writeRunFile(resolve(env.dataDir), { mqttUrl, consoleUrl }) : () => {};
   // The demo office's buttons are simulated: they heartbeat like real ones, so supervision sees
   // a healthy office (TRYGG_DEMO_DEVICES=off to watch them go silent instead).
   // Under TLS the certificate names the server's real host, not 127.0.0.1: no demo heartbeats then.
@@ -55,6 +62,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    removeRunFile();
     Promise.resolve(demoDevices?.stop()).then(() => running.close()).then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGINT', () => stop('SIGINT'));

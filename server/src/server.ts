@@ -90,6 +90,8 @@ export interface RunningTrygg {
   alarms: AlarmService;
   hub: ConsoleHub;
   gateways: Gateway[];
+  /** The configuration file differs from the stored configuration that runs (not applied; ConfigService.bootstrap). */
+  configFileIgnored?: TryggError;
   close(): Promise<void>;
 }
 
@@ -272,7 +274,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
     }
     configService.markStarted(boot.version);
     logger.info({ httpPort, https: options.tls !== undefined, mqttPort: broker?.port, mqttUrl: broker ? undefined : mqttUrl, sites: directory.config.sites.map((s) => s.id) }, 'trygg started');
-    return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, directory, alarms, hub, gateways, close: closeAll };
+    return { app, httpPort, mqttPort: broker?.port, mqttUrl, store, directory, alarms, hub, gateways, configFileIgnored: boot.fileIgnored, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

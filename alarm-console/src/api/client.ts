@@ -32,6 +32,10 @@ export const api = {
   updateSite: (siteId: string, fields: Partial<SiteView>) => request<{ site: SiteView }>('PUT', `/api/v1/sites/${enc(siteId)}`, fields),
   createSite: (fields: { id: string; name: string; timezone?: string }) => request<{ site: SiteView }>('POST', '/api/v1/sites', fields),
   deleteSite: (siteId: string) => request<unknown>('DELETE', `/api/v1/sites/${enc(siteId)}`),
+  /** The server decides the type from the file's bytes; PDF becomes a PNG of its first page. */
+  uploadFloorPlan: (siteId: string, floor: string, file: Blob) => request<{ floorPlan: { floor: string; image: string }; converted?: string }>(
+    'PUT', `/api/v1/sites/${enc(siteId)}/floor-plans/${enc(floor)}`, undefined, { raw: { body: file, contentType: file.type || 'application/octet-stream' } }),
+  deleteFloorPlan: (siteId: string, floor: string) => request<unknown>('DELETE', `/api/v1/sites/${enc(siteId)}/floor-plans/${enc(floor)}`),
 
   addItem: (siteId: string, collection: Collection, item: object) =>
     request<{ item: unknown }>('POST', `/api/v1/sites/${enc(siteId)}/${collection}`, item),

@@ -21,8 +21,8 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  /** Raw body with its own content type (YAML import). */
-  raw?: { body: string; contentType: string };
+  /** Raw body with its own content type (YAML import, a floor plan file). */
+  raw?: { body: string | Blob; contentType: string };
   /** Answer as text, not JSON (YAML export). */
   text?: boolean;
 }
@@ -43,7 +43,7 @@ export function setUnauthenticatedHandler(fn: (() => void) | null): void {
 
 export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: options.text ? '*/*' : 'application/json' };
-  let payload: string | undefined;
+  let payload: string | Blob | undefined;
   if (options.raw) {
     headers['content-type'] = options.raw.contentType;
     payload = options.raw.body;

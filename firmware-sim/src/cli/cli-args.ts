@@ -47,7 +47,8 @@ ${SERIAL_USAGE}
 ${HID_USAGE}
 
 Options:
-  --url <url>             MQTT broker (default: $MQTT_URL or mqtt://127.0.0.1:$MQTT_PORT|1883)
+  --url <url>             MQTT broker (default: $MQTT_URL, mqtt://127.0.0.1:$MQTT_PORT, the running
+                          Trygg's from $TRYGG_DATA_DIR/trygg-run.json, else mqtt://127.0.0.1:1883)
   --username <name>       default demo-devices
   --password <secret>     default trygg-demo-devices
   --ca <file>             mqtts:// or wss://: PEM file of the CA that signed the broker's

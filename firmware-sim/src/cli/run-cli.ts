@@ -9,6 +9,7 @@ import { runSerialCommand } from '../serial-cli';
 import { runHid } from './hid-cli';
 import { runScenarioCommand } from './scenario-cli';
 import { startPressLoad } from '../scenarios/press-load';
+import { chooseBroker, type BrokerChoice } from './broker-discovery';
 import { USAGE, loadDeviceIds, parseCliArgs, type CliCommand, type Connection } from './cli-args';
 
 export interface CliIo {
@@ -22,30 +23,42 @@ export interface CliIo {
 const FINAL_ACTIONS: ReadonlySet<DeviceCommand['action']> = new Set(['resolved', 'cancelled']);
 
 const TRYGG_BROKER_COMMANDS: ReadonlySet<CliCommand['kind']> = new Set(['press', 'release', 'heartbeat', 'load']);
+/** Commands that talk to Trygg's broker: they find a running Trygg by its run-file (broker-discovery.ts). */
+const DISCOVERING_COMMANDS: ReadonlySet<CliCommand['kind']> = new Set([...TRYGG_BROKER_COMMANDS, 'scenario']);
 const BROKER_HINT = 'If Trygg listens elsewhere, set MQTT_PORT (e.g. MQTT_PORT=18830) or MQTT_URL, or pass --url.';
 
 /** Runs one CLI invocation and returns its exit code; never throws for expected failures. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
-  const parsed = parseCliArgs(argv, env);
+  let parsed = parseCliArgs(argv, env);
+  let broker: BrokerChoice = { env };
+  if (parsed.ok && DISCOVERING_COMMANDS.has(parsed.command.kind)) {
+    broker = chooseBroker(argv, env);
+    if (broker.env !== env) parsed = parseCliArgs(argv, broker.env);
+  }
   if (!parsed.ok) {
     io.err(`error: ${parsed.error}`);
     return 2;
   }
+  // A scenario says it once its file is checked (and not at all with --check): it connects only then.
+  if (broker.note && parsed.command.kind !== 'scenario') io.err(broker.note);
   try {
-    return await run(parsed.command, io);
+    return await run(parsed.command, io, broker);
   } catch (err) {
     // One clear line for what a user can fix; the stack only helps for real bugs.
     if (err instanceof SimulatorError) {
       io.err(`error: ${err.message}`);
       // Commands on Trygg's own broker: say what picks it (Zigbee2MQTT's broker is another matter).
-      if (err.code === 'TRYGG_SIM_BROKER_UNREACHABLE' && TRYGG_BROKER_COMMANDS.has(parsed.command.kind)) io.err(BROKER_HINT);
+      if (err.code === 'TRYGG_SIM_BROKER_UNREACHABLE' && TRYGG_BROKER_COMMANDS.has(parsed.command.kind)) {
+        io.err(BROKER_HINT);
+        if (broker.hint) io.err(broker.hint);
+      }
       return 1;
     }
     throw err;
   }
 }
 
-async function run(command: CliCommand, io: CliIo): Promise<number> {
+async function run(command: CliCommand, io: CliIo, broker: BrokerChoice): Promise<number> {
   switch (command.kind) {
     case 'help':
       io.out(USAGE);
@@ -68,6 +81,7 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
           if (!(err instanceof SimulatorError) || err.code !== 'TRYGG_SIM_NOT_CONFIRMED') throw err;
           io.err(`error: no confirmation from Trygg within ${command.waitSeconds} s through the MQTT broker at ${command.connection.url}.`);
           io.err(`Is Trygg (server and gateway) running on that broker? ${BROKER_HINT}`);
+          if (broker.hint) io.err(broker.hint);
           return 1;
         }
         if (command.follow) await feedback.untilFinal(io.interrupted());
@@ -94,7 +108,7 @@ async function run(command: CliCommand, io: CliIo): Promise<number> {
     case 'hid':
       return runHid(command, io);
     case 'scenario':
-      return runScenarioCommand(command, io);
+      return runScenarioCommand(command, io, () => broker.note && io.err(broker.note));
     case 'load': {
       const connection = withCa(command.connection);
       const started = Date.now();

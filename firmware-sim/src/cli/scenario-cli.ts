@@ -87,7 +87,8 @@ export function parseScenarioArgs(argv: string[], env: Record<string, string | u
   };
 }
 
-export async function runScenarioCommand(command: ScenarioCliCommand, io: CliIo): Promise<number> {
+/** `announceBroker` says which broker it will use, once the file is known good and it connects. */
+export async function runScenarioCommand(command: ScenarioCliCommand, io: CliIo, announceBroker: () => void = () => {}): Promise<number> {
   let scenario: Scenario;
   try {
     scenario = loadScenarioFile(command.file);
@@ -107,6 +108,7 @@ export async function runScenarioCommand(command: ScenarioCliCommand, io: CliIo)
     io.err(`error: serial devices ${serialless.map((d) => d.id).join(', ')} need --serial-port <path> (or a port in the file)`);
     return 2;
   }
+  announceBroker();
   const ports = await openScenarioPorts(scenario, command.connections);
   try {
     const run = runScenario(scenario, { clock: systemClock, ports, log: io.out, logHeartbeats: command.verbose });

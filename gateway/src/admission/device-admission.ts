@@ -1,4 +1,4 @@
-import type { Clock, DeviceDirectory } from '@trygg/protocol';
+import type { Clock, DeviceBinding, DeviceDirectory } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import { LogLimiter } from './log-limiter';
 import type { SqliteDirectoryStore } from './sqlite-directory-store';
@@ -28,6 +28,8 @@ export const UNKNOWN_DEVICE_LOG_INTERVAL_MS = 60_000;
 export class DeviceAdmission {
   private known: ReadonlySet<string> | null = null;
   private directoryAt: string | null = null;
+  /** Bindings of this gateway's devices in the directory in force (console device form). */
+  private bindingMap: ReadonlyMap<string, DeviceBinding> = new Map();
   private readonly refusals: LogLimiter;
 
   constructor(private readonly opts: DeviceAdmissionOptions) {
@@ -85,12 +87,19 @@ export class DeviceAdmission {
     if (this.known !== null) this.opts.logger.warn('device directory cleared by the server; accepting every device');
     this.known = null;
     this.directoryAt = null;
+    this.bindingMap = new Map();
     this.persist(() => this.opts.store.clear());
   }
 
   private use(directory: DeviceDirectory): void {
     this.known = new Set(directory.devices.map((d) => d.deviceId));
     this.directoryAt = directory.at;
+    this.bindingMap = new Map(directory.devices.flatMap((d) => (d.binding && d.gatewayId === undefined ? [[d.deviceId, d.binding] as const] : [])));
+  }
+
+  /** Device id -> binding, for this gateway's devices that have one; empty without a directory. */
+  bindings(): ReadonlyMap<string, DeviceBinding> {
+    return this.bindingMap;
   }
 
   private persist(write: () => void): void {

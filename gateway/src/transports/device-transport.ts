@@ -1,4 +1,4 @@
-import type { Clock, DeviceCommand, DeviceMessage } from '@trygg/protocol';
+import type { Clock, DeviceBinding, DeviceCommand, DeviceMessage } from '@trygg/protocol';
 import type { Logger } from 'pino';
 
 /**
@@ -60,4 +60,10 @@ export interface DeviceTransport {
   canAddress(deviceId: string): boolean;
   /** Delivers feedback (LED/vibration) to the device; rejects if it could not be handed over. */
   send(command: DeviceCommand): Promise<void>;
+  /**
+   * The bindings of the directory in force (device id -> binding; console device form), at start
+   * and at every new directory: a transport that reads one follows it without a restart. Its own
+   * settings stay in force beside it; for the same device the directory wins.
+   */
+  applyBindings?(bindings: ReadonlyMap<string, DeviceBinding>): void;
 }

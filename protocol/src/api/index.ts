@@ -12,3 +12,4 @@ export * from './incidents';
 export * from './risk';
 export * from './safety-work';
 export * from './stations';
+export * from './floor-plans';

@@ -27,6 +27,10 @@ export const Device = Type.Object({
   heartbeatSeconds: Type.Optional(Type.Integer({ description: 'Supervision: expected heartbeat interval of this device, overriding its type\'s (docs/supervision.md)' })),
   person: Type.Optional(Type.String({ description: 'Lone work: who carries this portable alarm (shown with its man-down and check-in alarms)' })),
   triggersEvacuation: Type.Optional(Type.Boolean({ description: 'A fire panel relay (or any input that means "everyone out"): its press starts an evacuation of the site instead of raising a panic alarm (docs/evacuation.md). Fixed devices only' })),
+  // Transport binding, set in the device form: how the device's gateway knows it (docs/protocol.md "Device directory").
+  serialAddress: Type.Optional(Type.String({ description: 'The id its serial receiver sends on the line, when not the device id' })),
+  zigbeeFriendlyName: Type.Optional(Type.String({ description: 'The device in Zigbee2MQTT' })),
+  zigbeeModel: Type.Optional(Type.String({ description: 'Zigbee2MQTT model id, which picks the converter' })),
 }, closed);
 export type Device = Static<typeof Device>;
 export const StationConfig = Type.Object({

@@ -9,6 +9,20 @@ import { MAX_HEARTBEAT_BATCH_BYTES, idSchema, timestampSchema, versionSchema } f
  * directory accepts every device (a missing directory must never cost a press), and an empty
  * retained payload clears the directory: the gateway accepts every device again.
  */
+
+/** An MQTT topic part without wildcards or NUL; `/` allowed inside, not at the ends (Zigbee2MQTT friendly names). */
+export const ZIGBEE_FRIENDLY_NAME_PATTERN = '^(?!/)(?!.*/$)(?!.*//)[^#+\\u0000]{1,200}$';
+
+export const deviceBindingSchema = Type.Object({
+  /** The id the serial receiver sends for this device on the line (docs/serial-protocol.md), when it is not the device id. */
+  serialAddress: Type.Optional(idSchema),
+  /** The device's `friendly_name` in Zigbee2MQTT. */
+  zigbeeFriendlyName: Type.Optional(Type.String({ pattern: ZIGBEE_FRIENDLY_NAME_PATTERN })),
+  /** Zigbee2MQTT model id, which picks the converter (`TS0215A_sos`). */
+  zigbeeModel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+}, { additionalProperties: false });
+export type DeviceBinding = Static<typeof deviceBindingSchema>;
+
 /** A directory fits the heartbeat batch's bound, under the embedded broker's 300 KiB packet limit. */
 export const MAX_DEVICE_DIRECTORY_BYTES = MAX_HEARTBEAT_BATCH_BYTES;
 export const MAX_DEVICE_DIRECTORY_DEVICES = 20_000;
@@ -17,6 +31,12 @@ export const deviceDirectoryEntrySchema = Type.Object({
   deviceId: idSchema,
   /** Present when the device is configured on another gateway of the site; it is accepted all the same. */
   gatewayId: Type.Optional(idSchema),
+  /**
+   * How this gateway's transports know the device, set in the console's device form (only for
+   * devices of this gateway). The gateway follows a change without a restart; a transport's own
+   * settings file stays valid beside it, and the directory wins for the same device.
+   */
+  binding: Type.Optional(deviceBindingSchema),
 }, { additionalProperties: false });
 export type DeviceDirectoryEntry = Static<typeof deviceDirectoryEntrySchema>;
 

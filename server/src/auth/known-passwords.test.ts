@@ -28,7 +28,7 @@ describe('known passwords', () => {
   it('finds every demo account by verifying its hash, and a fresh hash of a published password too', async () => {
     const config = loadConfigFile(DEMO_CONFIG);
     expect(await accountsOnKnownPasswords(config)).toEqual([
-      { kind: 'user', username: 'manager' }, { kind: 'user', username: 'admin' }, { kind: 'user', username: 'kollega' },
+      { kind: 'user', username: 'manager' }, { kind: 'user', username: 'admin' }, { kind: 'user', username: 'kollega' }, { kind: 'user', username: 'sikkerhet' },
       { kind: 'gateway', username: 'demo-gw' }, { kind: 'device account', username: 'demo-devices' },
     ]);
     // Another salt, same published password: still known. A real password: not.
@@ -47,7 +47,7 @@ describe('known passwords', () => {
       const own = await hashPassword('manager has a long own password');
       config.users.find((u) => u.username === 'manager')!.passwordHash = own;
       const first = new CheckedHashes(file);
-      expect((await accountsOnKnownPasswords(config, undefined, first)).map((a) => a.username)).toEqual(['admin', 'kollega', 'demo-gw', 'demo-devices']);
+      expect((await accountsOnKnownPasswords(config, undefined, first)).map((a) => a.username)).toEqual(['admin', 'kollega', 'sikkerhet', 'demo-gw', 'demo-devices']);
       first.save(configuredHashes(config));
 
       const second = new CheckedHashes(file);
@@ -82,7 +82,7 @@ describe('known passwords', () => {
       expect(err?.code).toBe('TRYGG_SRV_KNOWN_PASSWORD');
       expect(err?.message).not.toContain('\n');
       expect(err?.message).toContain('listening beyond loopback (0.0.0.0)');
-      expect(err?.message).toContain('user manager, user admin, user kollega, gateway demo-gw, device account demo-devices');
+      expect(err?.message).toContain('user manager, user admin, user kollega, user sikkerhet, gateway demo-gw, device account demo-devices');
       const refused = await new Promise<boolean>((resolve) => {
         const s = connect(httpPort, '127.0.0.1');
         s.once('connect', () => { s.destroy(); resolve(false); });

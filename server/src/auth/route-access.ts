@@ -109,6 +109,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/v1/sites/:siteId/:collection': role('manager', 'path'),
   'PUT /api/v1/sites/:siteId/:collection/:id': role('manager', 'path'),
   'DELETE /api/v1/sites/:siteId/:collection/:id': role('manager', 'path'),
+  // Floor plans (floor-plans/): uploaded and removed by managers, read by everyone of the plan's site.
+  'PUT /api/v1/sites/:siteId/floor-plans/:floor': role('manager', 'path'),
+  'DELETE /api/v1/sites/:siteId/floor-plans/:floor': role('manager', 'path'),
+  'GET /api/v1/floor-plans/:file': role('employee', 'resource'),
   'GET /api/v1/users': role('manager', 'listed'),
   'POST /api/v1/users': role('manager', 'body'),
   'PUT /api/v1/users/:username': role('manager', 'resource'),

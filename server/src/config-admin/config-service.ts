@@ -1,8 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import { ConfigError, validateConfig } from '../config/load-config';
 import type { OfficeDirectory } from '../config/office-directory';
 import type { TryggConfig } from '../config/types';
+import { TryggError } from '../errors';
 import type { RuntimeCheck } from './config-dry-run';
 import type { ConfigVersionStore } from './config-version-store';
 
@@ -13,6 +15,11 @@ export interface BootstrapResult {
   version?: number;
   /** The newest stored version failed at start and this one runs instead. */
   fallback?: ConfigFallback;
+  /**
+   * The file differs from the stored configuration that runs: it was not applied (it only seeds a
+   * new installation). The error says how to import it; `npm start` prints it as one line.
+   */
+  fileIgnored?: TryggError;
 }
 
 export interface ConfigFallback {
@@ -68,8 +75,14 @@ export class ConfigService {
     }
     const newest = attempt(latest.config, `stored configuration version ${latest.version}`);
     if (newest.ok) {
-      logger.info({ version: latest.version, ignoredFile: source }, 'configuration from the store (the file only seeds a new installation; import it in the console or with PUT /api/v1/config)');
-      return { config: newest.config, version: latest.version };
+      // Stored JSON against the file as validated (phones normalised): any difference is an edit the operator may expect to run.
+      if (isDeepStrictEqual(JSON.parse(JSON.stringify(fileConfig)), latest.config)) {
+        logger.info({ version: latest.version, file: source }, 'configuration from the store (the file is the same)');
+        return { config: newest.config, version: latest.version };
+      }
+      const fileIgnored = new TryggError('TRYGG_SRV_CONFIG_FILE_IGNORED', [source, latest.version]);
+      logger.warn({ code: fileIgnored.code, version: latest.version, ignoredFile: source }, fileIgnored.message);
+      return { config: newest.config, version: latest.version, fileIgnored };
     }
     const failed = { failedVersion: latest.version, problems: newest.problems };
     for (const earlier of versions.workedBefore(latest.version)) {

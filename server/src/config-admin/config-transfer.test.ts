@@ -56,7 +56,7 @@ describe('configuration import and export', () => {
     for (const secret of ['scrypt$', 'hmac-sha256$', DC09_KEY, 'passwordHash', 'PinHash']) expect(text).not.toContain(secret);
     const exported = parseYaml(text) as TryggConfig;
     expect(exported.sites.map((s) => s.id)).toEqual(['demo']);
-    expect(exported.users.map((u) => u.username).sort()).toEqual(['employee-demo', 'kollega', 'manager', 'security-demo']);
+    expect(exported.users.map((u) => u.username).sort()).toEqual(['employee-demo', 'kollega', 'manager', 'security-demo', 'sikkerhet']);
     expect(exported.notifiers).toBeUndefined();
     const json = await app.inject({ method: 'GET', url: '/api/v1/config', headers: { cookie: manager } });
     expect(json.body).not.toContain('scrypt$');

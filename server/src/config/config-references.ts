@@ -88,6 +88,15 @@ function checkSite(site: SiteConfig, at: string, config: TryggConfig): string[] 
     if (d.type === 'panic-button' && !d.roomId) problems.push(`${at}.devices.${i}.roomId: a panic-button needs a room`);
     // A relay that empties the building is fixed in place; a portable alarm must never do it.
     if (d.triggersEvacuation && d.type !== 'panic-button') problems.push(`${at}.devices.${i}.triggersEvacuation: only a fixed device (panic-button type) can trigger an evacuation`);
+    // One address or name on one gateway means one device: a press must never go to the wrong room.
+    for (const field of ['serialAddress', 'zigbeeFriendlyName'] as const) {
+      const value = d[field];
+      const other = value === undefined ? -1 : site.devices.findIndex((o, j) => j < i && o.gatewayId === d.gatewayId && o[field] === value);
+      if (other >= 0) problems.push(`${at}.devices.${i}.${field}: "${value}" is also devices.${other} on gateway ${d.gatewayId}`);
+    }
+    const kinds = new Set(site.gateways.find((g) => g.id === d.gatewayId)?.transports?.map((t) => t.kind) ?? []);
+    if (d.serialAddress !== undefined && !kinds.has('serial')) problems.push(`${at}.devices.${i}.serialAddress: gateway ${d.gatewayId} has no serial transport`);
+    if ((d.zigbeeFriendlyName ?? d.zigbeeModel) !== undefined && !kinds.has('zigbee2mqtt')) problems.push(`${at}.devices.${i}.zigbeeFriendlyName: gateway ${d.gatewayId} has no zigbee2mqtt transport`);
     // Safety rule "covert duress": the same PIN for both would make every cancel a silent duress.
     const cancelPin = d.cancelPinHash ?? site.cancelPinHash;
     if (cancelPin !== undefined && cancelPin === (d.duressPinHash ?? site.duressPinHash)) {

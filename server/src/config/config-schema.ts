@@ -1,5 +1,5 @@
 import { transportSettingsSchema } from '@trygg/gateway';
-import { ID_PATTERN } from '@trygg/protocol';
+import { deviceBindingSchema, ID_PATTERN } from '@trygg/protocol';
 import { notifierSettings, notifierSettingsRules } from '../notify/notifier-settings';
 
 /** JSON Schema of the configuration file; see config/types.ts for the meaning of each field. */
@@ -223,6 +223,8 @@ export const configSchema = {
                 id, name, type: { enum: ['panic-button', 'portable'] }, roomId: id, gatewayId: id,
                 person: name, cancelPinHash: pinHash, duressPinHash: pinHash, triggersEvacuation: { type: 'boolean' },
                 heartbeatSeconds: { type: 'integer', minimum: 10, maximum: 86400 },
+                // Transport binding (DeviceConfig): the gateway learns it from its device directory.
+                ...deviceBindingSchema.properties,
               },
             },
           },

@@ -70,7 +70,7 @@ describe('loadConfigFile', () => {
     const config = loadConfigFile(DEMO_OFFICE);
     expect(config.sites.map((s) => s.id)).toEqual(['demo']);
     const demo = config.sites[0]!;
-    expect(demo.devices.map((d) => d.id)).toEqual(['reception-desk', 'interview-1', 'interview-2', 'interview-3']);
+    expect(demo.devices.map((d) => d.id)).toEqual(['reception-desk', 'interview-1', 'interview-2', 'interview-3', 'portable-kari']);
     expect(demo.stations.map((s) => s.id)).toEqual(expect.arrayContaining(['backoffice', 'reception']));
     expect(demo.defaultChain).toBe('standard');
   });

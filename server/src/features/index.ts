@@ -6,6 +6,7 @@ import { drillsFeature } from '../safety-work/drills/drills-feature';
 import { meetingsFeature } from '../safety-work/meetings/meetings-feature';
 import { bannedClientsFeature } from '../safety-work/banned-clients/banned-clients-feature';
 import { retentionFeature } from '../retention/retention-feature';
+import { floorPlansFeature } from '../floor-plans/floor-plans-feature';
 import type { FeatureFactory } from './feature';
 
 /** Every feature the server runs, in start order. Adding one is adding a line here. */
@@ -18,4 +19,5 @@ export const featureFactories: FeatureFactory[] = [
   meetingsFeature,
   bannedClientsFeature,
   retentionFeature,
+  floorPlansFeature,
 ];

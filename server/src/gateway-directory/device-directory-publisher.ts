@@ -1,7 +1,7 @@
-import { encodePayload, MAX_DEVICE_DIRECTORY_BYTES, topics, type Clock, type DeviceDirectory } from '@trygg/protocol';
+import { encodePayload, MAX_DEVICE_DIRECTORY_BYTES, topics, type Clock, type DeviceBinding, type DeviceDirectory } from '@trygg/protocol';
 import type { Logger } from 'pino';
 import type { OfficeDirectory } from '../config/office-directory';
-import type { SiteConfig, TryggConfig } from '../config/types';
+import type { DeviceConfig, SiteConfig, TryggConfig } from '../config/types';
 
 /** What the publisher needs of the server's MQTT link (ingest/mqtt-link.ts). */
 export interface DirectoryLink {
@@ -19,8 +19,18 @@ export function buildDeviceDirectory(site: SiteConfig, gatewayId: string, at: nu
   return {
     v: 1,
     at: new Date(at).toISOString(),
-    devices: site.devices.map((d) => (d.gatewayId === gatewayId ? { deviceId: d.id } : { deviceId: d.id, gatewayId: d.gatewayId })),
+    devices: site.devices.map((d) => (d.gatewayId === gatewayId ? { deviceId: d.id, ...bindingOf(d) } : { deviceId: d.id, gatewayId: d.gatewayId })),
   };
+}
+
+/** A device's transport binding as its own gateway reads it; nothing when it has none. */
+function bindingOf(d: DeviceConfig): { binding?: DeviceBinding } {
+  const binding: DeviceBinding = {
+    ...(d.serialAddress !== undefined && { serialAddress: d.serialAddress }),
+    ...(d.zigbeeFriendlyName !== undefined && { zigbeeFriendlyName: d.zigbeeFriendlyName }),
+    ...(d.zigbeeModel !== undefined && { zigbeeModel: d.zigbeeModel }),
+  };
+  return Object.keys(binding).length > 0 ? { binding } : {};
 }
 
 /**

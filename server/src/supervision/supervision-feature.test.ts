@@ -20,6 +20,8 @@ const OTHERS = ALL.filter((d) => d !== 'interview-2');
 function officeConfig(): TryggConfig {
   const config = structuredClone(loadConfigFile(DEMO_CONFIG));
   const site = config.sites[0]!;
+  // The timelines are about the four fixed buttons; the demo's portable alarm (heartbeat 120 s) would go silent first.
+  site.devices = site.devices.filter((d) => d.type !== 'portable');
   site.gateways.push({ id: 'annex-gw', username: 'annex-gw', passwordHash: site.gateways[0]!.passwordHash });
   site.devices.push({ id: 'annex-1', type: 'panic-button', roomId: 'backoffice', gatewayId: 'annex-gw' });
   return config;

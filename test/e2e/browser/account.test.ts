@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM)('my account in Chromium: password change and log
     await page.fill('#account-new', 'kari sitt eige passord');
     await page.fill('#account-repeat', 'kari sitt eige passord');
     await page.click('#account-heading ~ form button[type=submit]');
-    await page.waitForSelector('[role=status]:has-text("Passordet er byttet. 1 andre innlogginger er avsluttet.")');
+    await page.waitForSelector('[role=status]:has-text("Passordet er byttet. 1 annen innlogging er avsluttet.")');
 
     // The armed console on the other PC loses its session at its next check and says so.
     await otherPc.page.waitForSelector('#login-username', { timeout: 20_000 });

@@ -91,6 +91,10 @@ export const COLLECTION_SPECS: Record<Collection, CollectionSpec> = {
       { name: 'person', kind: 'text', label: () => t('field.person'), hint: () => t('field.personHint') },
       { name: 'gatewayId', kind: 'select', label: () => t('field.gatewayId'), required: true, options: (s) => opt(s.gateways) },
       { name: 'heartbeatSeconds', kind: 'number', label: () => t('field.heartbeatSeconds'), hint: () => t('field.heartbeatHint') },
+      // Transport binding: the gateway learns it from its device directory and follows without a restart.
+      { name: 'serialAddress', kind: 'text', label: () => t('field.serialAddress'), hint: () => t('field.serialAddressHint') },
+      { name: 'zigbeeFriendlyName', kind: 'text', label: () => t('field.zigbeeFriendlyName'), hint: () => t('field.zigbeeFriendlyNameHint') },
+      { name: 'zigbeeModel', kind: 'text', label: () => t('field.zigbeeModel'), hint: () => t('field.zigbeeModelHint') },
     ],
     columns: [
       { header: () => t('field.name'), cell: (i) => str(i.name ?? i.id) },

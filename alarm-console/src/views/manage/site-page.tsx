@@ -1,5 +1,5 @@
 // The site itself: name, address and entrance (given to the police in action cards), time zone
-// (all times on the console), the default and technical chains. Floor plans are listed.
+// (all times on the console), the default and technical chains. Floor plans: floor-plan-upload.tsx.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/http';
@@ -8,6 +8,7 @@ import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';
 import { errorText, Field, Problems } from '../parts/form';
+import { FloorPlanUpload } from './floor-plan-upload';
 
 const FIELDS = ['name', 'address', 'entrance', 'timezone', 'defaultChain', 'technicalChain'] as const;
 type Draft = Record<(typeof FIELDS)[number], string>;
@@ -83,15 +84,7 @@ export function SitePage(props: { session: AppSession; site: SiteView }) {
           <p class="status" role="status">{status}</p>
         </div>
       </form>
-      <h3>{t('site.floorPlans')}</h3>
-      {(site.floorPlans ?? []).length === 0 ? <p class="quiet">{t('site.noFloorPlans')}</p> : (
-        <ul class="plans">
-          {site.floorPlans!.map((p) => (
-            <li><img src={p.image} alt={t('floorPlan.caption', { floor: p.floor })} /><span>{t('floorPlan.caption', { floor: p.floor })}</span></li>
-          ))}
-        </ul>
-      )}
-      <p class="hint">{t('site.floorPlansHint')}</p>
+      <FloorPlanUpload session={session} site={site} />
       {session.state.value.user?.role === 'admin' && <SiteAdmin session={session} site={site} />}
     </section>
   );

@@ -43,6 +43,9 @@ export function errorText(err: unknown): string {
     case 'TRYGG_SRV_INCIDENT_LOCKED': return t('error.incidentLocked');
     case 'TRYGG_SRV_INCIDENT_TRANSITION': return t('error.incidentTransition');
     case 'TRYGG_SRV_BAD_REQUEST': return t('error.badRequest', { message: err.message });
+    case 'TRYGG_SRV_FLOOR_PLAN_TYPE': return t('error.floorPlanType');
+    case 'TRYGG_SRV_FLOOR_PLAN_TOO_LARGE': return t('error.floorPlanTooLarge');
+    case 'TRYGG_SRV_FLOOR_PLAN_PDF': return t('error.floorPlanPdf');
     default: break;
   }
   switch (err.status) {

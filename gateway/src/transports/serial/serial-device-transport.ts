@@ -5,6 +5,7 @@ import {
   SerialFrameDecoder,
   serialEventToDeviceMessage,
   validateDeviceMessage,
+  type DeviceBinding,
   type DeviceCommand,
   type SerialDecoded,
   type SerialFrame,
@@ -73,6 +74,9 @@ export class SerialDeviceTransport implements DeviceTransport {
   private readonly feedback = new Map<number, PendingFeedback>();
   private fbSeq = 0;
   private receiverBoot: string | null = null;
+  /** Line address -> device id, and back, from the device directory (console device form). */
+  private byAddress = new Map<string, string>();
+  private addressOf = new Map<string, string>();
   private running = false;
 
   constructor(
@@ -117,7 +121,20 @@ export class SerialDeviceTransport implements DeviceTransport {
   }
 
   canAddress(deviceId: string): boolean {
-    return (this.config.devices?.includes(deviceId) ?? false) || this.heard.has(deviceId);
+    return (this.config.devices?.includes(deviceId) ?? false) || this.addressOf.has(deviceId) || this.heard.has(deviceId);
+  }
+
+  /**
+   * A device whose receiver sends another id on the line (its radio address) is bound to it in
+   * the console: events from that address become the device's, feedback goes to the address.
+   * Replaced whole at each directory, in force for the next frame.
+   */
+  applyBindings(bindings: ReadonlyMap<string, DeviceBinding>): void {
+    const byAddress = new Map<string, string>();
+    for (const [deviceId, b] of bindings) if (b.serialAddress !== undefined) byAddress.set(b.serialAddress, deviceId);
+    this.byAddress = byAddress;
+    this.addressOf = new Map([...byAddress].map(([address, deviceId]) => [deviceId, address]));
+    this.ctx.logger.info({ addresses: byAddress.size }, 'serial addresses from the device directory');
   }
 
   /** Resolves once the feedback frame is written to the port; retried until the receiver confirms it. */
@@ -125,7 +142,8 @@ export class SerialDeviceTransport implements DeviceTransport {
     if (!this.running) throw new GatewayError('TRYGG_GW_NO_TRANSPORT_FOR_DEVICE', `${command.deviceId}: ${this.kind} transport stopped`);
     this.fbSeq = this.fbSeq >= 4_294_967_295 ? 1 : this.fbSeq + 1;
     const fbSeq = this.fbSeq;
-    const line = encodeSerialFrame({ type: 'FB', fbSeq, deviceId: command.deviceId, action: command.action, ...SERIAL_FEEDBACK_SIGNALS[command.action] });
+    const deviceId = this.addressOf.get(command.deviceId) ?? command.deviceId;
+    const line = encodeSerialFrame({ type: 'FB', fbSeq, deviceId, action: command.action, ...SERIAL_FEEDBACK_SIGNALS[command.action] });
     await this.link.write(line, 'feedback'); // throws TRYGG_GW_SERIAL_PORT_UNAVAILABLE while the port is down
     this.counters.feedbackSent++;
     if (this.feedback.size >= MAX_PENDING_FEEDBACK) this.giveUp(this.feedback.keys().next().value!);
@@ -193,11 +211,13 @@ export class SerialDeviceTransport implements DeviceTransport {
       this.counters.rejsSent++;
       return;
     }
-    this.heard.add(frame.deviceId);
+    // The line's id is the device id unless the console bound the device to this address.
+    const deviceId = this.byAddress.get(frame.deviceId) ?? frame.deviceId;
+    this.heard.add(deviceId);
     // Synchronous: when input returns the event is in the outbox. Only then is it acknowledged;
     // if input throws, no ACK goes out and the receiver sends the frame again (safety rule:
     // never acknowledge an alarm that was not stored).
-    this.ctx.sink.input({ deviceId: frame.deviceId, message, transport: this.kind });
+    this.ctx.sink.input({ deviceId, message, transport: this.kind });
     this.write(encodeSerialFrame({ type: 'ACK', boot: frame.boot, seq: frame.seq }), 'control');
     this.counters.eventsAcked++;
   }

@@ -1,5 +1,5 @@
 import { connectDeviceBroker } from '../device-broker-client';
-import type { DeviceCommand, DeviceMessage } from '@trygg/protocol';
+import type { DeviceBinding, DeviceCommand, DeviceMessage } from '@trygg/protocol';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { zigbeeConverterFor, findZigbeeConverter, type ZigbeeConverter } from '../../converters/zigbee/zigbee-converters';
 import { GatewayError } from '../../errors';
@@ -48,8 +48,8 @@ export class Zigbee2MqttDeviceTransport implements DeviceTransport {
   readonly stats: Zigbee2MqttStats = { unknownNames: 0, duplicatePresses: 0, debouncedPresses: 0, commandsIgnored: 0 };
   private readonly config: Zigbee2MqttTransportConfig;
   private readonly baseTopic: string;
-  private readonly byName = new Map<string, ConfiguredDevice>();
-  private readonly deviceIds = new Set<string>();
+  private byName = new Map<string, ConfiguredDevice>();
+  private deviceIds = new Set<string>();
   private readonly unknownNames = new Set<string>();
   private client: MqttClient | null = null;
   private connected = false;
@@ -63,19 +63,57 @@ export class Zigbee2MqttDeviceTransport implements DeviceTransport {
   ) {
     this.config = checkZigbee2MqttConfig(config);
     this.baseTopic = this.config.baseTopic ?? DEFAULT_BASE_TOPIC;
-    for (const device of this.config.devices) {
-      if (device.model !== undefined && !findZigbeeConverter(device.model)) {
-        ctx.logger.warn({ friendlyName: device.friendlyName, model: device.model }, 'unknown Zigbee model; using the generic SOS converter');
+    this.use(this.config.devices);
+  }
+
+  /**
+   * Friendly names from the server's device directory (console device form) join the ones of
+   * this transport's settings; for the same device id the directory's name wins. A device whose
+   * name and model did not change keeps its tracker (a press in progress is not cut in two).
+   */
+  applyBindings(bindings: ReadonlyMap<string, DeviceBinding>): void {
+    const bound: Zigbee2MqttDeviceConfig[] = [...bindings].flatMap(([deviceId, b]) =>
+      (b.zigbeeFriendlyName === undefined ? [] : [{ deviceId, friendlyName: b.zigbeeFriendlyName, ...(b.zigbeeModel !== undefined && { model: b.zigbeeModel }) }]));
+    const boundIds = new Set(bound.map((d) => d.deviceId));
+    const boundNames = new Set(bound.map((d) => d.friendlyName));
+    const devices = [...this.config.devices.filter((d) => !boundIds.has(d.deviceId) && !boundNames.has(d.friendlyName)), ...bound];
+    const before = new Set(this.byName.keys());
+    this.use(devices);
+    const added = [...this.byName.keys()].filter((n) => !before.has(n));
+    const removed = [...before].filter((n) => !this.byName.has(n));
+    if (added.length + removed.length > 0) this.ctx.logger.info({ added, removed, devices: this.byName.size }, 'Zigbee2MQTT devices changed by the device directory');
+    // `<base>/+` covers plain names; a name with `/` has topics of its own.
+    const client = this.client;
+    if (client && this.connected) {
+      const subscribe = zigbee2mqttSubscriptions(this.baseTopic, added).filter((t) => added.some((n) => n.includes('/') && t.startsWith(`${this.baseTopic}/${n}`)));
+      const unsubscribe = zigbee2mqttSubscriptions(this.baseTopic, removed).filter((t) => removed.some((n) => n.includes('/') && t.startsWith(`${this.baseTopic}/${n}`)));
+      if (subscribe.length > 0) client.subscribeAsync(subscribe, { qos: 1 }).catch((err: unknown) => this.ctx.logger.error({ err, topics: subscribe }, 'Zigbee2MQTT subscription failed'));
+      if (unsubscribe.length > 0) client.unsubscribeAsync(unsubscribe).catch((err: unknown) => this.ctx.logger.warn({ err, topics: unsubscribe }, 'Zigbee2MQTT unsubscribe failed'));
+    }
+  }
+
+  private use(devices: readonly Zigbee2MqttDeviceConfig[]): void {
+    const byName = new Map<string, ConfiguredDevice>();
+    for (const device of devices) {
+      const kept = this.byName.get(device.friendlyName);
+      if (kept && kept.config.deviceId === device.deviceId && kept.config.model === device.model) {
+        byName.set(device.friendlyName, kept);
+        continue;
       }
-      this.byName.set(device.friendlyName, {
+      if (device.model !== undefined && !findZigbeeConverter(device.model)) {
+        this.ctx.logger.warn({ friendlyName: device.friendlyName, model: device.model }, 'unknown Zigbee model; using the generic SOS converter');
+      }
+      byName.set(device.friendlyName, {
         config: device,
         converter: zigbeeConverterFor(device.model),
         pressActions: device.pressActions ? new Set(device.pressActions) : undefined,
-        tracker: new ZigbeeDeviceTracker({ friendlyName: device.friendlyName, clock: ctx.clock, debounceMs: this.config.pressDebounceMs }),
+        tracker: new ZigbeeDeviceTracker({ friendlyName: device.friendlyName, clock: this.ctx.clock, debounceMs: this.config.pressDebounceMs }),
         otherActionsLogged: new Set(),
       });
-      this.deviceIds.add(device.deviceId);
     }
+    this.byName = byName;
+    this.deviceIds = new Set(devices.map((d) => d.deviceId));
+    for (const name of byName.keys()) this.unknownNames.delete(name);
   }
 
   async start(): Promise<void> {
