@@ -1,5 +1,4 @@
 import { createAjv, formatSchemaErrors } from '@trygg/protocol';
-import type { ValidateFunction } from 'ajv';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
 import { TryggError } from '../errors';
@@ -15,6 +14,7 @@ export type ResponseContractMode = 'enforce' | 'report';
 
 // Schemas are module constants in @trygg/protocol: compiled once per process, not per app.
 const ajv = createAjv();
+type ValidateFunction = ReturnType<typeof ajv.compile>;
 const compiled = new WeakMap<object, ValidateFunction>();
 function validatorFor(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
