@@ -1,71 +1,74 @@
-import type { AlarmKind, AlarmStateName, ResolveOutcome } from './messages/alarm-state';
+import { Type, type Static } from 'typebox';
+import { ALARM_KINDS, ALARM_STATES, type AlarmStateName, type ResolveOutcome } from './messages/alarm-state';
+import { locationSchema } from './messages/common';
+import type { DeviceLocation } from './messages/device-event';
 
 /**
  * Messages on the console WebSocket (`/ws/console`). JSON text frames, one message per frame.
- * Documented in docs/protocol.md ("Console WebSocket").
+ * Documented in docs/protocol.md ("Console WebSocket"). The alarm and evacuation shapes are also
+ * what the REST API answers (protocol/src/api/), so they are schemas with their types derived.
  */
-export interface ConsoleAlarm {
-  id: string;
-  siteId: string;
-  kind: AlarmKind;
-  state: AlarmStateName;
-  drill: boolean;
-  deviceId?: string;
-  roomId?: string;
-  roomName?: string;
-  floor?: string;
-  zoneId?: string;
-  raisedAt: string;
-  updatedAt: string;
-  pressCount: number;
-  /** Display names of the people who said "I'm coming". */
-  responders: string[];
-  acknowledgedBy?: string;
-  /** A responder has arrived (ISO time). */
-  onSceneAt?: string;
-  /** Cancelled on the device with the duress PIN: the alarm is real and still running. */
-  duress?: boolean;
-  /** Portable alarms: last known position. */
-  location?: import('./messages/device-event').DeviceLocation;
-  /** Technical alarms: what is wrong with which device/gateway; lone work: the visit's address. */
-  technical?: { cause: string; subject: string };
-  address?: string;
-  person?: string;
-  /** The tiltakskort for this kind of alarm (and room), with the address to give the police. */
-  actionCard?: ConsoleActionCard;
-}
+const Texts = Type.Object({ nb: Type.String(), en: Type.String() }, { additionalProperties: false });
 
-export interface ConsoleActionCard {
-  title: { nb: string; en: string };
-  steps: { nb: string[]; en: string[] };
-  callsPolice?: { nb: string; en: string };
-  address?: string;
-  entrance?: string;
-}
+export const ConsoleActionCardSchema = Type.Object({
+  title: Texts,
+  steps: Type.Object({ nb: Type.Array(Type.String()), en: Type.Array(Type.String()) }, { additionalProperties: false }),
+  callsPolice: Type.Optional(Texts),
+  address: Type.Optional(Type.String()),
+  entrance: Type.Optional(Type.String()),
+}, { additionalProperties: false, description: 'The tiltakskort for this kind of alarm (and room), with the address to give the police' });
+export type ConsoleActionCard = Static<typeof ConsoleActionCardSchema>;
+
+/** The alarm as a console shows it: the pop-up and its updates. */
+export const consoleAlarmProperties = {
+  id: Type.String(),
+  siteId: Type.String(),
+  kind: Type.Enum(ALARM_KINDS),
+  state: Type.Enum(ALARM_STATES),
+  drill: Type.Boolean(),
+  deviceId: Type.Optional(Type.String()),
+  roomId: Type.Optional(Type.String()),
+  roomName: Type.Optional(Type.String()),
+  floor: Type.Optional(Type.String()),
+  zoneId: Type.Optional(Type.String()),
+  raisedAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  pressCount: Type.Integer({ minimum: 1 }),
+  responders: Type.Array(Type.String(), { description: 'Display names of the people who said "I\'m coming"' }),
+  acknowledgedBy: Type.Optional(Type.String()),
+  onSceneAt: Type.Optional(Type.String({ format: 'date-time', description: 'A responder has arrived' })),
+  duress: Type.Optional(Type.Boolean({ description: 'Cancelled on the device with the duress PIN: the alarm is real and still running' })),
+  location: Type.Optional(Type.Unsafe<DeviceLocation>(locationSchema)),
+  technical: Type.Optional(Type.Object({ cause: Type.String(), subject: Type.String() }, {
+    additionalProperties: false, description: 'Technical alarms: what is wrong with which device or gateway',
+  })),
+  address: Type.Optional(Type.String()),
+  person: Type.Optional(Type.String()),
+  actionCard: Type.Optional(ConsoleActionCardSchema),
+};
+export const ConsoleAlarmSchema = Type.Object(consoleAlarmProperties, { additionalProperties: false });
+export type ConsoleAlarm = Static<typeof ConsoleAlarmSchema>;
 
 /** An evacuation as a console shows it: a banner on every console of the site (docs/evacuation.md). */
-export interface ConsoleEvacuation {
-  id: string;
-  siteId: string;
-  drill: boolean;
-  startedAt: string;
-  /** The banner text, "ØVELSE / DRILL" first for drills. */
-  banner: { nb: string; en: string };
-  assemblyPoint: { nb: string; en: string };
-  state: 'running' | 'ended';
-  /** True once this console's user has answered "I'm safe" (the button can go). */
-  safe?: boolean;
-}
+export const ConsoleEvacuationSchema = Type.Object({
+  id: Type.String(),
+  siteId: Type.String(),
+  drill: Type.Boolean(),
+  startedAt: Type.String({ format: 'date-time' }),
+  banner: Type.Object({ nb: Type.String(), en: Type.String() }, { additionalProperties: false, description: 'The banner text, "ØVELSE / DRILL" first for drills' }),
+  assemblyPoint: Texts,
+  state: Type.Enum(['running', 'ended']),
+  safe: Type.Optional(Type.Boolean({ description: 'True once this console\'s user has answered "I\'m safe" (the button can go)' })),
+}, { additionalProperties: false });
+export type ConsoleEvacuation = Static<typeof ConsoleEvacuationSchema>;
 
-export type RollCallState = 'safe' | 'needs-help' | 'unanswered' | 'unreached';
+export const ROLL_CALL_STATES = ['safe', 'needs-help', 'unanswered', 'unreached'] as const;
+export type RollCallState = (typeof ROLL_CALL_STATES)[number];
 
-export interface RollCallCounts {
-  total: number;
-  safe: number;
-  needsHelp: number;
-  unanswered: number;
-  unreached: number;
-}
+export const RollCallCountsSchema = Type.Object({
+  total: Type.Integer(), safe: Type.Integer(), needsHelp: Type.Integer(), unanswered: Type.Integer(), unreached: Type.Integer(),
+}, { additionalProperties: false });
+export type RollCallCounts = Static<typeof RollCallCountsSchema>;
 
 /** What the pressing station hears about its panic alarm (a subset of a device's feedback). */
 export type PanicFeedbackAction = 'received' | 'help-coming' | 'resolved' | 'cancelled';

@@ -15,4 +15,5 @@ export * from './mqtt-low-latency';
 export * from './hid-reports';
 export * from './serial-frame';
 export * from './dc09';
+export * from './api/index';
 export * from './run-file';

@@ -37,6 +37,8 @@ import { LoginThrottle } from './security/login-throttle';
 import { lockoutRoutes } from './security/lockout-routes';
 import { originGuard } from './security/origin-guard';
 import { securityHeaders as helmetHeaders } from './security/security-headers';
+import { checkResponses, type ResponseContractMode } from './api-contract/response-contract';
+import { registerOpenApi } from './api-contract/openapi';
 
 export interface AppDeps {
   logger: Logger;
@@ -67,6 +69,8 @@ export interface AppDeps {
   stations?: StationCredentials;
   /** REST routes of the running features (features/feature.ts). */
   featureRoutes?: ((app: FastifyInstance) => Promise<void>)[];
+  /** What an answer that breaks its route's schema does; default `enforce` (api-contract/response-contract.ts). */
+  responseContract?: ResponseContractMode;
 }
 
 /** Fastify's own 4xx codes, answered with the Trygg code that means the same. */
@@ -115,6 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Every route must have a rule in auth/route-access.ts, or the app does not build.
   trackRoutes(app);
+  // Every answer is checked against its route's schema (protocol/src/api/); the schemas build the OpenAPI document.
+  checkResponses(app, { mode: deps.responseContract ?? 'enforce', logger: app.log, violations: deps.metrics.responseContractViolations });
+  await registerOpenApi(app);
 
   app.setErrorHandler((error: FastifyError | TryggError, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;

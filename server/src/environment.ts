@@ -25,6 +25,8 @@ export interface Environment {
   sessionIdleMs?: number;
   /** ... and this long after login whatever happens (TRYGG_SESSION_MAX_HOURS). */
   sessionMaxMs?: number;
+  /** `TRYGG_RESPONSE_CONTRACT`: `report` (default) sends an answer that breaks its schema and logs it; `enforce` fails it (api-contract/response-contract.ts). */
+  responseContract: 'enforce' | 'report';
 }
 
 export interface TlsFiles {
@@ -86,5 +88,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     tls: tlsFiles(env),
     sessionIdleMs: duration(env, 'TRYGG_SESSION_IDLE_MINUTES', 60_000, 7 * 24 * 60),
     sessionMaxMs: duration(env, 'TRYGG_SESSION_MAX_HOURS', 3_600_000, 24 * 31),
+    responseContract: env.TRYGG_RESPONSE_CONTRACT === 'enforce' ? 'enforce' : 'report',
   };
 }

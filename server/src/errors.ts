@@ -47,6 +47,8 @@ export const errorCatalogue = {
   // Receiving stations that stay on guard (issue 12).
   TRYGG_SRV_STATION_NOT_ENROLLED: { status: 404, message: 'this browser is not enrolled as a console station' },
   TRYGG_SRV_STATION_REVOKED: { status: 403, message: 'the station credential of this browser was revoked (station %s)' },
+  // One typed contract (issue 13).
+  TRYGG_SRV_RESPONSE_CONTRACT: { status: 500, message: 'the answer of %s does not match its schema: %s' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

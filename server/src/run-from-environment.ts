@@ -52,6 +52,7 @@ export async function runFromEnvironment(startCompanion?: CompanionStarter): Pro
     secureCookies: environment.secureCookies,
     tls,
     sessionTimeouts: { idleMs: environment.sessionIdleMs, maxMs: environment.sessionMaxMs },
+    responseContract: environment.responseContract,
     logger,
   });
   // Logged as JSON already; also one plain line, because an operator who edited the file expects it to run.

@@ -39,6 +39,7 @@ import { runtimeCheck } from './config-admin/config-dry-run';
 import { raiseConfigFallbackAlarm, reportConfigFallback } from './config-admin/config-fallback';
 import type { FeatureContext, FeatureFactory } from './features/feature';
 import { featureFactories } from './features/index';
+import type { ResponseContractMode } from './api-contract/response-contract';
 
 export const DEFAULT_CONSOLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../alarm-console/dist');
 
@@ -75,6 +76,8 @@ export interface TryggOptions {
   /** Login lockouts, rate limits, HTTP timeouts, public origins; default from the environment. */
   abuse?: AbuseSettings;
   env?: NodeJS.ProcessEnv;
+  /** Answers that break their schema: fail them (default, for tests) or send and log them (`npm start`). */
+  responseContract?: ResponseContractMode;
 }
 
 export interface RunningTrygg {
@@ -244,6 +247,7 @@ export async function startTrygg(options: TryggOptions): Promise<RunningTrygg> {
       readiness: { brokerConnected: () => link.connected, storeOk: async () => { await store.countOpenAlarms(); return true; } },
       consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
       consolePingIntervalMs: options.consolePingIntervalMs,
+      responseContract: options.responseContract,
       secureCookies: options.secureCookies,
       https: options.tls && { cert: options.tls.cert, key: options.tls.key },
       metricsToken: (options.env ?? process.env).TRYGG_METRICS_TOKEN || undefined,

@@ -45,6 +45,8 @@ export class TryggProcess {
         TRYGG_DATA_DIR: options.dataDir,
         TRYGG_CONFIG: options.configFile,
         LOG_LEVEL: process.env.TRYGG_TEST_LOG_LEVEL ?? 'info',
+        // A REST answer that breaks its schema fails the test, not only a log line.
+        TRYGG_RESPONSE_CONTRACT: 'enforce',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

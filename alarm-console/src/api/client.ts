@@ -3,7 +3,8 @@ import { request } from './http';
 import type {
   AlarmResource, BannedAuditEntry, BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, ConfigVersion, CoverageRoom, DeviceStatus,
   Drill, DrillKind, DrillReport, Incident, IncidentCatalogue, IncidentInput, IncidentStatus, IncidentSummary, Meeting, MeetingChecklist,
-  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, StationCredential, TimelineEvent, User, UserView, SentItem, LoginLockout } from './types';
+  MeetingReason, MonthStatistics, RiskCatalogue, RiskEvent, RiskMeasure, RiskRegister, RollCall, SiteView, Station, StationCredential, TimelineEvent,
+  SessionUser as User, UserView, SentItem, LoginLockout } from '@trygg/protocol';
 
 /** Collections of a site that the manager pages edit, each item keyed by `id`. */
 export type Collection = 'zones' | 'rooms' | 'devices' | 'stations' | 'groups' | 'chains' | 'actionCards';

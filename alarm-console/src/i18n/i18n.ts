@@ -1,7 +1,7 @@
 // Every visible string of the console, in Norwegian bokmål (the default) and English.
 // i18n.test.ts checks that both dictionaries have the same keys and placeholders, no empty
 // strings, and that the source uses no key missing here and every key is used.
-import type { Bilingual, Language } from '../api/types';
+import type { Bilingual, Language } from '@trygg/protocol';
 import { en } from './en';
 import { nb } from './nb';
 import type { nbSafety } from './nb-safety';

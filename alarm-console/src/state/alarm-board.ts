@@ -1,6 +1,6 @@
 // The set of open alarms this console shows, driven only by console WebSocket messages
 // (docs/protocol.md "Console WebSocket"). No DOM, no timers: tested in alarm-board.test.ts.
-import type { ConsoleAlarm, ServerMessage } from '../api/types';
+import type { ConsoleAlarm, ConsoleServerMessage as ServerMessage } from '@trygg/protocol';
 
 export interface BoardChange {
   added: string[];

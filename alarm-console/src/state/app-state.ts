@@ -1,7 +1,7 @@
 // Who is logged in and the sites they may see (names, rooms, time zones): what every page needs.
 import { api } from '../api/client';
 import { ApiError, setUnauthenticatedHandler } from '../api/http';
-import type { SiteView, User } from '../api/types';
+import type { SiteView, SessionUser as User } from '@trygg/protocol';
 import { Observable } from './observable';
 
 export interface AppState {

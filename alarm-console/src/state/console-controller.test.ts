@@ -2,7 +2,7 @@
 // for alarms that deserve it, desktop notifications only when the tab is hidden, and the
 // discreet panic button that never shows anything at the station that pressed it.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConsoleAlarm, Station } from '../api/types';
+import type { ConsoleAlarm, Station } from '@trygg/protocol';
 import type { ConnectionState } from './connection';
 import { ConsoleController, PANIC_HIDE_MS, SYNC_TIMEOUT_MS, type ConnectionLike, type ConsoleDeps, type StationStatus } from './console-controller';
 

@@ -1,7 +1,7 @@
 // The colleague's console: station, arming, the WebSocket, the open alarms, sound, desktop
 // notifications and the discreet panic button. No DOM here (the views render `state`); every
 // browser facility comes in through `ConsoleDeps`, so console-controller.test.ts drives it in Node.
-import type { ClientMessage, ConsoleAlarm, ConsoleEvacuation, ResolveOutcome, RollCallCounts, ServerMessage, Station } from '../api/types';
+import type { ConsoleClientMessage as ClientMessage, ConsoleAlarm, ConsoleEvacuation, UserOutcome as ResolveOutcome, RollCallCounts, ConsoleServerMessage as ServerMessage, Station } from '@trygg/protocol';
 import { AlarmBoard, type BoardChange } from './alarm-board';
 import type { ConnectionState } from './connection';
 import { Observable } from './observable';

@@ -1,6 +1,6 @@
 // Coverage before an alarm: how many responders an alarm from this console's area would reach
 // right now (GET /api/v1/coverage), and which rooms reach nobody.
-import type { CoverageRoom, SiteView, Station } from '../api/types';
+import type { CoverageRoom, SiteView, Station } from '@trygg/protocol';
 
 export interface AreaCoverage {
   /** Rooms of the station's zone (its own room first if it has one). */

@@ -1,6 +1,6 @@
 // Whether a device is online, from its last heartbeat and the supervision settings of its site
 // (docs/supervision.md: a device is offline after `missedHeartbeats` intervals without a sign).
-import type { DeviceStatus, SiteView } from '../api/types';
+import type { DeviceStatus, SiteView } from '@trygg/protocol';
 
 export const DEFAULT_HEARTBEAT_SECONDS: Record<string, number> = { 'panic-button': 300, portable: 120 };
 export const DEFAULT_MISSED_HEARTBEATS = 2;

@@ -1,6 +1,6 @@
 // Labels and times as the console shows them. Times are in the site's time zone (site.timezone,
 // Intl), so a wall screen in Bergen and a laptop abroad show the same clock.
-import type { ConsoleAlarm } from '../api/types';
+import type { ConsoleAlarm } from '@trygg/protocol';
 import { getLocale, t } from '../i18n/i18n';
 
 export function kindLabel(kind: string): string {

@@ -1,7 +1,7 @@
 // The small pure pieces behind the pages: problems next to fields, device health, response
 // times, coverage of a station's area, the panic shortcut, hash routes, times in a site's zone.
 import { describe, expect, it } from 'vitest';
-import type { CoverageRoom, DeviceStatus, SiteView, TimelineEvent } from '../api/types';
+import type { CoverageRoom, DeviceStatus, SiteView, TimelineEvent } from '@trygg/protocol';
 import { setLanguage } from '../i18n/i18n';
 import { placeProblems, withoutField } from './config-problems';
 import { historyNoteText } from './history-note';
@@ -127,7 +127,7 @@ describe('response times', () => {
 
 describe('area coverage', () => {
   const room = (roomId: string, online: number): CoverageRoom => ({
-    siteId: 'demo', roomId, roomName: roomId, reachableStations: online ? ['backoffice'] : [], respondersOnline: online, reachesNobody: online === 0,
+    siteId: 'demo', roomId, roomName: roomId, firstReachingStep: online ? 0 : null, externalTargets: [], reachableStations: online ? ['backoffice'] : [], respondersOnline: online, reachesNobody: online === 0,
   });
   it('counts the rooms of the station\'s zone and names those that reach nobody', () => {
     const station = { id: 'reception', name: 'Mottak-PC', siteId: 'demo', zoneId: 'front' };

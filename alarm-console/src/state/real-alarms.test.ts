@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlarmResource } from '../api/types';
+import type { AlarmResource } from '@trygg/protocol';
 import { isDrillOrTest, isRealAlarm, median, timeToAcknowledge } from './response-times';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 5, 9, 0, s)).toISOString();

@@ -1,6 +1,6 @@
 // Response times of an alarm from its timeline: how long until someone acknowledged it, and until
 // someone said "I'm coming". Both are what drills and incident reviews look at.
-import type { AlarmResource, TimelineEvent } from '../api/types';
+import type { AlarmResource, TimelineEvent } from '@trygg/protocol';
 
 export interface ResponseTimes {
   toAcknowledgeMs: number | null;

@@ -2,7 +2,7 @@
 // consequence columns 1 to 5), each with the server's level for that cell and the events in it.
 // The level rule itself is the server's (`rule.matrix`, docs/incidents-and-risk.md); the console
 // never recomputes it, so the colours follow any change of the rule.
-import type { RiskEvent, RiskLevel, RiskRegister } from '../api/types';
+import type { RiskEvent, RiskLevel, RiskRegister } from '@trygg/protocol';
 
 export const SCALE = [1, 2, 3, 4, 5] as const;
 

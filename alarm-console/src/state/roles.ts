@@ -1,6 +1,6 @@
 // What each role may do in the UI. The server enforces the same rules (server/src/routes); the
 // UI only hides what a role cannot do.
-import type { Role } from '../api/types';
+import type { Role } from '@trygg/protocol';
 
 const RANK: Record<Role, number> = { employee: 0, responder: 1, security: 2, manager: 3, admin: 4 };
 

@@ -1,7 +1,7 @@
 // Pure helpers of the safety-work pages: times typed on the office's clock, the risk matrix's
 // cells, routes and role gating.
 import { describe, expect, it } from 'vitest';
-import type { RiskEvent, RiskLevel } from '../api/types';
+import type { RiskEvent, RiskLevel } from '@trygg/protocol';
 import { setLanguage } from '../i18n/i18n';
 import { levelCounts, matrixRows } from './risk-matrix';
 import { can } from './roles';
@@ -38,7 +38,7 @@ describe('risk matrix', () => {
   const rule = { matrix: [1, 2, 3, 4, 5].map((l) => [1, 2, 3, 4, 5].map((c): RiskLevel => (c >= 4 || l * c >= 9 ? 'red' : l * c >= 3 ? 'yellow' : 'green'))) };
   const event = (id: string, likelihood: number, consequence: number): RiskEvent => ({
     id, group: 'threats', name: { nn: id, en: id }, likelihood, consequence, level: rule.matrix[likelihood - 1]![consequence - 1]!, source: 'report',
-    report: { likelihood, consequence, level: 'red', word: '' }, observed: { count12m: 0, likelihood: 1, level: 'green', differs: likelihood !== 1 }, measures: [], needsMeasures: false,
+    report: { likelihood, consequence, level: 'red', word: '', citation: { section: 'test' } }, observed: { count12m: 0, likelihood: 1, level: 'green', differs: likelihood !== 1 }, measures: [], needsMeasures: false,
   });
   it('places each event in its cell, likelihood 5 on top, with the server\'s level for the cell', () => {
     const events = [event('threat-phone', 5, 2), event('harassment', 5, 2), event('threat-written', 4, 2), event('violence-firearm', 1, 5)];

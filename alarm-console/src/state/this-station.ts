@@ -4,7 +4,7 @@
 // keeps reconnecting until the server is back.
 import { api } from '../api/client';
 import { ApiError } from '../api/http';
-import type { Station } from '../api/types';
+import type { Station } from '@trygg/protocol';
 import type { ConsoleController, StationStatus } from './console-controller';
 
 const HINT_KEY = 'trygg.console.enrolledStation';

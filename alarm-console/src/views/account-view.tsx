@@ -62,6 +62,10 @@ export function AccountView(props: { session: AppSession }) {
       <h2>{t('account.sessionsHeading')}</h2>
       <p class="quiet">{t('account.everywhereHelp')}</p>
       <button type="button" class="secondary" onClick={everywhere}>{t('account.everywhere')}</button>
+      <h2>{t('account.helpHeading')}</h2>
+      <p class="quiet">{t('account.apiHelp')}</p>
+      {/* The server's interactive API reference (Swagger UI), built from the same schemas as this console's types. */}
+      <p><a href="/api/docs" target="_blank" rel="noopener" data-testid="api-reference">{t('account.apiReference')}</a></p>
     </section>
   );
 }

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { ApiError } from '../api/http';
-import type { ResolveOutcome } from '../api/types';
+import type { UserOutcome as ResolveOutcome } from '@trygg/protocol';
 import { getLanguage, LANGUAGES, setLanguage, t } from '../i18n/i18n';
 import type { AppSession } from '../state/app-state';
 import type { AlarmAction, ConsoleController } from '../state/console-controller';

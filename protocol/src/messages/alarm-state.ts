@@ -1,3 +1,4 @@
+import { Type, type Static } from 'typebox';
 import { idSchema, timestampSchema, versionSchema } from './common';
 
 /** Alarm kinds (docs/architecture.md, "The alarm"); `drill` is a flag, not a kind. */
@@ -12,40 +13,19 @@ export const OPEN_ALARM_STATES: readonly AlarmStateName[] = ['raised', 'acknowle
 export type ResolveOutcome = 'real' | 'false' | 'test' | 'cleared';
 
 /** Published by the server on `trygg/v1/sites/<site>/alarms/<alarm>/state` at every change. */
-export interface AlarmStateMessage {
-  v: 1;
-  id: string;
-  siteId: string;
-  kind: AlarmKind;
-  state: AlarmStateName;
-  drill: boolean;
-  deviceId?: string;
-  roomId?: string;
-  zoneId?: string;
-  raisedAt: string;
-  updatedAt: string;
-  pressCount: number;
-  responders: string[];
-}
-
-export const alarmStateSchema = {
-  $id: 'trygg/v1/alarm-state',
-  type: 'object',
-  additionalProperties: false,
-  required: ['v', 'id', 'siteId', 'kind', 'state', 'drill', 'raisedAt', 'updatedAt', 'pressCount', 'responders'],
-  properties: {
-    v: versionSchema,
-    id: idSchema,
-    siteId: idSchema,
-    kind: { enum: ALARM_KINDS },
-    state: { enum: ALARM_STATES },
-    drill: { type: 'boolean' },
-    deviceId: idSchema,
-    roomId: idSchema,
-    zoneId: idSchema,
-    raisedAt: timestampSchema,
-    updatedAt: timestampSchema,
-    pressCount: { type: 'integer', minimum: 1 },
-    responders: { type: 'array', items: { type: 'string', maxLength: 200 } },
-  },
-} as const;
+export const alarmStateSchema = Type.Object({
+  v: versionSchema,
+  id: idSchema,
+  siteId: idSchema,
+  kind: Type.Enum(ALARM_KINDS),
+  state: Type.Enum(ALARM_STATES),
+  drill: Type.Boolean(),
+  deviceId: Type.Optional(idSchema),
+  roomId: Type.Optional(idSchema),
+  zoneId: Type.Optional(idSchema),
+  raisedAt: timestampSchema,
+  updatedAt: timestampSchema,
+  pressCount: Type.Integer({ minimum: 1 }),
+  responders: Type.Array(Type.String({ maxLength: 200 })),
+}, { $id: 'trygg/v1/alarm-state', additionalProperties: false });
+export type AlarmStateMessage = Static<typeof alarmStateSchema>;

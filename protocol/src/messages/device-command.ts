@@ -1,3 +1,4 @@
+import { Type, type Static } from 'typebox';
 import { eventIdSchema, idSchema, timestampSchema, versionSchema } from './common';
 
 /**
@@ -15,34 +16,19 @@ export const DEVICE_COMMAND_ACTIONS: readonly DeviceCommandAction[] = ['received
 /** `alarmId` of a confirmation for a stored message that concerns no alarm (a self-test press, a cancel with nothing open). */
 export const NO_ALARM_ID = 'none';
 
-export interface DeviceCommand {
-  v: 1;
-  commandId: string;
-  deviceId: string;
+export const deviceCommandSchema = Type.Object({
+  v: versionSchema,
+  commandId: idSchema,
+  deviceId: idSchema,
   /** The alarm this is about, or `none` (NO_ALARM_ID) for a confirmation that concerns no alarm. */
-  alarmId: string;
-  action: DeviceCommandAction;
-  at: string;
+  alarmId: idSchema,
+  action: Type.Enum(DEVICE_COMMAND_ACTIONS),
+  at: timestampSchema,
   /**
    * Set on a confirmation: the `msgId` of the device message (a `press` or `cancel`) that the
    * server has durably stored. A device re-sends that message until a command carrying its msgId
    * arrives (docs/protocol.md, "Delivery contract"); without it, a command is plain feedback.
    */
-  msgId?: string;
-}
-
-export const deviceCommandSchema = {
-  $id: 'trygg/v1/device-command',
-  type: 'object',
-  additionalProperties: false,
-  required: ['v', 'commandId', 'deviceId', 'alarmId', 'action', 'at'],
-  properties: {
-    v: versionSchema,
-    commandId: idSchema,
-    deviceId: idSchema,
-    alarmId: idSchema,
-    action: { enum: DEVICE_COMMAND_ACTIONS },
-    at: timestampSchema,
-    msgId: eventIdSchema,
-  },
-} as const;
+  msgId: Type.Optional(eventIdSchema),
+}, { $id: 'trygg/v1/device-command', additionalProperties: false });
+export type DeviceCommand = Static<typeof deviceCommandSchema>;

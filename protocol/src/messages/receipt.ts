@@ -1,3 +1,4 @@
+import { Type, type Static } from 'typebox';
 import { eventIdSchema, idSchema, versionSchema } from './common';
 
 /**
@@ -5,27 +6,15 @@ import { eventIdSchema, idSchema, versionSchema } from './common';
  * (or known to be a duplicate, or rejected for good). Only then may the gateway drop it from its
  * outbox.
  */
-export type ReceiptStatus = 'stored' | 'duplicate' | 'rejected';
+export const RECEIPT_STATUSES = ['stored', 'duplicate', 'rejected'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
-export interface Receipt {
-  v: 1;
-  eventId: string;
-  status: ReceiptStatus;
-  alarmId?: string;
+export const receiptSchema = Type.Object({
+  v: versionSchema,
+  eventId: eventIdSchema,
+  status: Type.Enum(RECEIPT_STATUSES),
+  alarmId: Type.Optional(idSchema),
   /** Rejection reason code, e.g. `unknown-device`; a rejected event is never re-sent. */
-  reason?: string;
-}
-
-export const receiptSchema = {
-  $id: 'trygg/v1/receipt',
-  type: 'object',
-  additionalProperties: false,
-  required: ['v', 'eventId', 'status'],
-  properties: {
-    v: versionSchema,
-    eventId: eventIdSchema,
-    status: { enum: ['stored', 'duplicate', 'rejected'] },
-    alarmId: idSchema,
-    reason: { type: 'string', maxLength: 64 },
-  },
-} as const;
+  reason: Type.Optional(Type.String({ maxLength: 64 })),
+}, { $id: 'trygg/v1/receipt', additionalProperties: false });
+export type Receipt = Static<typeof receiptSchema>;

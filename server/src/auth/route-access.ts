@@ -47,6 +47,19 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'DELETE /api/v1/this-station': anyone('the PC forgets its own enrolment; needs its station credential cookie'),
   'GET /api/v1/this-station/ws': anyone('a station\'s watch: the station credential cookie, checked before the upgrade'),
 
+  // The API reference (api-contract/openapi.ts): open like the source code it is generated from.
+  // It carries no site data, only route shapes, and integrators (SMS providers, reporting tools)
+  // read it before they have an account.
+  'GET /api/v1/openapi.json': anyone('the OpenAPI document: route shapes only, as public as the source code'),
+  'GET /api/docs': anyone('the API reference page (Swagger UI) for the OpenAPI document'),
+  // Fastify registers the page's trailing-slash twin as HEAD only (prefixTrailingSlash).
+  'HEAD /api/docs/': anyone('the API reference page (Swagger UI) for the OpenAPI document'),
+  'GET /api/docs/json': anyone('the OpenAPI document, for the reference page'),
+  'GET /api/docs/yaml': anyone('the OpenAPI document as YAML, for the reference page'),
+  'GET /api/docs/static/index.html': anyone('the API reference page\'s files'),
+  'GET /api/docs/static/swagger-initializer.js': anyone('the API reference page\'s files'),
+  'GET /api/docs/static/*': anyone('the API reference page\'s files'),
+
   // Sessions.
   'POST /api/v1/session': anyone('login'),
   'GET /api/v1/session': { who: 'session' },

@@ -1,64 +1,32 @@
+import type {
+  ActionCard, Chain, Device, DeviceType, EscalationChannel, EscalationStep, EscalationTarget as ProtocolEscalationTarget, Group, Role as ProtocolRole, Room,
+  StationConfig as ProtocolStationConfig, UntilState, Zone,
+} from '@trygg/protocol';
+
 /**
  * The office configuration (sites, zones, rooms, devices, stations, groups, chains, users), as
  * read from the YAML/JSON file named by TRYGG_CONFIG. Validated by config-schema.ts, then
  * cross-checked by config-references.ts before anything starts.
  */
-export type Role = 'employee' | 'responder' | 'security' | 'manager' | 'admin';
+export type Role = ProtocolRole;
 
-export interface ZoneConfig {
-  id: string;
-  name: string;
-  /** Chain used for alarms raised in this zone; falls back to the site's defaultChain. */
-  chain?: string;
-}
+/** A zone; `chain` is used for alarms raised in it, falling back to the site's defaultChain. */
+export type ZoneConfig = Zone;
 
-export interface RoomConfig {
-  id: string;
-  name: string;
-  zoneId: string;
-  floor?: string;
-  /** Where the room is on its floor's plan, in percent of the image (0-100). */
-  position?: { x: number; y: number };
-}
+/** A room; `position` is where it is on its floor's plan, in percent of the image (0-100). */
+export type RoomConfig = Room;
 
-export type DeviceType = 'panic-button' | 'portable';
+export type { DeviceType };
 
-export interface DeviceConfig {
-  id: string;
-  name?: string;
-  type: DeviceType;
-  /** Fixed devices sit in a room; portable alarms may omit it and carry a location. */
-  roomId?: string;
-  gatewayId: string;
-  /** Supervision: expected heartbeat interval of this device, overriding its type's (docs/supervision.md). */
-  heartbeatSeconds?: number;
-  /** Lone work: who carries this portable alarm (shown with its man-down and check-in alarms). */
-  person?: string;
-  /**
-   * A fire panel relay (or any input that means "everyone out"): its press starts an evacuation
-   * of the site instead of raising a panic alarm (docs/evacuation.md). Fixed devices only.
-   */
-  triggersEvacuation?: boolean;
-  /** PINs typed on the device with a cancel (docs/lone-work.md); override the site's. */
+/**
+ * A device as the REST API shows it (protocol/src/api/site.ts: fixed devices sit in a room,
+ * portable ones carry a location; `triggersEvacuation` makes a press start an evacuation), with
+ * the PINs typed on the device with a cancel (docs/lone-work.md), which override the site's.
+ */
+export type DeviceConfig = Device & {
   cancelPinHash?: string;
   duressPinHash?: string;
-  /**
-   * Transport binding, set in the console's device form: how the device's gateway knows it. The
-   * gateway learns it from its device directory and follows a change without a restart
-   * (docs/protocol.md "Device directory"). `serialAddress`: the id its serial receiver sends on
-   * the line, when not the device id; `zigbeeFriendlyName` (and `zigbeeModel`): the device in
-   * Zigbee2MQTT; `hidVendorId` and `hidProductId` (4 hex digits each, with optional `hidModel`
-   * and `hidSerialNumber`): a USB HID button (docs/hid-devices.md). Each needs a transport of that
-   * kind on the gateway.
-   */
-  serialAddress?: string;
-  zigbeeFriendlyName?: string;
-  zigbeeModel?: string;
-  hidVendorId?: string;
-  hidProductId?: string;
-  hidModel?: string;
-  hidSerialNumber?: string;
-}
+};
 
 /** Lone work per site (docs/lone-work.md); every field has a default. */
 export interface LoneWorkConfig {
@@ -91,51 +59,21 @@ export interface DeviceAccountConfig {
   deviceIds?: string[];
 }
 
-export interface StationConfig {
-  id: string;
-  name: string;
-  zoneId: string;
-  /** The room the console stands in: its own panic button raises the alarm from there. */
-  roomId?: string;
-}
+/** A console station; `roomId` is the room it stands in: its own panic button raises the alarm from there. */
+export type StationConfig = ProtocolStationConfig;
 
-export interface GroupConfig {
-  id: string;
-  name?: string;
-  stations?: string[];
-  zones?: string[];
-}
+export type GroupConfig = Group;
 
-export type EscalationTarget =
-  | { group: string }
-  | { zone: string }
-  | { station: string }
-  /** Every console station of another (neighbouring) site. */
-  | { site: string }
-  /** Every console where a user of this site with at least this role is logged in. */
-  | { role: Role }
-  /** The consoles where this person is logged in (and their phone/e-mail on the step's channels). */
-  | { person: string }
-  /** An external party: a configured notifier (guards' ARC, police, webhook ...). */
-  | { external: string };
+/** group, zone, station; `site` (a neighbour's consoles), `role`, `person`, `external` (a configured notifier). */
+export type EscalationTarget = ProtocolEscalationTarget;
 
 /** `console` pops up on consoles; the others reach the people a step names on their phone or mail. */
-export type EscalationChannel = 'console' | 'sms' | 'voice' | 'email';
+export type { EscalationChannel };
 export const PERSON_CHANNELS = ['sms', 'voice', 'email'] as const;
-export type UntilState = 'acknowledged' | 'responding' | 'resolved';
+export type { UntilState };
 
-export interface EscalationStepConfig {
-  /** Seconds to wait after the previous step notified someone; 0 for the first step. */
-  afterSeconds: number;
-  targets: EscalationTarget[];
-  channels?: EscalationChannel[];
-  /** The chain moves on to the next step unless the alarm reached this state in time. */
-  until?: UntilState;
-  /** Silence in the origin zone is the default; set true only where the room is not the danger. */
-  includeOriginZone?: boolean;
-  /** Fire this step again every so many seconds until `until` is reached (the loud last step). */
-  repeatSeconds?: number;
-}
+/** A chain's step (protocol/src/api/site.ts says what each field does). */
+export type EscalationStepConfig = EscalationStep;
 
 /**
  * "Every alarm ends owned or loudly escalated" (site `escalation`, all fields have defaults):
@@ -152,11 +90,7 @@ export interface EscalationPolicyConfig {
   onSceneSeconds?: number;
 }
 
-export interface ChainConfig {
-  id: string;
-  name?: string;
-  steps: EscalationStepConfig[];
-}
+export type ChainConfig = Chain;
 
 export interface SiteConfig {
   id: string;
@@ -253,15 +187,7 @@ export interface SupervisionConfig {
 }
 
 /** An action card (tiltakskort) for one alarm kind at a site, optionally one room. */
-export interface ActionCardConfig {
-  id: string;
-  kind: 'panic' | 'personal' | 'man-down' | 'no-checkin' | 'evacuation' | 'technical';
-  roomId?: string;
-  title: { nb: string; en: string };
-  steps: { nb: string[]; en: string[] };
-  /** Who calls the police, e.g. "Den som kjem først ringjer 112". */
-  callsPolice?: { nb: string; en: string };
-}
+export type ActionCardConfig = ActionCard;
 
 export interface UserConfig {
   username: string;

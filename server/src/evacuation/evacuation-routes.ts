@@ -1,3 +1,4 @@
+import { evacuationApi, type EvacuationListQuery, type EvacuationStartBody, type IdParams, type PersonAnswerBody, type PersonAnswerParams, type SiteParams } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -7,10 +8,6 @@ import { currentUser, requireUser } from '../routes/request-user';
 import type { EvacuationService } from './evacuation-service';
 import type { Evacuation } from './evacuation-types';
 import { toEvacuationResource } from './evacuation-views';
-
-const ID = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } as const;
-const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: ID } } as const;
-const noBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
 
 /**
  * `/api/v1/.../evacuations`. Starting, ending and reading the roll call take a security contact
@@ -27,16 +24,7 @@ export async function evacuationRoutes(app: FastifyInstance, opts: { service: Ev
     return evacuation;
   };
 
-  app.post<{ Params: { siteId: string }; Body: { drill?: boolean; message?: string } | null }>('/api/v1/sites/:siteId/evacuations', {
-    preHandler: security,
-    schema: {
-      params: { type: 'object', required: ['siteId'], additionalProperties: false, properties: { siteId: { type: 'string', maxLength: 64 } } },
-      body: {
-        type: ['object', 'null'], additionalProperties: false,
-        properties: { drill: { type: 'boolean' }, message: { type: 'string', maxLength: 300 } },
-      },
-    },
-  }, async (request, reply) => {
+  app.post<{ Params: SiteParams; Body: EvacuationStartBody }>('/api/v1/sites/:siteId/evacuations', { preHandler: security, schema: evacuationApi.start }, async (request, reply) => {
     const user = currentUser(request);
     const { siteId } = request.params;
     if (!directory.site(siteId) || !directory.userMayAccessSite(user, siteId)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`site ${siteId}`]);
@@ -45,15 +33,7 @@ export async function evacuationRoutes(app: FastifyInstance, opts: { service: Ev
     return reply.code(created ? 201 : 200).send({ created, ...service.rollCall(evacuation.id) });
   });
 
-  app.get<{ Querystring: { state?: 'running' | 'ended'; limit?: number } }>('/api/v1/evacuations', {
-    preHandler: security,
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { state: { enum: ['running', 'ended'] }, limit: { type: 'integer', minimum: 1, maximum: 500 } },
-      },
-    },
-  }, async (request) => {
+  app.get<{ Querystring: EvacuationListQuery }>('/api/v1/evacuations', { preHandler: security, schema: evacuationApi.list }, async (request) => {
     const user = currentUser(request);
     const list = service.list(request.query.limit ?? 50)
       .filter((e) => directory.userMayAccessSite(user, e.siteId) && (!request.query.state || e.state === request.query.state));
@@ -61,12 +41,12 @@ export async function evacuationRoutes(app: FastifyInstance, opts: { service: Ev
   });
 
   // The live roll call: poll it (consoles of security contacts also get `roll-call` pushes).
-  app.get<{ Params: { id: string } }>('/api/v1/evacuations/:id', { preHandler: security, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: IdParams }>('/api/v1/evacuations/:id', { preHandler: security, schema: evacuationApi.rollCall }, async (request) => {
     visible(currentUser(request), request.params.id);
     return service.rollCall(request.params.id);
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/evacuations/:id/end', { preHandler: security, schema: { params: idParams, body: noBody } }, async (request) => {
+  app.post<{ Params: IdParams }>('/api/v1/evacuations/:id/end', { preHandler: security, schema: evacuationApi.end }, async (request) => {
     const user = currentUser(request);
     visible(user, request.params.id);
     await service.end(request.params.id, user);
@@ -74,8 +54,8 @@ export async function evacuationRoutes(app: FastifyInstance, opts: { service: Ev
   });
 
   // "I'm safe" for oneself, from a phone's browser or any client of the API.
-  app.post<{ Params: { id: string } }>('/api/v1/evacuations/:id/safe', {
-    preHandler: requireUser(sessions, 'employee'), schema: { params: idParams, body: noBody },
+  app.post<{ Params: IdParams }>('/api/v1/evacuations/:id/safe', {
+    preHandler: requireUser(sessions, 'employee'), schema: evacuationApi.safe,
   }, async (request) => {
     const user = currentUser(request);
     visible(user, request.params.id);
@@ -84,13 +64,7 @@ export async function evacuationRoutes(app: FastifyInstance, opts: { service: Ev
   });
 
   // The roll-call leader at the assembly point ticks someone off (or marks them as needing help).
-  app.post<{ Params: { id: string; username: string }; Body: { answer?: 'safe' | 'needs-help' } | null }>('/api/v1/evacuations/:id/people/:username/answer', {
-    preHandler: security,
-    schema: {
-      params: { type: 'object', required: ['id', 'username'], additionalProperties: false, properties: { id: ID, username: { type: 'string', maxLength: 64 } } },
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { answer: { enum: ['safe', 'needs-help'] } } },
-    },
-  }, async (request) => {
+  app.post<{ Params: PersonAnswerParams; Body: PersonAnswerBody }>('/api/v1/evacuations/:id/people/:username/answer', { preHandler: security, schema: evacuationApi.answerFor }, async (request) => {
     const user = currentUser(request);
     visible(user, request.params.id);
     const target = directory.user(request.params.username) ?? { username: request.params.username };

@@ -1,3 +1,4 @@
+import { floorPlanApi } from '@trygg/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import { ConfigError, type ConfigService } from '../config-admin/config-service';
@@ -11,14 +12,6 @@ import { renderPdfFirstPage } from './pdf-first-page';
 
 export const FLOOR_PLAN_URL_PREFIX = '/api/v1/floor-plans/';
 
-const floorParams = {
-  type: 'object', required: ['siteId', 'floor'], additionalProperties: false,
-  properties: { siteId: { type: 'string', maxLength: 64 }, floor: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,20}$' } },
-} as const;
-const fileParams = {
-  type: 'object', required: ['file'], additionalProperties: false,
-  properties: { file: { type: 'string', pattern: '^[0-9a-f]{64}\\.(png|svg)$' } },
-} as const;
 
 /**
  * A served plan is shown by the console as an `<img>`, where an SVG can neither run script nor
@@ -54,7 +47,7 @@ export async function floorPlanRoutes(app: FastifyInstance, opts: {
   };
 
   app.put<{ Params: { siteId: string; floor: string } }>('/api/v1/sites/:siteId/floor-plans/:floor', {
-    preHandler: requireUser(sessions, 'manager'), schema: { params: floorParams }, bodyLimit: MAX_FLOOR_PLAN_BYTES,
+    preHandler: requireUser(sessions, 'manager'), schema: floorPlanApi.upload, bodyLimit: MAX_FLOOR_PLAN_BYTES,
     // Over the limit, fastify stops reading: say so with the floor plan's own code and the limit.
     errorHandler: (error: FastifyError, request) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw tooLarge(Number(request.headers['content-length'] ?? MAX_FLOOR_PLAN_BYTES + 1));
@@ -82,7 +75,7 @@ export async function floorPlanRoutes(app: FastifyInstance, opts: {
   });
 
   app.delete<{ Params: { siteId: string; floor: string } }>('/api/v1/sites/:siteId/floor-plans/:floor', {
-    preHandler: requireUser(sessions, 'manager'), schema: { params: floorParams },
+    preHandler: requireUser(sessions, 'manager'), schema: floorPlanApi.remove,
   }, async (request) => {
     const user = currentUser(request);
     const { siteId, floor } = request.params;
@@ -92,11 +85,11 @@ export async function floorPlanRoutes(app: FastifyInstance, opts: {
       site.floorPlans = site.floorPlans!.filter((p) => p.floor !== floor);
       if (site.floorPlans.length === 0) delete site.floorPlans;
     }, `user:${user.username}`, `removed the floor plan of floor ${floor} in ${siteId}`);
-    return { ok: true, version };
+    return { ok: true as const, version };
   });
 
   app.get<{ Params: { file: string } }>(`${FLOOR_PLAN_URL_PREFIX}:file`, {
-    preHandler: requireUser(sessions, 'employee'), schema: { params: fileParams },
+    preHandler: requireUser(sessions, 'employee'), schema: floorPlanApi.image,
   }, async (request, reply) => {
     const plan = store.get(request.params.file);
     // Another office's plan is as absent as one that never was.

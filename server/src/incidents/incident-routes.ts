@@ -1,4 +1,4 @@
-import { ID_PATTERN } from '@trygg/protocol';
+import { ID_PATTERN, incidentAnswers, incidentFields, NoteBody } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -15,31 +15,9 @@ const siteParams = { type: 'object', required: ['siteId'], additionalProperties:
 const time = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 const STATUSES: IncidentStatus[] = ['new', 'reviewed', 'closed'];
 
-/** The fields of a report, shared by create and change; unknown fields are refused. */
-const fields = {
-  occurredAt: time,
-  roomId: { anyOf: [id, { type: 'null' }] },
-  category: { enum: CATEGORY_IDS },
-  consequence: { type: 'integer', minimum: 1, maximum: 5 },
-  causeFactors: { type: 'array', uniqueItems: true, maxItems: CAUSE_FACTOR_IDS.length, items: { enum: CAUSE_FACTOR_IDS } },
-  reportedToPolice: {
-    type: 'object', additionalProperties: false, required: ['reported'],
-    properties: { reported: { type: 'boolean' }, caseNumber: { type: ['string', 'null'], maxLength: 64 } },
-  },
-  narrative: { type: ['string', 'null'], maxLength: 8000 },
-  involved: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 200 } },
-  actions: {
-    type: 'array', maxItems: 50,
-    items: {
-      type: 'object', additionalProperties: false, required: ['text'],
-      properties: {
-        id, text: { type: 'string', minLength: 1, maxLength: 1000 }, owner: { type: ['string', 'null'], maxLength: 200 },
-        due: { anyOf: [{ type: 'string', format: 'date' }, { type: 'null' }] }, status: { enum: ['open', 'in-progress', 'done'] },
-      },
-    },
-  },
-} as const;
-const noteBody = { type: ['object', 'null'], additionalProperties: false, properties: { note: { type: 'string', maxLength: 2000 } } } as const;
+/** The fields of a report, shared by create and change (protocol/src/api/incidents.ts), with this catalogue's ids. */
+const fields = incidentFields(CATEGORY_IDS, CAUSE_FACTOR_IDS);
+const noteBody = NoteBody;
 /** A report with a long narrative is larger than the server's default body limit. */
 const BODY_LIMIT = 64 * 1024;
 
@@ -53,11 +31,11 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
   const anyone = requireUser(sessions, 'employee');
   const security = requireUser(sessions, 'security');
 
-  app.get('/api/v1/incidents/catalogue', { preHandler: anyone }, async () => INCIDENT_CATALOGUE);
+  app.get('/api/v1/incidents/catalogue', { preHandler: anyone, schema: incidentAnswers.catalogue }, async () => INCIDENT_CATALOGUE);
 
   app.post<{ Body: IncidentInput & { siteId: string; occurredAt: string; category: string } }>('/api/v1/incidents', {
     preHandler: anyone, bodyLimit: BODY_LIMIT,
-    schema: { body: { type: 'object', additionalProperties: false, required: ['siteId', 'occurredAt', 'category'], properties: { siteId: id, ...fields } } },
+    schema: { ...incidentAnswers.create, body: { type: 'object', additionalProperties: false, required: ['siteId', 'occurredAt', 'category'], properties: { siteId: id, ...fields } } },
   }, async (request, reply) => {
     const { siteId, ...input } = request.body;
     const incident = service.create(currentUser(request), siteId, input);
@@ -67,6 +45,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
   app.get<{ Querystring: { siteId?: string; status?: IncidentStatus; from?: string; to?: string; limit?: number } }>('/api/v1/incidents', {
     preHandler: anyone,
     schema: {
+      ...incidentAnswers.list,
       querystring: {
         type: 'object', additionalProperties: false,
         properties: { siteId: id, status: { enum: STATUSES }, from: time, to: time, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
@@ -81,25 +60,25 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
     return { incidents: list.map((i) => incidentSummary(i, directory, now())) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { preHandler: anyone, schema: { params: idParams } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { preHandler: anyone, schema: incidentAnswers.get }, async (request) =>
     incidentResource(service.read(currentUser(request), request.params.id), directory));
 
   app.patch<{ Params: { id: string }; Body: IncidentInput }>('/api/v1/incidents/:id', {
     preHandler: anyone, bodyLimit: BODY_LIMIT,
-    schema: { params: idParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields } },
+    schema: { ...incidentAnswers.change, params: idParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields } },
   }, async (request) => incidentResource(service.update(currentUser(request), request.params.id, request.body), directory));
 
   for (const [path, to] of [['review', 'reviewed'], ['close', 'closed']] as const) {
     app.post<{ Params: { id: string }; Body: { note?: string } | null }>(`/api/v1/incidents/:id/${path}`, {
-      preHandler: security, schema: { params: idParams, body: noteBody },
+      preHandler: security, schema: { ...incidentAnswers[path], params: idParams, body: noteBody },
     }, async (request) => incidentResource(service.transition(currentUser(request), request.params.id, to, request.body?.note), directory));
   }
 
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/audit', { preHandler: requireUser(sessions, 'manager'), schema: { params: idParams } }, async (request) => ({
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/audit', { preHandler: requireUser(sessions, 'manager'), schema: incidentAnswers.audit }, async (request) => ({
     entries: service.auditOf(currentUser(request), request.params.id).map((e) => ({ at: new Date(e.at).toISOString(), username: e.username, action: e.action, via: e.via })),
   }));
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/review-queue', { preHandler: security, schema: { params: siteParams } }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/review-queue', { preHandler: security, schema: incidentAnswers.reviewQueue }, async (request) => {
     const { siteId } = request.params;
     const queue = service.reviewQueue(currentUser(request), siteId);
     return {
@@ -113,6 +92,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
   app.get<{ Params: { siteId: string }; Querystring: { format?: 'csv' | 'json'; from?: string; to?: string } }>('/api/v1/sites/:siteId/incidents/export', {
     preHandler: security,
     schema: {
+      ...incidentAnswers.export,
       params: siteParams,
       querystring: { type: 'object', additionalProperties: false, properties: { format: { enum: ['csv', 'json'] }, from: time, to: time } },
     },
@@ -127,7 +107,7 @@ export async function incidentRoutes(app: FastifyInstance, deps: { service: Inci
     return { siteId, exportedAt: new Date(now()).toISOString(), incidents: list.map((i) => incidentResource(i, directory)) };
   });
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/leader-copies', { preHandler: requireUser(sessions, 'manager'), schema: { params: siteParams } }, async (request) => ({
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/incidents/leader-copies', { preHandler: requireUser(sessions, 'manager'), schema: incidentAnswers.leaderCopies }, async (request) => ({
     copies: service.leaderCopies(currentUser(request), request.params.siteId)
       .map((c) => ({
         incidentId: c.incidentId, recipient: c.recipient, channel: c.channel, state: c.state, createdAt: new Date(c.createdAt).toISOString(),

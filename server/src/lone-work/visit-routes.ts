@@ -1,3 +1,4 @@
+import { visitApi, type IdParams, type VisitExtendBody, type VisitListQuery, type VisitStartBody } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import { hasRole, type SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -8,11 +9,6 @@ import { currentUser, requireUser } from '../routes/request-user';
 import type { CheckInVisits } from './check-in-visits';
 import type { Visit, VisitState } from './lone-work-store';
 
-const idParams = {
-  type: 'object', required: ['id'], additionalProperties: false,
-  properties: { id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } },
-} as const;
-const until = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 const STATE_FILTER: Record<string, VisitState[]> = { active: ['active'], missed: ['expiring', 'missed'], 'checked-out': ['checked-out'] };
 
 /** The REST shape: `expiring` (alarm being raised) reads as `missed`; a position only once missed. */
@@ -45,18 +41,7 @@ export async function visitRoutes(app: FastifyInstance, opts: { visits: CheckInV
   };
   const actor = (user: UserConfig) => `user:${user.username}`;
 
-  app.post<{ Body: { siteId?: string; deviceId?: string; person: string; address: string; until: string } }>('/api/v1/visits', {
-    preHandler: employee,
-    schema: {
-      body: {
-        type: 'object', additionalProperties: false, required: ['person', 'address', 'until'],
-        properties: {
-          siteId: { type: 'string', maxLength: 64 }, deviceId: { type: 'string', maxLength: 64 },
-          person: { type: 'string', minLength: 1, maxLength: 200 }, address: { type: 'string', minLength: 1, maxLength: 300 }, until,
-        },
-      },
-    },
-  }, async (request, reply) => {
+  app.post<{ Body: VisitStartBody }>('/api/v1/visits', { preHandler: employee, schema: visitApi.start }, async (request, reply) => {
     const user = currentUser(request);
     const own = user.sites.filter((s) => s !== '*');
     const siteId = request.body.siteId ?? (own.length === 1 && !user.sites.includes('*') ? own[0] : undefined);
@@ -67,33 +52,19 @@ export async function visitRoutes(app: FastifyInstance, opts: { visits: CheckInV
     return reply.code(201).send({ visit: toVisitResource(visit) });
   });
 
-  app.post<{ Params: { id: string }; Body: { until: string } }>('/api/v1/visits/:id/extend', {
-    preHandler: employee,
-    schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['until'], properties: { until } } },
-  }, async (request) => {
+  app.post<{ Params: IdParams; Body: VisitExtendBody }>('/api/v1/visits/:id/extend', { preHandler: employee, schema: visitApi.extend }, async (request) => {
     const user = currentUser(request);
     manageable(user, request.params.id);
     return { visit: toVisitResource(visits.extend(request.params.id, Date.parse(request.body.until), actor(user))) };
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/visits/:id/checkout', {
-    preHandler: employee,
-    schema: { params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: {} } },
-  }, async (request) => {
+  app.post<{ Params: IdParams }>('/api/v1/visits/:id/checkout', { preHandler: employee, schema: visitApi.checkout }, async (request) => {
     const user = currentUser(request);
     manageable(user, request.params.id);
     return { visit: toVisitResource(visits.checkOut(request.params.id, actor(user))) };
   });
 
-  app.get<{ Querystring: { state?: string; limit?: number } }>('/api/v1/visits', {
-    preHandler: requireUser(sessions, 'responder'),
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { state: { enum: Object.keys(STATE_FILTER) }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
-      },
-    },
-  }, async (request) => {
+  app.get<{ Querystring: VisitListQuery }>('/api/v1/visits', { preHandler: requireUser(sessions, 'responder'), schema: visitApi.list }, async (request) => {
     const user = currentUser(request);
     const list = visits.list(request.query.state ? STATE_FILTER[request.query.state] : undefined, request.query.limit ?? 200);
     return { visits: list.filter((v) => directory.userMayAccessSite(user, v.siteId)).map(toVisitResource) };

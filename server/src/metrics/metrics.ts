@@ -26,6 +26,7 @@ export function createMetrics() {
     openAlarms: new Gauge({ name: 'trygg_open_alarms', help: 'Alarms not yet resolved or cancelled', registers: [registry] }),
     gatewaysOnline: new Gauge({ name: 'trygg_gateways_online', help: 'Gateways whose last status is online', registers: [registry] }),
     httpRejected: new Counter({ name: 'trygg_http_rejected_total', help: 'HTTP requests answered with a 4xx error', labelNames: ['code'], registers: [registry] }),
+    responseContractViolations: new Counter({ name: 'trygg_http_response_contract_violations_total', help: 'REST answers that did not match their route\'s response schema (a server bug; TRYGG_SRV_RESPONSE_CONTRACT)', labelNames: ['route'], registers: [registry] }),
     brokerRejected: new Counter({ name: 'trygg_broker_rejected_total', help: 'MQTT connections, publishes and subscriptions refused by the broker', labelNames: ['reason'], registers: [registry] }),
     brokerQos0Dropped: new Counter({ name: 'trygg_broker_qos0_dropped_total', help: 'QoS 0 messages (heartbeats) the embedded broker dropped under overload (too many waiting, or a subscriber that cannot keep up), so they never hold up a press', registers: [registry] }),
     heartbeatBatchesShed: new Counter({ name: 'trygg_heartbeat_batches_shed_total', help: 'Heartbeat batches dropped unprocessed because ingest was overloaded (presses are never shed)', registers: [registry] }),

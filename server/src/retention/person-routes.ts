@@ -1,14 +1,10 @@
+import { peopleApi } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
 import { TryggError } from '../errors';
 import { currentUser, requireUser } from '../routes/request-user';
 import type { PersonData } from './person-data';
-
-const usernameParams = {
-  type: 'object', required: ['username'], additionalProperties: false,
-  properties: { username: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' } },
-} as const;
 
 /**
  * `/api/v1/people/:username/export` and `/erase`: administrators only, and only for users whose
@@ -28,7 +24,7 @@ export async function personRoutes(app: FastifyInstance, opts: { people: PersonD
     if (!reachable) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`user ${username}`]);
   };
 
-  app.get<{ Params: { username: string } }>('/api/v1/people/:username/export', { preHandler: admin, schema: { params: usernameParams } }, async (request, reply) => {
+  app.get<{ Params: { username: string } }>('/api/v1/people/:username/export', { preHandler: admin, schema: peopleApi.export }, async (request, reply) => {
     const user = currentUser(request);
     mayReach(user.username, request.params.username);
     const data = await people.export(request.params.username, user.username);
@@ -38,7 +34,7 @@ export async function personRoutes(app: FastifyInstance, opts: { people: PersonD
       .send(data);
   });
 
-  app.post<{ Params: { username: string } }>('/api/v1/people/:username/erase', { preHandler: admin, schema: { params: usernameParams } }, async (request) => {
+  app.post<{ Params: { username: string } }>('/api/v1/people/:username/erase', { preHandler: admin, schema: peopleApi.erase }, async (request) => {
     const user = currentUser(request);
     mayReach(user.username, request.params.username);
     return people.erase(request.params.username, user.username);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ID_PATTERN } from '@trygg/protocol';
+import { ID_PATTERN, riskAnswers } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -57,12 +57,12 @@ export async function riskRoutes(app: FastifyInstance, deps: {
     return siteId;
   };
 
-  app.get('/api/v1/risk/catalogue', { preHandler: anyone }, async () => ({
+  app.get('/api/v1/risk/catalogue', { preHandler: anyone, schema: riskAnswers.catalogue }, async () => ({
     events: REPORT_EVENTS, measures: REPORT_MEASURES, likelihoodScale: LIKELIHOOD_SCALE, consequenceScale: CONSEQUENCE_SCALE,
     scalesCitation: SCALES_CITATION, rule: RISK_RULE,
   }));
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/risk-register', { preHandler: anyone, schema: { params: siteParams } }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/risk-register', { preHandler: anyone, schema: { ...riskAnswers.register, params: siteParams } }, async (request) => {
     const siteId = site(currentUser(request), request.params.siteId);
     return buildRegister(siteId, now(), db.edits(siteId), db.measures(siteId), counts);
   });
@@ -70,6 +70,7 @@ export async function riskRoutes(app: FastifyInstance, deps: {
   app.put<{ Params: { siteId: string; eventId: string }; Body: { likelihood: Likelihood; consequence: Consequence; note?: string } }>('/api/v1/sites/:siteId/risk-register/events/:eventId', {
     preHandler: security,
     schema: {
+      ...riskAnswers.editEvent,
       params: eventParams,
       body: {
         type: 'object', additionalProperties: false, required: ['likelihood', 'consequence'],
@@ -89,7 +90,7 @@ export async function riskRoutes(app: FastifyInstance, deps: {
 
   /** Back to the report's values. */
   app.delete<{ Params: { siteId: string; eventId: string } }>('/api/v1/sites/:siteId/risk-register/events/:eventId', {
-    preHandler: security, schema: { params: eventParams },
+    preHandler: security, schema: { ...riskAnswers.resetEvent, params: eventParams },
   }, async (request) => {
     const user = currentUser(request);
     const siteId = site(user, request.params.siteId);
@@ -99,14 +100,14 @@ export async function riskRoutes(app: FastifyInstance, deps: {
     return buildRegister(siteId, now(), db.edits(siteId), db.measures(siteId), counts).events.find((e) => e.id === eventId);
   });
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/risk-measures', { preHandler: anyone, schema: { params: siteParams } }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/risk-measures', { preHandler: anyone, schema: { ...riskAnswers.measures, params: siteParams } }, async (request) => {
     const siteId = site(currentUser(request), request.params.siteId);
     return { measures: db.measures(siteId).map(measureView) };
   });
 
   app.post<{ Params: { siteId: string }; Body: MeasureBody }>('/api/v1/sites/:siteId/risk-measures', {
     preHandler: security,
-    schema: { params: siteParams, body: { type: 'object', additionalProperties: false, required: ['eventIds'], properties: measureFields } },
+    schema: { ...riskAnswers.addMeasure, params: siteParams, body: { type: 'object', additionalProperties: false, required: ['eventIds'], properties: measureFields } },
   }, async (request, reply) => {
     const user = currentUser(request);
     const siteId = site(user, request.params.siteId);
@@ -129,7 +130,7 @@ export async function riskRoutes(app: FastifyInstance, deps: {
 
   app.patch<{ Params: { siteId: string; measureId: string }; Body: MeasureBody }>('/api/v1/sites/:siteId/risk-measures/:measureId', {
     preHandler: security,
-    schema: { params: measureParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: measureFields } },
+    schema: { ...riskAnswers.changeMeasure, params: measureParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: measureFields } },
   }, async (request) => {
     const user = currentUser(request);
     const siteId = site(user, request.params.siteId);
@@ -154,7 +155,7 @@ export async function riskRoutes(app: FastifyInstance, deps: {
   });
 
   app.delete<{ Params: { siteId: string; measureId: string } }>('/api/v1/sites/:siteId/risk-measures/:measureId', {
-    preHandler: security, schema: { params: measureParams },
+    preHandler: security, schema: { ...riskAnswers.deleteMeasure, params: measureParams },
   }, async (request, reply) => {
     const user = currentUser(request);
     const siteId = site(user, request.params.siteId);

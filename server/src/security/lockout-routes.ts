@@ -1,3 +1,4 @@
+import { securityApi } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import { hasRole, type SessionService } from '../auth/sessions';
 import type { OfficeDirectory } from '../config/office-directory';
@@ -18,7 +19,7 @@ export async function lockoutRoutes(app: FastifyInstance, opts: { throttle: Logi
   const mayManage = (actor: UserConfig, target: UserConfig) =>
     hasRole(actor, target.role) && target.sites.some((s) => directory.userMayAccessSite(actor, s));
 
-  app.get('/api/v1/login-lockouts', { preHandler: manager }, async (request) => {
+  app.get('/api/v1/login-lockouts', { preHandler: manager, schema: securityApi.lockouts }, async (request) => {
     const actor = currentUser(request);
     const known = users();
     const lockouts = throttle.lockedAccounts().flatMap((l) => {
@@ -30,14 +31,13 @@ export async function lockoutRoutes(app: FastifyInstance, opts: { throttle: Logi
   });
 
   app.delete<{ Params: { username: string } }>('/api/v1/login-lockouts/:username', {
-    preHandler: manager,
-    schema: { params: { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['username'] } },
+    preHandler: manager, schema: securityApi.unlock,
   }, async (request) => {
     const actor = currentUser(request);
     const user = users().get(request.params.username.toLowerCase());
     if (!user || !mayManage(actor, user)) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`lockout of ${request.params.username}`]);
     const wasLocked = throttle.unlock(user.username);
     request.log.info({ username: user.username, by: actor.username, wasLocked }, 'login lockout lifted');
-    return { ok: true, wasLocked };
+    return { ok: true as const, wasLocked };
   });
 }

@@ -1,4 +1,5 @@
 import fastifyHelmet from '@fastify/helmet';
+import { securityApi } from '@trygg/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { TryggError } from '../errors';
@@ -62,7 +63,7 @@ export async function securityHeaders(app: FastifyInstance, opts: { metrics: Met
         done(new TryggError('TRYGG_SRV_BAD_REQUEST', ['a CSP report must be JSON']), undefined);
       }
     });
-    scope.post(CSP_REPORT_PATH, async (request: FastifyRequest, reply) => {
+    scope.post(CSP_REPORT_PATH, { schema: securityApi.cspReport }, async (request: FastifyRequest, reply) => {
       const limit = await perAddress(request);
       if (!limit.isAllowed && limit.isExceeded) {
         reply.header('retry-after', String(Math.max(1, Math.ceil(limit.ttl / 1000))));

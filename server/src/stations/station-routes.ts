@@ -1,3 +1,4 @@
+import { stationApi, type EnrolBody } from '@trygg/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { WebSocket } from 'ws';
 import { SESSION_COOKIE, type SessionService } from '../auth/sessions';
@@ -7,13 +8,6 @@ import { sameOrigin } from '../ws/console-socket-route';
 import { serveConsoleSocket, type ConsoleSocketDeps, type SocketEnd } from '../ws/console-socket-session';
 import { STATION_COOKIE, STATION_COOKIE_MAX_AGE_S, STATION_COOKIE_PATH, type StationCredentials, type StationWatch } from './station-credentials';
 
-const enrolBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { label: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[^\\u0000-\\u001f\\u007f]*$' } },
-} as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
-const stationParams = { type: 'object', required: ['stationId'], properties: { stationId: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 
 /** WebSocket close codes a station's page understands (alarm-console/src/state/station-watch.ts). */
 export const STATION_CLOSE = { revoked: 4403, unknownStation: 4404, userSessionEnded: 4409 } as const;
@@ -36,25 +30,25 @@ export async function stationRoutes(app: FastifyInstance, opts: ConsoleSocketDep
   });
   const stationView = (w: StationWatch) => ({ id: w.station.id, name: w.station.name, siteId: w.siteId, zoneId: w.station.zoneId });
 
-  app.post<{ Params: { stationId: string }; Body: { label?: string } }>('/api/v1/stations/:stationId/enrol',
-    { schema: { params: stationParams, body: enrolBody } }, async (request, reply) => {
+  app.post<{ Params: { stationId: string }; Body: EnrolBody }>('/api/v1/stations/:stationId/enrol',
+    { schema: stationApi.enrol }, async (request, reply) => {
       const user = currentUser(request);
       const { secret, credential } = stations.enrol(request.params.stationId, user, request.body?.label);
       setCookie(reply, secret);
       return reply.code(201).send({ credential: { ...credential, connected: false } });
     });
 
-  app.get('/api/v1/station-credentials', async (request) => {
+  app.get('/api/v1/station-credentials', { schema: stationApi.credentials }, async (request) => {
     const user = currentUser(request);
     return { credentials: stations.list(user) };
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/station-credentials/:id', { schema: { params: idParams } }, async (request) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/station-credentials/:id', { schema: stationApi.revoke }, async (request) => {
     const credential = stations.revoke(request.params.id, currentUser(request));
     return { credential: { ...credential, connected: false } };
   });
 
-  app.get('/api/v1/this-station', async (request, reply) => {
+  app.get('/api/v1/this-station', { schema: stationApi.thisStation }, async (request, reply) => {
     const secret = request.cookies[STATION_COOKIE];
     const watch = stations.verify(secret);
     stations.touch(watch.credential.id);
@@ -62,7 +56,7 @@ export async function stationRoutes(app: FastifyInstance, opts: ConsoleSocketDep
     return { station: stationView(watch), credentialId: watch.credential.id, enrolledAt: watch.credential.createdAt };
   });
 
-  app.delete('/api/v1/this-station', async (request, reply) => {
+  app.delete('/api/v1/this-station', { schema: stationApi.forget }, async (request, reply) => {
     const secret = request.cookies[STATION_COOKIE];
     reply.clearCookie(STATION_COOKIE, { path: STATION_COOKIE_PATH });
     try {
@@ -71,7 +65,7 @@ export async function stationRoutes(app: FastifyInstance, opts: ConsoleSocketDep
     } catch (err) {
       if (!(err instanceof TryggError)) throw err; // not enrolled or already revoked: forgetting is done
     }
-    return { ok: true };
+    return { ok: true as const };
   });
 
   app.get('/api/v1/this-station/ws', {

@@ -1,4 +1,4 @@
-import { ID_PATTERN } from '@trygg/protocol';
+import { deviceApi, type DeviceTestRequest, type TestModeBody } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { DeviceConfig, SiteConfig, UserConfig } from '../config/types';
 import { TryggError } from '../errors';
@@ -7,16 +7,7 @@ import { currentUser, requireUser } from '../routes/request-user';
 import type { SelfTest } from './self-test';
 import type { SiteSupervision } from './supervision-settings';
 
-const deviceParams = {
-  type: 'object', required: ['deviceId'], additionalProperties: false,
-  properties: { deviceId: { type: 'string', pattern: ID_PATTERN } },
-} as const;
-const siteQuery = {
-  type: 'object', additionalProperties: false,
-  properties: { siteId: { type: 'string', pattern: ID_PATTERN } },
-} as const;
-
-type DeviceRequest = { Params: { deviceId: string }; Querystring: { siteId?: string } };
+type DeviceRequest = DeviceTestRequest;
 
 /**
  * Self-test API: security contacts put a device in test mode (its presses are recorded as passed
@@ -39,12 +30,8 @@ export async function supervisionRoutes(app: FastifyInstance, deps: {
     return found[0]!;
   };
 
-  app.post<DeviceRequest & { Body: { minutes?: number } | undefined }>('/api/v1/devices/:deviceId/test-mode', {
-    preHandler: requireUser(sessions, 'security'),
-    schema: {
-      params: deviceParams, querystring: siteQuery,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { minutes: { type: 'integer', minimum: 1, maximum: 240 } } },
-    },
+  app.post<DeviceRequest & { Body: TestModeBody | undefined }>('/api/v1/devices/:deviceId/test-mode', {
+    preHandler: requireUser(sessions, 'security'), schema: deviceApi.startTestMode,
   }, async (request) => {
     const user = currentUser(request);
     const { site, device } = findDevice(user, request.params.deviceId, request.query.siteId);
@@ -56,8 +43,7 @@ export async function supervisionRoutes(app: FastifyInstance, deps: {
   });
 
   app.delete<DeviceRequest>('/api/v1/devices/:deviceId/test-mode', {
-    preHandler: requireUser(sessions, 'security'),
-    schema: { params: deviceParams, querystring: siteQuery },
+    preHandler: requireUser(sessions, 'security'), schema: deviceApi.endTestMode,
   }, async (request) => {
     const user = currentUser(request);
     const { site, device } = findDevice(user, request.params.deviceId, request.query.siteId);
@@ -66,7 +52,7 @@ export async function supervisionRoutes(app: FastifyInstance, deps: {
     return selfTest.status(site.id, device.id, now);
   });
 
-  app.get('/api/v1/device-tests', { preHandler: requireUser(sessions, 'responder') }, async (request) => {
+  app.get('/api/v1/device-tests', { preHandler: requireUser(sessions, 'responder'), schema: deviceApi.deviceTests }, async (request) => {
     const user = currentUser(request);
     const now = clock.now();
     const devices = directory.allSites()

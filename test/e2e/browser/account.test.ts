@@ -64,4 +64,21 @@ describe.skipIf(!HAVE_CHROMIUM)('my account in Chromium: password change and log
     await otherPc.context.close();
     await here.context.close();
   }, 90_000);
+
+  it('links the API reference from "My account": Swagger UI renders the OpenAPI document under the server\'s CSP', async () => {
+    // kollega's password changed above: the manager reads the reference.
+    const { page, context } = await openConsole(browser, trygg.baseUrl, { username: 'manager', lang: 'en' });
+    const violations: string[] = [];
+    context.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    await page.click('.who a');
+    await page.waitForSelector('#account-heading');
+    const [reference] = await Promise.all([context.waitForEvent('page'), page.click('[data-testid=api-reference]')]);
+    reference.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    await reference.waitForSelector('.swagger-ui .info .title');
+    expect(await reference.textContent('.swagger-ui .info .title')).toContain('Trygg REST API');
+    // An operation of the document is listed, so the page read /api/docs/json.
+    await reference.waitForSelector('.opblock-summary-path[data-path="/api/v1/alarms"]');
+    expect(violations, violations.join('\n')).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

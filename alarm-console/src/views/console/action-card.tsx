@@ -1,5 +1,5 @@
 // The tiltakskort for this kind of alarm: what to do, who calls the police, the address to give.
-import type { ConsoleActionCard } from '../../api/types';
+import type { ConsoleActionCard } from '@trygg/protocol';
 import { pick, pickLines, t } from '../../i18n/i18n';
 
 export function ActionCard(props: { card: ConsoleActionCard; headingId: string; drill?: boolean }) {

@@ -1,7 +1,7 @@
 // One alarm in the full-window pop-up: what, where, who, how long, what to do, who is coming,
 // and the one-click answers. Every control is a native button or select (Tab, Enter, Space).
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsoleAlarm, ResolveOutcome, SiteView } from '../../api/types';
+import type { ConsoleAlarm, UserOutcome as ResolveOutcome, SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AlarmAction } from '../../state/console-controller';
 import { formatClock, formatCoordinates, formatDuration, kindLabel, placeLabel, stateLabel } from '../../state/format';

@@ -1,6 +1,6 @@
 // Every open alarm in one compact row each, newest first, at the top of the pop-up: what, where,
 // how long ago, whether someone is coming. A row shows that alarm's card underneath.
-import type { ConsoleAlarm } from '../../api/types';
+import type { ConsoleAlarm } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import { formatDuration, kindLabel, placeLabel } from '../../state/format';
 import { useNow } from '../parts/hooks';

@@ -4,7 +4,7 @@
 // is ever below the fold; the card underneath is the newest alarm's, or the one picked from the list.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConsoleAlarm, ResolveOutcome, SiteView } from '../../api/types';
+import type { ConsoleAlarm, UserOutcome as ResolveOutcome, SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AlarmAction } from '../../state/console-controller';
 import { useFocusTrap } from '../parts/use-focus-trap';

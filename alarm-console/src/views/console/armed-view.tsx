@@ -1,6 +1,6 @@
 // The armed console between alarms: which station, plainly whether alarms can reach it, how many
 // responders an alarm from this area would reach, and how to raise a discreet alarm from here.
-import type { CoverageRoom, SiteView } from '../../api/types';
+import type { CoverageRoom, SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { ConsoleController, ConsoleState } from '../../state/console-controller';
 import { areaCoverage } from '../../state/coverage';

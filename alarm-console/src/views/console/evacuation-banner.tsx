@@ -1,7 +1,7 @@
 // The evacuation banner on every console of the site (docs/evacuation.md): leave the building,
 // where to meet, and "I'm safe" for the roll call. Shown above every page and inside the alarm
 // pop-up, so it is never hidden behind an alarm. Security contacts see the roll-call counts.
-import type { ConsoleEvacuation, RollCallCounts } from '../../api/types';
+import type { ConsoleEvacuation, RollCallCounts } from '@trygg/protocol';
 import { pick, t } from '../../i18n/i18n';
 import { routeHref } from '../../state/route';
 

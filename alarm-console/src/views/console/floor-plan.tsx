@@ -1,5 +1,5 @@
 // A floor plan with a marker on the room (site.floorPlans + rooms[].position, in percent).
-import type { SiteView } from '../../api/types';
+import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 
 export function floorPlanFor(site: SiteView | undefined, roomId: string | undefined, floor: string | undefined) {

@@ -3,7 +3,7 @@
 // tells the responder what has already been sent"). Polled while the pop-up is shown.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { SentItem } from '../../api/types';
+import type { SentItem } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 
 const POLL_MS = 3000;

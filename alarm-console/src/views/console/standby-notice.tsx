@@ -1,6 +1,6 @@
 // Responders see a calm standby notice while a meeting with elevated risk is on in a room
 // (docs/drills-meetings-banned-clients.md): be ready, the room's alarms take the faster chain.
-import type { Meeting } from '../../api/types';
+import type { Meeting } from '@trygg/protocol';
 import { pick, t } from '../../i18n/i18n';
 import { routeHref } from '../../state/route';
 

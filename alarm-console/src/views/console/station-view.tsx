@@ -1,7 +1,7 @@
 // First page of a colleague's console: choose the PC you sit at (remembered), then arm it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Station, User } from '../../api/types';
+import type { Station, SessionUser as User } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { ConsoleController } from '../../state/console-controller';
 import { can } from '../../state/roles';

@@ -1,6 +1,6 @@
 // Technical alarms (a device offline, a low battery, a gateway down) are not emergencies: a calm
 // banner under the top bar, no siren, no full-window pop-up.
-import type { ConsoleAlarm, ResolveOutcome, SiteView } from '../../api/types';
+import type { ConsoleAlarm, UserOutcome as ResolveOutcome, SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AlarmAction } from '../../state/console-controller';
 import { formatClock, placeLabel, technicalCauseLabel } from '../../state/format';

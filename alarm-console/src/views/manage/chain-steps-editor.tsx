@@ -1,6 +1,6 @@
 // The ordered steps of an escalation chain: wait, whom to notify (group, zone, station, another
 // site, a role, a person, an external party), on which channels, and until which state.
-import type { Channel, EscalationStep, EscalationTarget, SiteView, TargetKind, UntilState } from '../../api/types';
+import type { EscalationChannel as Channel, EscalationStep, EscalationTarget, SiteView, TargetKind, UntilState } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { NestedProblem } from '../../state/config-problems';
 import { ROLES } from '../../state/roles';
@@ -122,9 +122,10 @@ export function ChainStepsEditor(props: {
                 <p class="label">{t('chain.targets')}</p>
                 {step.targets.map((target, ti) => {
                   const kind = (Object.keys(target)[0] as TargetKind | undefined) ?? 'group';
-                  const value = target[kind] ?? '';
+                  const value = (target as Partial<Record<TargetKind, string>>)[kind] ?? '';
                   const options = targetOptions(kind, site, allSites);
-                  const setTarget = (next: EscalationTarget) => setStep(i, { targets: step.targets.map((x, k) => (k === ti ? next : x)) });
+                  // One kind per target: the select and input below always set exactly one key.
+                  const setTarget = (next: Partial<Record<TargetKind, string>>) => setStep(i, { targets: step.targets.map((x, k) => (k === ti ? next as EscalationTarget : x)) });
                   return (
                     <div class={`row tight target${targetProblems(ti).length ? ' has-problem' : ''}`} data-target={ti}>
                       <label>

@@ -2,7 +2,7 @@
 // configuration's own field names, so a server problem `sites.0.rooms.2.zoneId: ...` lands next to
 // the zone field) and the columns of the list.
 import type { Collection } from '../../api/client';
-import type { SiteView } from '../../api/types';
+import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import { kindLabel } from '../../state/format';
 import { HID_MODELS, USB_ID_HEX } from './hid-binding-values';

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Collection } from '../../api/client';
 import { ApiError } from '../../api/http';
-import type { SiteView } from '../../api/types';
+import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';

@@ -1,6 +1,6 @@
 // One form control per field kind. Every control is native (label + input/select/checkbox), so
 // the forms work with the keyboard and screen readers.
-import type { SiteView } from '../../api/types';
+import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import { FloorPlan } from '../console/floor-plan';
 import { Field } from '../parts/form';

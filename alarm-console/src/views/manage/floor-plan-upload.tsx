@@ -3,7 +3,7 @@
 // the room form (field-inputs.tsx).
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { SiteView } from '../../api/types';
+import type { SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { errorText, Field, Problems } from '../parts/form';

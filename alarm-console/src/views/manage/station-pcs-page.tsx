@@ -2,7 +2,7 @@
 // itself on every load whoever is logged in; see and revoke the enrolled PCs of the user's sites.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { StationCredential } from '../../api/types';
+import type { StationCredential } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import type { ConsoleController } from '../../state/console-controller';

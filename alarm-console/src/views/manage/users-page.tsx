@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/http';
-import type { Role, UserView } from '../../api/types';
+import type { Role, UserView } from '@trygg/protocol';
 import { getLocale, t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { NO_PROBLEMS, placeProblems, withoutField, type PlacedProblems } from '../../state/config-problems';

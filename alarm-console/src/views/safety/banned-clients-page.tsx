@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/http';
-import type { BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, User } from '../../api/types';
+import type { BannedCheckResult, BannedClientEntry, BannedClientInput, Bilingual, SessionUser as User } from '@trygg/protocol';
 import { pick, t } from '../../i18n/i18n';
 import { formatDateTime } from '../../state/format';
 import { can } from '../../state/roles';

@@ -3,7 +3,7 @@
 // drill flag end to end (ØVELSE on every console, test codes to guards, never the police).
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Drill, DrillKind, DrillReport } from '../../api/types';
+import type { Drill, DrillKind, DrillReport } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import { formatDateTime, kindLabel, outcomeLabel } from '../../state/format';
 import { routeHref } from '../../state/route';

@@ -4,7 +4,7 @@
 // first; the leader at the assembly point can tick people off; end it when everyone is out.
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { RollCall } from '../../api/types';
+import type { RollCall } from '@trygg/protocol';
 import { pick, t } from '../../i18n/i18n';
 import { formatDateTime } from '../../state/format';
 import { routeHref } from '../../state/route';

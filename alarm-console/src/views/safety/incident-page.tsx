@@ -5,7 +5,7 @@
 // and close it; managers see who has read it.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { FollowUpAction, FollowUpStatus, Incident, IncidentCatalogue, IncidentInput, TimelineEvent } from '../../api/types';
+import type { FollowUpAction, FollowUpStatus, Incident, IncidentCatalogue, IncidentInput, TimelineEvent } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { formatDateTime, kindLabel, outcomeLabel } from '../../state/format';

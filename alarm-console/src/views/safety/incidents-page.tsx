@@ -2,7 +2,7 @@
 // contacts and managers) and the unit's weekly review queue, with export for other systems.
 // Lists never show the narrative, names or case number (the server leaves them out).
 import { api } from '../../api/client';
-import type { IncidentSummary } from '../../api/types';
+import type { IncidentSummary } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { formatDateTime } from '../../state/format';

@@ -1,8 +1,6 @@
 // Labels of the safety-work pages. Every key is written out (no computed keys), so the i18n test
 // sees each one in use.
-import type {
-  Drill, IncidentStatus, Meeting, MeetingReason, MeasureStatus, NnEn, RiskLevel, RollCallState, SiteView, SummaryMetric, User,
-} from '../../api/types';
+import type { Drill, IncidentStatus, Meeting, MeetingReason, MeasureStatus, NnEn, RiskLevel, RollCallState, SiteView, SummaryMetric, SessionUser as User } from '@trygg/protocol';
 import { getLanguage, getLocale, t } from '../../i18n/i18n';
 import { formatDuration } from '../../state/format';
 

@@ -4,7 +4,7 @@
 // unclosed one raises an alarm like a missed check-out).
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Meeting, MeetingChecklist, MeetingReason, User } from '../../api/types';
+import type { Meeting, MeetingChecklist, MeetingReason, SessionUser as User } from '@trygg/protocol';
 import { pick, t } from '../../i18n/i18n';
 import { formatClock, formatDateTime } from '../../state/format';
 import { can } from '../../state/roles';

@@ -5,7 +5,7 @@
 // event's values for their office and keep its measures (owner, status).
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { MeasureStatus, RiskCatalogue, RiskEvent, RiskRegister, User } from '../../api/types';
+import type { MeasureStatus, RiskCatalogue, RiskEvent, RiskRegister, SessionUser as User } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import { formatDateTime } from '../../state/format';
 import { levelCounts, matrixRows, SCALE } from '../../state/risk-matrix';

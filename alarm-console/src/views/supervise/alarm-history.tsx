@@ -1,7 +1,7 @@
 // Alarm history with response times, and one alarm's full timeline: raised, each escalation step
 // (notified or skipped, with the stations), acknowledged, responding, resolved, with who did it.
 import { api } from '../../api/client';
-import type { AlarmResource, TimelineEvent } from '../../api/types';
+import type { AlarmResource, TimelineEvent } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { formatDateTime, formatDuration, kindLabel, outcomeLabel, placeLabel, stateLabel } from '../../state/format';

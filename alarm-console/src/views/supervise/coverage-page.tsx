@@ -1,6 +1,6 @@
 // Coverage before an alarm: for every room, which consoles an alarm from it would reach now and
 // how many responders are online there. Rooms whose alarms reach nobody come first, in red.
-import type { CoverageRoom } from '../../api/types';
+import type { CoverageRoom } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { useObservable } from '../../state/observable';

@@ -1,6 +1,6 @@
 // Live device status: online/offline, last seen, battery, gateway. Polled every 5 s.
 import { api } from '../../api/client';
-import type { DeviceStatus, SiteView } from '../../api/types';
+import type { DeviceStatus, SiteView } from '@trygg/protocol';
 import { t } from '../../i18n/i18n';
 import type { AppSession } from '../../state/app-state';
 import { batteryLow, deviceHealth, type DeviceHealth } from '../../state/device-status';

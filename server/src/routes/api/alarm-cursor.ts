@@ -2,9 +2,9 @@ import type { AlarmCursor } from '../../store/store';
 
 /**
  * The `before` / `next` cursor of `GET /api/v1/alarms`: `<raisedAt ms>_<alarm id>` of the last
- * alarm on a page. Opaque to clients; the pattern is checked by the route's schema.
+ * alarm on a page. Opaque to clients; the pattern is checked by the route's schema
+ * (ALARM_CURSOR_PATTERN in protocol/src/api/alarms.ts).
  */
-export const ALARM_CURSOR_PATTERN = '^[0-9]{1,16}_[a-z0-9-]{1,64}$';
 
 export function formatAlarmCursor(cursor: AlarmCursor): string {
   return `${cursor.raisedAt}_${cursor.id}`;

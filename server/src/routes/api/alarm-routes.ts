@@ -1,4 +1,4 @@
-import { ALARM_STATES } from '@trygg/protocol';
+import { alarmApi, type AlarmActionBody, type AlarmListQuery, type IdParams } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AlarmService, UserCommand } from '../../alarm/alarm-service';
 import type { Alarm } from '../../alarm/alarm-types';
@@ -10,12 +10,7 @@ import { TryggError } from '../../errors';
 import type { Store } from '../../store/store';
 import type { StoredNotification } from '../../notify/notification-store';
 import { currentUser, requireUser } from '../request-user';
-import { ALARM_CURSOR_PATTERN, formatAlarmCursor, parseAlarmCursor } from './alarm-cursor';
-
-const idParams = {
-  type: 'object', required: ['id'], additionalProperties: false,
-  properties: { id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } },
-} as const;
+import { formatAlarmCursor, parseAlarmCursor } from './alarm-cursor';
 
 /** A user sees an alarm of their own sites, or one routed to a console of their sites (neighbour help). */
 export function maySeeAlarm(directory: OfficeDirectory, user: UserConfig, alarm: Alarm): boolean {
@@ -43,18 +38,7 @@ export async function alarmRoutes(app: FastifyInstance, opts: {
 
   // History: newest first, a page at a time (`next` is the `before` of the following page). Read
   // through store.readHistory, which keeps the query off the thread that handles presses.
-  app.get<{ Querystring: { state?: string; limit?: number; before?: string } }>('/api/v1/alarms', {
-    preHandler: responder,
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          state: { enum: ['open', ...ALARM_STATES] }, limit: { type: 'integer', minimum: 1, maximum: 1000 },
-          before: { type: 'string', pattern: ALARM_CURSOR_PATTERN },
-        },
-      },
-    },
-  }, async (request) => {
+  app.get<{ Querystring: AlarmListQuery }>('/api/v1/alarms', { preHandler: responder, schema: alarmApi.list }, async (request) => {
     const user = currentUser(request);
     const page = await store.readHistory({
       state: request.query.state as 'open' | undefined, limit: request.query.limit ?? 100,
@@ -66,7 +50,7 @@ export async function alarmRoutes(app: FastifyInstance, opts: {
     };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', { preHandler: responder, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: IdParams }>('/api/v1/alarms/:id', { preHandler: responder, schema: alarmApi.get }, async (request) => {
     const alarm = await visibleAlarm(currentUser(request), request.params.id);
     const timeline = (await store.alarmEvents(alarm.id)).map(({ seq, event }) => ({ seq, ...event, at: new Date(event.at).toISOString() }));
     const parties = new Map((directory.config.notifiers ?? []).map((n) => [n.id, n.party]));
@@ -77,16 +61,13 @@ export async function alarmRoutes(app: FastifyInstance, opts: {
     return { alarm: toAlarmResource(alarm, directory), timeline, sent };
   });
 
+  const summaries = {
+    acknowledge: 'Acknowledge an alarm (seen)', respond: 'Say "I\'m coming"', 'on-scene': 'Mark arrival at the scene',
+    resolve: 'Resolve an alarm with its outcome (real, false, test)', cancel: 'Cancel an alarm',
+  };
   const action = (name: 'acknowledge' | 'respond' | 'on-scene' | 'resolve' | 'cancel', role: 'responder' | 'security') => {
-    app.post<{ Params: { id: string }; Body: { outcome?: 'real' | 'false' | 'test' } | undefined }>(`/api/v1/alarms/:id/${name}`, {
-      preHandler: requireUser(sessions, role),
-      schema: {
-        params: idParams,
-        body: {
-          type: ['object', 'null'], additionalProperties: false,
-          properties: { outcome: { enum: ['real', 'false', 'test'] } },
-        },
-      },
+    app.post<{ Params: IdParams; Body: AlarmActionBody | undefined }>(`/api/v1/alarms/:id/${name}`, {
+      preHandler: requireUser(sessions, role), schema: alarmApi.action(summaries[name]),
     }, async (request) => {
       const user = currentUser(request);
       await visibleAlarm(user, request.params.id);

@@ -1,3 +1,4 @@
+import { COLLECTIONS, configApi, type Collection, type SiteFields, type UserBody as UserBodyShape } from '@trygg/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringify as stringifyYaml } from 'yaml';
 import { hashPassword } from '../../auth/password';
@@ -11,9 +12,7 @@ import type { Role, SiteConfig, UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
 import { currentUser, requireUser } from '../request-user';
 
-/** The site collections a manager edits; each item is keyed by `id`. */
-const COLLECTIONS = ['zones', 'rooms', 'devices', 'stations', 'groups', 'chains', 'gateways', 'actionCards'] as const;
-type Collection = (typeof COLLECTIONS)[number];
+/** The site collections a manager edits (COLLECTIONS); each item is keyed by `id`. */
 type Item = { id: string } & Record<string, unknown>;
 
 const roleRank: Record<Role, number> = { employee: 0, responder: 1, security: 2, manager: 3, admin: 4 };
@@ -64,7 +63,7 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
 
   // Export: an administrator's is the whole installation, anyone else's their own sites and the
   // users they manage; never a password hash, PIN or secret (config-admin/config-transfer.ts).
-  app.get('/api/v1/config', { preHandler: manager }, async (request, reply) => {
+  app.get('/api/v1/config', { preHandler: manager, schema: configApi.export }, async (request, reply) => {
     const exported = exportFor(currentUser(request), config.current());
     const format = (request.query as { format?: string }).format;
     if (format === 'yaml') return reply.type('application/yaml; charset=utf-8').send(stringifyYaml(exported));
@@ -72,7 +71,7 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
   });
 
   // Import: only what the importer may change; stored secrets are kept, none can be set.
-  app.put('/api/v1/config', { preHandler: manager, bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
+  app.put('/api/v1/config', { preHandler: manager, bodyLimit: 2 * 1024 * 1024, schema: configApi.import }, async (request, reply) => {
     const user = currentUser(request);
     let input: unknown = request.body;
     if (typeof input === 'string') {
@@ -97,21 +96,21 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   });
 
-  app.get('/api/v1/config/history', { preHandler: manager }, async () => ({ versions: config.history() }));
+  app.get('/api/v1/config/history', { preHandler: manager, schema: configApi.history }, async () => ({ versions: config.history() }));
 
   // Everyone of a site reads its layout (rooms, floors, time zone) for their own forms; no secrets are in it.
   const employee = requireUser(sessions, 'employee');
-  app.get('/api/v1/sites', { preHandler: employee }, async (request) => {
+  app.get('/api/v1/sites', { preHandler: employee, schema: configApi.sites }, async (request) => {
     const user = currentUser(request);
     return { sites: directory.allSites().filter((s) => directory.userMayAccessSite(user, s.id)).map(siteView) };
   });
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: employee }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: employee, schema: configApi.site }, async (request) => {
     mustManage(currentUser(request), request.params.siteId);
     return { site: siteView(directory.site(request.params.siteId)!) };
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/api/v1/sites', { preHandler: requireUser(sessions, 'admin') }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/api/v1/sites', { preHandler: requireUser(sessions, 'admin'), schema: configApi.createSite }, async (request, reply) => {
     const user = currentUser(request);
     // A new site may be just an id and a name: it starts with one zone and a chain to it, and
     // the manager builds the rest in the console.
@@ -133,15 +132,7 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
 
   // Site-level fields only (the collections have their own endpoints); unknown fields are
   // refused like on every other route, not silently dropped.
-  const siteFields = {
-    type: 'object', additionalProperties: false,
-    properties: {
-      name: { type: 'string', maxLength: 200 }, address: { type: 'string', maxLength: 300 }, entrance: { type: 'string', maxLength: 300 },
-      timezone: { type: 'string', maxLength: 64 }, defaultChain: { type: 'string', maxLength: 64 }, technicalChain: { type: 'string', maxLength: 64 },
-      neighbourAgreements: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 64 } },
-    },
-  } as const;
-  app.put<{ Params: { siteId: string }; Body: Partial<SiteConfig> }>('/api/v1/sites/:siteId', { preHandler: manager, schema: { body: siteFields } }, async (request, reply) => {
+  app.put<{ Params: { siteId: string }; Body: SiteFields }>('/api/v1/sites/:siteId', { preHandler: manager, schema: configApi.editSite }, async (request, reply) => {
     const user = currentUser(request);
     const { siteId } = request.params;
     mustManage(user, siteId);
@@ -162,7 +153,7 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   });
 
-  app.delete<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: requireUser(sessions, 'admin') }, async (request, reply) => {
+  app.delete<{ Params: { siteId: string } }>('/api/v1/sites/:siteId', { preHandler: requireUser(sessions, 'admin'), schema: configApi.deleteSite }, async (request, reply) => {
     const user = currentUser(request);
     mustManage(user, request.params.siteId);
     try {
@@ -173,17 +164,12 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   });
 
-  const collectionParams = {
-    type: 'object', required: ['siteId', 'collection'], additionalProperties: false,
-    properties: { siteId: { type: 'string', maxLength: 64 }, collection: { enum: COLLECTIONS }, id: { type: 'string', maxLength: 64 } },
-  } as const;
-
-  app.get<{ Params: { siteId: string; collection: Collection } }>('/api/v1/sites/:siteId/:collection', { preHandler: responder, schema: { params: collectionParams } }, async (request) => {
+  app.get<{ Params: { siteId: string; collection: Collection } }>('/api/v1/sites/:siteId/:collection', { preHandler: responder, schema: configApi.items }, async (request) => {
     mustManage(currentUser(request), request.params.siteId);
     return { items: (siteView(directory.site(request.params.siteId)!) as unknown as Record<Collection, unknown[]>)[request.params.collection] ?? [] };
   });
 
-  app.post<{ Params: { siteId: string; collection: Collection }; Body: Item }>('/api/v1/sites/:siteId/:collection', { preHandler: manager, schema: { params: collectionParams } }, async (request, reply) => {
+  app.post<{ Params: { siteId: string; collection: Collection }; Body: Item }>('/api/v1/sites/:siteId/:collection', { preHandler: manager, schema: configApi.addItem }, async (request, reply) => {
     const user = currentUser(request);
     const { siteId, collection } = request.params;
     mustManage(user, siteId);
@@ -199,7 +185,7 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   });
 
-  app.put<{ Params: { siteId: string; collection: Collection; id: string }; Body: Item }>('/api/v1/sites/:siteId/:collection/:id', { preHandler: manager, schema: { params: collectionParams } }, async (request, reply) => {
+  app.put<{ Params: { siteId: string; collection: Collection; id: string }; Body: Item }>('/api/v1/sites/:siteId/:collection/:id', { preHandler: manager, schema: configApi.editItem }, async (request, reply) => {
     const user = currentUser(request);
     const { siteId, collection, id } = request.params;
     mustManage(user, siteId);
@@ -220,7 +206,7 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   });
 
-  app.delete<{ Params: { siteId: string; collection: Collection; id: string } }>('/api/v1/sites/:siteId/:collection/:id', { preHandler: manager, schema: { params: collectionParams } }, async (request, reply) => {
+  app.delete<{ Params: { siteId: string; collection: Collection; id: string } }>('/api/v1/sites/:siteId/:collection/:id', { preHandler: manager, schema: configApi.deleteItem }, async (request, reply) => {
     const user = currentUser(request);
     const { siteId, collection, id } = request.params;
     mustManage(user, siteId);
@@ -241,22 +227,12 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
   const mayTouchUser = (actor: UserConfig, target: Pick<UserConfig, 'role' | 'sites'>) =>
     actor.role === 'admin' || (roleRank[target.role] <= roleRank[actor.role] && target.sites.every((s) => s !== '*' && directory.userMayAccessSite(actor, s)));
 
-  app.get('/api/v1/users', { preHandler: manager }, async (request) => {
+  app.get('/api/v1/users', { preHandler: manager, schema: configApi.users }, async (request) => {
     const user = currentUser(request);
     return { users: directory.config.users.filter((u) => mayTouchUser(user, u) || u.sites.some((s) => directory.userMayAccessSite(user, s))).map(withoutSecrets) };
   });
 
-  const userBody = {
-    type: 'object', additionalProperties: false, required: ['username', 'name', 'role', 'sites'],
-    properties: {
-      username: { type: 'string', maxLength: 64 }, name: { type: 'string', maxLength: 200 },
-      role: { enum: ['employee', 'responder', 'security', 'manager', 'admin'] },
-      sites: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 100 },
-      password: { type: 'string', minLength: 8, maxLength: 200 },
-      phone: { type: 'string', maxLength: 30 }, email: { type: 'string', maxLength: 200 }, language: { enum: ['nb', 'en'] },
-    },
-  } as const;
-  type UserBody = Omit<UserConfig, 'passwordHash'> & { password?: string };
+  type UserBody = UserBodyShape;
 
   const saveUser = async (body: UserBody, reply: FastifyReply, actor: UserConfig, existing?: UserConfig) => {
     const { password, ...fields } = body;
@@ -277,16 +253,16 @@ export async function configRoutes(app: FastifyInstance, opts: { config: ConfigS
     }
   };
 
-  app.post<{ Body: UserBody }>('/api/v1/users', { preHandler: manager, schema: { body: userBody } }, async (request, reply) =>
+  app.post<{ Body: UserBody }>('/api/v1/users', { preHandler: manager, schema: configApi.createUser }, async (request, reply) =>
     saveUser(request.body, reply, currentUser(request)));
 
-  app.put<{ Params: { username: string }; Body: UserBody }>('/api/v1/users/:username', { preHandler: manager, schema: { body: userBody } }, async (request, reply) => {
+  app.put<{ Params: { username: string }; Body: UserBody }>('/api/v1/users/:username', { preHandler: manager, schema: configApi.editUser }, async (request, reply) => {
     const existing = directory.user(request.params.username);
     if (!existing) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`user ${request.params.username}`]);
     return saveUser(request.body, reply, currentUser(request), existing);
   });
 
-  app.delete<{ Params: { username: string } }>('/api/v1/users/:username', { preHandler: manager }, async (request, reply) => {
+  app.delete<{ Params: { username: string } }>('/api/v1/users/:username', { preHandler: manager, schema: configApi.deleteUser }, async (request, reply) => {
     const actor = currentUser(request);
     const existing = directory.user(request.params.username);
     if (!existing) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`user ${request.params.username}`]);

@@ -1,3 +1,4 @@
+import { deviceApi } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Alarm } from '../../alarm/alarm-types';
 import type { SessionService } from '../../auth/sessions';
@@ -15,7 +16,7 @@ import { currentUser, requireUser } from '../request-user';
  */
 export async function coverageRoutes(app: FastifyInstance, opts: { directory: OfficeDirectory; hub: ConsoleHub; sessions: SessionService }) {
   const { directory, hub, sessions } = opts;
-  app.get('/api/v1/coverage', { preHandler: requireUser(sessions, 'responder') }, async (request) => {
+  app.get('/api/v1/coverage', { preHandler: requireUser(sessions, 'responder'), schema: deviceApi.coverage }, async (request) => {
     const user = currentUser(request);
     const rooms = directory.allSites().filter((s) => directory.userMayAccessSite(user, s.id)).flatMap((site) =>
       site.rooms.map((room) => {

@@ -1,3 +1,4 @@
+import { deviceApi } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
@@ -8,7 +9,7 @@ import { currentUser, requireUser } from '../request-user';
 export async function directoryRoutes(app: FastifyInstance, opts: { store: Store; directory: OfficeDirectory; sessions: SessionService }) {
   const { store, directory, sessions } = opts;
 
-  app.get('/api/v1/devices', { preHandler: requireUser(sessions, 'responder') }, async (request) => {
+  app.get('/api/v1/devices', { preHandler: requireUser(sessions, 'responder'), schema: deviceApi.devices }, async (request) => {
     const user = currentUser(request);
     const seen = new Map((await store.listDevicesSeen()).map((s) => [`${s.siteId}/${s.deviceId}`, s]));
     const devices = directory.allSites()
@@ -23,7 +24,7 @@ export async function directoryRoutes(app: FastifyInstance, opts: { store: Store
     return { devices };
   });
 
-  app.get('/api/v1/stations', { preHandler: requireUser(sessions, 'employee') }, async (request) => {
+  app.get('/api/v1/stations', { preHandler: requireUser(sessions, 'employee'), schema: deviceApi.stations }, async (request) => {
     const user = currentUser(request);
     const stations = directory.allSites()
       .filter((site) => directory.userMayAccessSite(user, site.id))

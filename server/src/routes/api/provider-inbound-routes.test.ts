@@ -25,6 +25,9 @@ describe('HTTP provider callbacks', () => {
     provider.onDeliveryReport((r) => reports.push(r));
     const plain = new HttpProviderNotifier({ name: 'plain', channel: 'sms', url: 'https://sms.example.org/send' }, {});
     app = Fastify();
+    // Refusals before the route (a body too large) answer coded errors, as the server's app.ts does.
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) =>
+      reply.code(error.statusCode ?? 500).send({ code: 'TRYGG_SRV_PAYLOAD_TOO_LARGE', message: error.message }));
     await app.register(providerInboundRoutes, { clock: systemClock, notifierOf: (id: string) => ({ acme: provider, plain } as Record<string, HttpProviderNotifier>)[id] });
     // Other routes keep the usual JSON parsing: the raw-body parser stays in its own scope.
     app.post('/echo', async (request: { body: unknown }) => request.body);

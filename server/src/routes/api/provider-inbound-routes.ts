@@ -1,4 +1,4 @@
-import type { Clock } from '@trygg/protocol';
+import { securityApi, type Clock } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { HttpProviderNotifier, InboundKind } from '../../notify/notifiers/http-provider/http-provider';
 
@@ -17,7 +17,7 @@ const MAX_BODY = 64 * 1024;
 export async function providerInboundRoutes(app: FastifyInstance, deps: ProviderInboundDeps): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_req, body, done) => done(null, body));
-  const route = (path: string, kind: InboundKind) => app.post<{ Params: { notifierId: string } }>(path, async (request, reply) => {
+  const route = (path: string, kind: InboundKind, summary: string) => app.post<{ Params: { notifierId: string } }>(path, { schema: securityApi.providerCallback(summary) }, async (request, reply) => {
     const notifier = deps.notifierOf(request.params.notifierId);
     if (!notifier) return reply.code(404).send({ error: 'no HTTP provider with this id' });
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -32,6 +32,6 @@ export async function providerInboundRoutes(app: FastifyInstance, deps: Provider
     }
     return reply.code(204).send();
   });
-  route('/api/v1/providers/:notifierId/replies', 'reply');
-  route('/api/v1/providers/:notifierId/receipts', 'receipt');
+  route('/api/v1/providers/:notifierId/replies', 'reply', 'A person\'s reply (roll call) from an SMS/voice provider');
+  route('/api/v1/providers/:notifierId/receipts', 'receipt', 'A delivery report from an SMS/voice provider');
 }

@@ -1,25 +1,12 @@
+import { sessionApi, type LoginBody, type PasswordChangeBody, type SessionUser } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE, type PasswordWriter, type SessionService } from '../../auth/sessions';
 import type { UserConfig } from '../../config/types';
 import { TryggError } from '../../errors';
 
-const loginBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['username', 'password'],
-  properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
-
-export function publicUser(user: UserConfig) {
+export function publicUser(user: UserConfig): SessionUser {
   return { username: user.username, name: user.name, role: user.role, sites: user.sites };
 }
-
-const passwordBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['currentPassword', 'newPassword'],
-  properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 200 }, newPassword: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
 
 /**
  * `POST /api/v1/session` logs in and sets an httpOnly cookie; `GET` tells who is logged in; `DELETE` logs out;
@@ -28,7 +15,7 @@ const passwordBody = {
  */
 export async function sessionRoutes(app: FastifyInstance, opts: { sessions: SessionService; secureCookies: boolean; writePassword?: PasswordWriter }) {
   const { sessions } = opts;
-  app.post<{ Body: { username: string; password: string } }>('/api/v1/session', { schema: { body: loginBody } }, async (request, reply) => {
+  app.post<{ Body: LoginBody }>('/api/v1/session', { schema: sessionApi.login }, async (request, reply) => {
     const result = await sessions.login(request.body.username, request.body.password);
     if (!result) {
       request.log.warn({ username: request.body.username }, 'login failed');
@@ -41,30 +28,30 @@ export async function sessionRoutes(app: FastifyInstance, opts: { sessions: Sess
     return { user: publicUser(result.user) };
   });
 
-  app.get('/api/v1/session', async (request) => {
+  app.get('/api/v1/session', { schema: sessionApi.current }, async (request) => {
     const user = await sessions.userFor(request.cookies[SESSION_COOKIE]);
     if (!user) throw new TryggError('TRYGG_SRV_UNAUTHENTICATED');
     return { user: publicUser(user) };
   });
 
-  app.delete('/api/v1/session', async (request, reply) => {
+  app.delete('/api/v1/session', { schema: sessionApi.logout }, async (request, reply) => {
     await sessions.logout(request.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
 
   // Consoles of the user still open elsewhere are closed by their socket's next session check.
-  app.post('/api/v1/session/logout-all', async (request, reply) => {
+  app.post('/api/v1/session/logout-all', { schema: sessionApi.logoutAll }, async (request, reply) => {
     const { user, endedSessions } = await sessions.logoutEverywhere(request.cookies[SESSION_COOKIE]);
     request.log.info({ username: user.username, endedSessions }, 'logged out everywhere');
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true, endedSessions };
+    return { ok: true as const, endedSessions };
   });
 
   const writePassword = opts.writePassword;
   if (writePassword) {
-    app.post<{ Body: { currentPassword: string; newPassword: string } }>('/api/v1/session/password', {
-      schema: { body: passwordBody },
+    app.post<{ Body: PasswordChangeBody }>('/api/v1/session/password', {
+      schema: sessionApi.changePassword,
       // Anonymous callers learn nothing about the body's shape.
       preValidation: async (request) => {
         if (!(await sessions.userFor(request.cookies[SESSION_COOKIE]))) throw new TryggError('TRYGG_SRV_UNAUTHENTICATED');
@@ -76,7 +63,7 @@ export async function sessionRoutes(app: FastifyInstance, opts: { sessions: Sess
           throw err;
         });
       request.log.info({ username: user.username, endedSessions }, 'password changed by the user');
-      return { ok: true, endedSessions };
+      return { ok: true as const, endedSessions };
     });
   }
 }

@@ -1,3 +1,4 @@
+import { BannedClientInput, safetyWorkAnswers } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
@@ -11,26 +12,10 @@ import type { AuditEntry, BannedClient } from './banned-client-store';
 const idPattern = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const;
 const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: idPattern } } as const;
 const time = { type: 'string', format: 'date-time', maxLength: 40 } as const;
-const name = { type: 'string', minLength: 2, maxLength: 200 } as const;
-const birthYear = { type: 'integer', minimum: 1900, maximum: 2100 } as const;
-
-/** The minimum to recognise a person and the decision: nothing else is accepted (additionalProperties: false). */
-const entryBody = {
-  type: 'object', additionalProperties: false, required: ['name', 'sites', 'decision', 'from', 'to'],
-  properties: {
-    name, birthYear, birthDate: { type: 'string', format: 'date', maxLength: 10 },
-    sites: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', pattern: '^(\\*|[A-Za-z0-9_-]{1,64})$' } },
-    decision: {
-      type: 'object', additionalProperties: false, required: ['date', 'decidedBy', 'legalBasis'],
-      properties: {
-        date: { type: 'string', format: 'date', maxLength: 10 },
-        decidedBy: { type: 'string', minLength: 1, maxLength: 200 },
-        legalBasis: { type: 'string', minLength: 1, maxLength: 1000 },
-      },
-    },
-    from: time, to: time,
-  },
-} as const;
+const name = BannedClientInput.properties.name;
+const birthYear = BannedClientInput.properties.birthYear;
+/** The minimum to recognise a person and the decision: nothing else is accepted (protocol/src/api/safety-work.ts). */
+const entryBody = BannedClientInput;
 
 type EntryBody = Omit<EntryInput, 'from' | 'to'> & { from: string; to: string };
 
@@ -61,6 +46,7 @@ export async function bannedClientRoutes(app: FastifyInstance, opts: { register:
   app.post<{ Body: { siteId?: string; name: string; birthYear?: number; reason?: string } }>('/api/v1/banned-clients/check', {
     preHandler: employee,
     schema: {
+      ...safetyWorkAnswers.checkBanned,
       body: {
         type: 'object', additionalProperties: false, required: ['name'],
         // `reason` is checked in the handler, to answer TRYGG_SRV_REASON_REQUIRED rather than a schema error.
@@ -77,13 +63,14 @@ export async function bannedClientRoutes(app: FastifyInstance, opts: { register:
     return { ...register.check(user, siteId, { name: who, birthYear: year, reason }), notice };
   });
 
-  app.get('/api/v1/banned-clients', { preHandler: security }, async (request) => {
+  app.get('/api/v1/banned-clients', { preHandler: security, schema: safetyWorkAnswers.bannedList }, async (request) => {
     return { entries: register.list(currentUser(request)).map(toResource), notice };
   });
 
   app.get<{ Querystring: { from?: string; to?: string; limit?: number } }>('/api/v1/banned-clients/audit', {
     preHandler: manager,
     schema: {
+      ...safetyWorkAnswers.bannedAudit,
       querystring: {
         type: 'object', additionalProperties: false,
         properties: { from: time, to: time, limit: { type: 'integer', minimum: 1, maximum: 5000 } },
@@ -101,19 +88,19 @@ export async function bannedClientRoutes(app: FastifyInstance, opts: { register:
     return { audit: rows.map(toAuditResource), retentionDays: AUDIT_RETENTION_DAYS };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/banned-clients/:id', { preHandler: security, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/v1/banned-clients/:id', { preHandler: security, schema: { ...safetyWorkAnswers.bannedEntry, params: idParams } }, async (request) => {
     return { entry: toResource(register.read(currentUser(request), request.params.id)), notice };
   });
 
-  app.post<{ Body: EntryBody }>('/api/v1/banned-clients', { preHandler: security, schema: { body: entryBody } }, async (request, reply) => {
+  app.post<{ Body: EntryBody }>('/api/v1/banned-clients', { preHandler: security, schema: { ...safetyWorkAnswers.bannedCreate, body: entryBody } }, async (request, reply) => {
     return reply.code(201).send({ entry: toResource(register.create(currentUser(request), input(request.body))), notice });
   });
 
-  app.put<{ Params: { id: string }; Body: EntryBody }>('/api/v1/banned-clients/:id', { preHandler: security, schema: { params: idParams, body: entryBody } }, async (request) => {
+  app.put<{ Params: { id: string }; Body: EntryBody }>('/api/v1/banned-clients/:id', { preHandler: security, schema: { ...safetyWorkAnswers.bannedEdit, params: idParams, body: entryBody } }, async (request) => {
     return { entry: toResource(register.edit(currentUser(request), request.params.id, input(request.body))), notice };
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/banned-clients/:id', { preHandler: security, schema: { params: idParams } }, async (request) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/banned-clients/:id', { preHandler: security, schema: { ...safetyWorkAnswers.bannedDelete, params: idParams } }, async (request) => {
     register.remove(currentUser(request), request.params.id);
     return { ok: true, notice };
   });

@@ -1,4 +1,5 @@
 import type { Clock } from '@trygg/protocol';
+import { safetyWorkAnswers } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
@@ -47,6 +48,7 @@ export async function drillRoutes(app: FastifyInstance, opts: { drills: DrillsFe
   app.post<{ Params: { siteId: string }; Body: { at?: string; roomId?: string; kind?: DrillKind; durationMinutes?: number; note?: string } }>('/api/v1/sites/:siteId/drills', {
     preHandler: security,
     schema: {
+      ...safetyWorkAnswers.planDrill,
       params: siteParams,
       body: {
         type: ['object', 'null'], additionalProperties: false,
@@ -67,25 +69,25 @@ export async function drillRoutes(app: FastifyInstance, opts: { drills: DrillsFe
     return reply.code(201).send({ drill: resource(drill) });
   });
 
-  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/drills', { preHandler: security, schema: { params: siteParams } }, async (request) => {
+  app.get<{ Params: { siteId: string } }>('/api/v1/sites/:siteId/drills', { preHandler: security, schema: { ...safetyWorkAnswers.drills, params: siteParams } }, async (request) => {
     mustAccess(currentUser(request), request.params.siteId);
     return { drills: drills.list(request.params.siteId).map(resource) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/drills/:id', { preHandler: security, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/v1/drills/:id', { preHandler: security, schema: { ...safetyWorkAnswers.drill, params: idParams } }, async (request) => {
     return { drill: resource(visible(currentUser(request), request.params.id)) };
   });
 
   app.post<{ Params: { id: string } }>('/api/v1/drills/:id/end', {
     preHandler: security,
-    schema: { params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: {} } },
+    schema: { ...safetyWorkAnswers.endDrill, params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: {} } },
   }, async (request) => {
     const user = currentUser(request);
     visible(user, request.params.id);
     return { drill: resource(drills.end(request.params.id, actor(user))) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/drills/:id/report', { preHandler: security, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/v1/drills/:id/report', { preHandler: security, schema: { ...safetyWorkAnswers.drillReport, params: idParams } }, async (request) => {
     visible(currentUser(request), request.params.id);
     const report = await drills.report(request.params.id);
     return { ...report, drill: resource(report.drill) };
@@ -93,7 +95,7 @@ export async function drillRoutes(app: FastifyInstance, opts: { drills: DrillsFe
 
   app.get<{ Params: { siteId: string }; Querystring: { from?: string; to?: string } }>('/api/v1/sites/:siteId/statistics', {
     preHandler: security,
-    schema: { params: siteParams, querystring: { type: 'object', additionalProperties: false, properties: { from: time, to: time } } },
+    schema: { ...safetyWorkAnswers.statistics, params: siteParams, querystring: { type: 'object', additionalProperties: false, properties: { from: time, to: time } } },
   }, async (request) => {
     mustAccess(currentUser(request), request.params.siteId);
     const to = request.query.to ? Date.parse(request.query.to) : clock.now();

@@ -1,4 +1,5 @@
 import type { Clock } from '@trygg/protocol';
+import { safetyWorkAnswers } from '@trygg/protocol';
 import type { FastifyInstance } from 'fastify';
 import { hasRole, type SessionService } from '../../auth/sessions';
 import type { OfficeDirectory } from '../../config/office-directory';
@@ -46,6 +47,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { meetings: Meet
   app.post<{ Body: { siteId?: string; roomId: string; from?: string; to: string; reason: MeetingReason } }>('/api/v1/meetings', {
     preHandler: employee,
     schema: {
+      ...safetyWorkAnswers.planMeeting,
       body: {
         type: 'object', additionalProperties: false, required: ['roomId', 'to', 'reason'],
         properties: { siteId: idPattern, roomId: idPattern, from: time, to: time, reason: { enum: MEETING_REASONS } },
@@ -73,6 +75,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { meetings: Meet
   app.get<{ Querystring: { active?: boolean; siteId?: string; limit?: number } }>('/api/v1/meetings', {
     preHandler: employee,
     schema: {
+      ...safetyWorkAnswers.meetings,
       querystring: {
         type: 'object', additionalProperties: false,
         properties: { active: { type: 'boolean' }, siteId: idPattern, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
@@ -85,7 +88,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { meetings: Meet
     return { meetings: list.filter((m) => maySee(user, m) && (siteId === undefined || m.siteId === siteId)).map(resource) };
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/meetings/:id', { preHandler: employee, schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/v1/meetings/:id', { preHandler: employee, schema: { ...safetyWorkAnswers.meeting, params: idParams } }, async (request) => {
     const user = currentUser(request);
     const meeting = visible(user, request.params.id);
     return { meeting: resource(meeting), ...(meeting.owner === user.username ? { checklist: { source: CHECKLIST_SOURCE, items: MEETING_CHECKLIST } } : {}) };
@@ -93,7 +96,7 @@ export async function meetingRoutes(app: FastifyInstance, opts: { meetings: Meet
 
   app.post<{ Params: { id: string } }>('/api/v1/meetings/:id/close', {
     preHandler: employee,
-    schema: { params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: {} } },
+    schema: { ...safetyWorkAnswers.closeMeeting, params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: {} } },
   }, async (request) => {
     const user = currentUser(request);
     const meeting = visible(user, request.params.id);
