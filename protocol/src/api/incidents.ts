@@ -98,9 +98,9 @@ export function incidentFields(categoryIds: readonly string[], causeFactorIds: r
     }, closed), { maxItems: 50 })),
   };
 }
-const anyFields = Type.Object(incidentFields([], []), closed);
+const _anyFields = Type.Object(incidentFields([], []), closed);
 /** A report's fields as a client sends them (create adds `siteId`; change sends at least one). */
-export type IncidentInput = Static<typeof anyFields>;
+export type IncidentInput = Static<typeof _anyFields>;
 export const NoteBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, closed), Type.Null()]);
 
 const tags = ['incidents'];

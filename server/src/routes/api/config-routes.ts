@@ -1,4 +1,4 @@
-import { COLLECTIONS, configApi, type Collection, type SiteFields, type UserBody as UserBodyShape } from '@trygg/protocol';
+import { configApi, type Collection, type SiteFields, type UserBody as UserBodyShape } from '@trygg/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringify as stringifyYaml } from 'yaml';
 import { hashPassword } from '../../auth/password';
