@@ -30,8 +30,8 @@ export function ensureConsoleBuilt(): void {
   execFileSync('npm', ['run', 'build', '-w', 'alarm-console'], { cwd: ROOT, stdio: 'ignore' });
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--headless'] });
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--headless', ...extraArgs] });
 }
 
 /**

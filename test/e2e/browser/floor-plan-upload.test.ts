@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectSimulator, type DeviceSimulator } from '@trygg/firmware-sim';
+import type { DeviceSimulator } from '@trygg/firmware-sim';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PDF } from '../../support/floor-plan-fixtures';
-import { freePort } from '../../support/free-port';
-import { TryggProcess } from '../../support/trygg-process';
-import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screenshotPath, writeBrowserOffice, type ConsolePage } from './browser-support';
+import type { TryggProcess } from '../../support/trygg-process';
+import { startBrowserOffice, type BrowserOffice } from './browser-office';
+import { HAVE_CHROMIUM, openConsole, screenshotPath, type ConsolePage } from './browser-support';
 
 /** What the tests read of an <img> in the page (the tests' TypeScript has no DOM library). */
 interface Img { complete: boolean; naturalWidth: number; onload: (() => void) | null; onerror: (() => void) | null; decode(): Promise<void> }
@@ -23,7 +20,7 @@ const HOSTILE_SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="
  * words. The uploaded plan is what a colleague's alarm pop-up shows.
  */
 describe.skipIf(!HAVE_CHROMIUM)('floor plans uploaded in Chromium', () => {
-  let dir: string;
+  let office: BrowserOffice;
   let trygg: TryggProcess;
   let sim: DeviceSimulator;
   let browser: Browser;
@@ -31,22 +28,13 @@ describe.skipIf(!HAVE_CHROMIUM)('floor plans uploaded in Chromium', () => {
   let colleague: ConsolePage;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'trygg-floor-plan-browser-'));
-    trygg = new TryggProcess({ dataDir: join(dir, 'data'), configFile: writeBrowserOffice(dir), httpPort: await freePort(), mqttPort: await freePort() });
-    await trygg.start();
-    sim = await connectSimulator({ url: `mqtt://127.0.0.1:${trygg.options.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo' });
-    browser = await launchChromium();
+    office = await startBrowserOffice('floor-plan-browser', { devices: true });
+    ({ trygg, sim, browser } = office as Required<BrowserOffice>);
     manager = await openConsole(browser, trygg.baseUrl, { username: 'manager' });
     await manager.page.waitForSelector('nav a[href="#/incidents"]');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await sim?.close();
-    await trygg?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => office?.close());
 
   const uploadAs = async (floor: string, file: { name: string; mimeType: string; buffer: Buffer }) => {
     const { page } = manager;

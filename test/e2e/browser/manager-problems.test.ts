@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../support/free-port';
-import { TryggProcess } from '../../support/trygg-process';
-import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screenshotPath, writeBrowserOffice } from './browser-support';
+import type { TryggProcess } from '../../support/trygg-process';
+import { startBrowserOffice, type BrowserOffice } from './browser-office';
+import { HAVE_CHROMIUM, openConsole, screenshotPath } from './browser-support';
 
 /**
  * A rejected configuration change reads in the manager's language, next to the one field it is
@@ -14,23 +11,16 @@ import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screens
  * edited. The change history reads as sentences. Real server, real browser.
  */
 describe.skipIf(!HAVE_CHROMIUM)('configuration problems in the manager\'s language', () => {
-  let dir: string;
+  let office: BrowserOffice;
   let trygg: TryggProcess;
   let browser: Browser;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'trygg-problems-'));
-    trygg = new TryggProcess({ dataDir: join(dir, 'data'), configFile: writeBrowserOffice(dir), httpPort: await freePort(), mqttPort: await freePort() });
-    await trygg.start();
-    browser = await launchChromium();
+    office = await startBrowserOffice('problems');
+    ({ trygg, browser } = office);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await trygg?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => office?.close());
 
   const marked = (page: Page, form: string) => page.locator(`${form} .has-problem, ${form} [aria-invalid="true"]`).evaluateAll((els) => els.map((e) => e.id || e.getAttribute('data-field') || e.tagName));
 

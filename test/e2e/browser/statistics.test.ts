@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectSimulator, type DeviceSimulator } from '@trygg/firmware-sim';
-import type { Browser } from 'playwright-core';
+import type { DeviceSimulator } from '@trygg/firmware-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/console-client';
-import { freePort } from '../../support/free-port';
-import { TryggProcess } from '../../support/trygg-process';
-import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screenshotPath, writeBrowserOffice, type ConsolePage } from './browser-support';
+import type { TryggProcess } from '../../support/trygg-process';
+import { startBrowserOffice, type BrowserOffice } from './browser-office';
+import { HAVE_CHROMIUM, openConsole, screenshotPath, type ConsolePage } from './browser-support';
 
 /**
  * The response-time page counts real alarms only. A mixed month, made through the real server:
@@ -16,29 +12,19 @@ import { ensureConsoleBuilt, HAVE_CHROMIUM, launchChromium, openConsole, screens
  * the test alarm in their own columns, and response times from the answered real alarm only.
  */
 describe.skipIf(!HAVE_CHROMIUM)('statistics in Chromium: drills and tests are kept out', () => {
-  let dir: string;
+  let office: BrowserOffice;
   let trygg: TryggProcess;
   let sim: DeviceSimulator;
-  let browser: Browser;
   let manager: ConsolePage;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'trygg-statistics-browser-'));
-    trygg = new TryggProcess({ dataDir: join(dir, 'data'), configFile: writeBrowserOffice(dir), httpPort: await freePort(), mqttPort: await freePort() });
-    await trygg.start();
-    sim = await connectSimulator({ url: `mqtt://127.0.0.1:${trygg.options.mqttPort}`, username: 'demo-devices', password: 'trygg-demo-devices', siteId: 'demo' });
-    browser = await launchChromium();
-    manager = await openConsole(browser, trygg.baseUrl, { username: 'manager' });
+    office = await startBrowserOffice('statistics-browser', { devices: true });
+    ({ trygg, sim } = office as Required<BrowserOffice>);
+    manager = await openConsole(office.browser, trygg.baseUrl, { username: 'manager' });
     await manager.page.waitForSelector('nav a[href="#/incidents"]'); // logged in: the session cookie is set
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await sim?.close();
-    await trygg?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => office?.close());
 
   interface AlarmRow { id: string; deviceId?: string; roomId?: string; drill: boolean; state: string }
   const post = async (path: string, data: object = {}) => {
