@@ -85,11 +85,6 @@ export type ConsoleClientMessage =
   | { type: 'panic' }
   /** "I'm safe" during an evacuation (roll call), for the user logged in at this console. */
   | { type: 'safe'; evacuationId: string }
-  /**
-   * Whether this console can sound an alarm (the browser allowed audio). Sent after `welcome` and
-   * whenever it changes; a console that cannot counts as absent for routing until it can.
-   */
-  | { type: 'receiving'; sound: boolean }
   | { type: 'ping' };
 
 export type ConsoleServerMessage =
@@ -138,10 +133,6 @@ export const consoleClientMessageSchema = {
     {
       type: 'object', additionalProperties: false, required: ['type', 'evacuationId'],
       properties: { type: { const: 'safe' }, evacuationId: { type: 'string', maxLength: 64 } },
-    },
-    {
-      type: 'object', additionalProperties: false, required: ['type', 'sound'],
-      properties: { type: { const: 'receiving' }, sound: { type: 'boolean' } },
     },
     { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { enum: ['ping', 'panic'] } } },
   ],

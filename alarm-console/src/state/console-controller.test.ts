@@ -17,8 +17,6 @@ class FakeConnection implements ConnectionLike {
   attempt = 0;
   retryAt = 0;
   sent: object[] = [];
-  /** `receiving` messages (whether this console can sound), kept apart from the actions. */
-  receiving: boolean[] = [];
   retried = 0;
   constructor(readonly opts: Parameters<ConsoleDeps['connect']>[0]) {}
   start() {
@@ -32,8 +30,7 @@ class FakeConnection implements ConnectionLike {
   }
   send(msg: object) {
     if (this.state !== 'connected') return false;
-    if ((msg as { type?: string }).type === 'receiving') this.receiving.push((msg as { sound: boolean }).sound);
-    else this.sent.push(msg);
+    this.sent.push(msg);
     return true;
   }
   set(state: ConnectionState) {
@@ -93,18 +90,6 @@ describe('ConsoleController', () => {
     expect(controller.storedStationId()).toBe('reception');
     expect(controller.state.value.connection).toBe('connected');
     expect(controller.armed).toBe(true);
-  });
-
-  it('tells the server after welcome whether it can sound, and again when that changes (a silent console is absent for routing)', () => {
-    const { controller, conn, siren } = setup();
-    expect(conn.receiving).toEqual([false]);
-    siren.unlocked = true;
-    controller.tick();
-    expect(conn.receiving).toEqual([false, true]);
-    controller.tick();
-    expect(conn.receiving).toEqual([false, true]);
-    conn.receive({ type: 'welcome', stationId: station.id, siteId: 'demo', user: 'Kari', openAlarms: 0 });
-    expect(conn.receiving).toEqual([false, true, true]);
   });
 
   it('shows a pop-up once, sounds while raised, and stops the tone once acknowledged', () => {

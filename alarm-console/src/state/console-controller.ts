@@ -331,8 +331,6 @@ export class ConsoleController {
           }
           this.#panicQueuedAt = null;
         }
-        // A console that cannot sound an alarm counts as absent for routing until it can.
-        this.#conn?.send({ type: 'receiving', sound: this.deps.siren.unlocked } satisfies ClientMessage);
         break;
       default:
         break;
@@ -430,9 +428,6 @@ export class ConsoleController {
     const s = this.state.value;
     if (s.soundUnlocked !== soundUnlocked || s.notificationPermission !== notificationPermission) {
       this.state.update({ soundUnlocked, notificationPermission });
-    }
-    if (s.soundUnlocked !== soundUnlocked && this.state.value.connection === 'connected') {
-      this.#conn?.send({ type: 'receiving', sound: soundUnlocked } satisfies ClientMessage);
     }
   }
 }

@@ -120,24 +120,6 @@ describe('ConsoleHub presence: a drop keeps the grace, a station that stopped on
     expect(restarted.isOnline('reception')).toBe(false);
   });
 
-  it('a console that cannot sound an alarm makes its station absent for routing at once, still gets its pop-ups, and counts again once it can', async () => {
-    const hub = new ConsoleHub(store, directory, createMetrics(), pino({ level: 'silent' }), clock, 15_000);
-    const deaf = new FrameConsole('backoffice');
-    await hub.attach(deaf, { stationId: 'backoffice', siteId: 'demo', user: '' });
-    expect(hub.isOnline('backoffice')).toBe(true);
-    hub.setReceiving(deaf, false);
-    expect(hub.isOnline('backoffice')).toBe(false);
-    expect(hub.onlineStations()).not.toContain('backoffice');
-    // A second console at the same station that can sound keeps it present.
-    const loud = new FrameConsole('backoffice');
-    await hub.attach(loud, { stationId: 'backoffice', siteId: 'demo', user: '' });
-    expect(hub.isOnline('backoffice')).toBe(true);
-    hub.detach(loud, { absentAtOnce: true });
-    expect(hub.isOnline('backoffice')).toBe(false);
-    hub.setReceiving(deaf, true);
-    expect(hub.isOnline('backoffice')).toBe(true);
-  });
-
   it('just after a start the hub is starting up (coverage says "connecting"), for the start-up grace only', async () => {
     const hub = new ConsoleHub(store, directory, createMetrics(), pino({ level: 'silent' }), clock, 15_000, 20_000);
     expect(hub.startingUp()).toBe(false); // not started yet: nothing to wait for

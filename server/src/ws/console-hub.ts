@@ -66,8 +66,6 @@ export class ConsoleHub implements Presence {
   private readonly shown = new WeakMap<ConsoleConnection, Set<string>>();
   private readonly droppedAt = new Map<string, number>();
   private readonly gates = new Map<ConsoleConnection, ConsoleConnection>();
-  /** Connections whose browser cannot sound an alarm (`receiving` with sound false): absent for routing. */
-  private readonly silent = new WeakSet<ConsoleConnection>();
   private readonly featureHandlers = new Map<FeatureConsoleMessage['type'], FeatureConsoleHandler>();
   private readonly attachListeners: AttachListener[] = [];
 
@@ -100,31 +98,8 @@ export class ConsoleHub implements Presence {
 
   isConnected(stationId: string): boolean {
     const set = this.byStation.get(stationId);
-    if (set) for (const c of set) if (this.receives(c)) return true;
+    if (set) for (const c of set) if (!c.passive) return true;
     return false;
-  }
-
-  private receives(c: ConsoleConnection): boolean {
-    return !c.passive && !this.silent.has(c);
-  }
-
-  /**
-   * The console says whether it can sound an alarm. One that cannot still gets its pop-ups, but
-   * the station counts as absent for routing at once (no grace: it is there and deaf), so a
-   * step whose only stations are silent escalates as if nobody were there.
-   */
-  setReceiving(conn: ConsoleConnection, sound: boolean): void {
-    const gated = this.gates.get(conn);
-    if (!gated || gated.passive || sound === !this.silent.has(gated)) return;
-    if (sound) {
-      this.silent.delete(gated);
-      this.droppedAt.delete(conn.stationId);
-    } else {
-      this.silent.add(gated);
-      if (!this.isConnected(conn.stationId)) this.droppedAt.delete(conn.stationId);
-    }
-    this.logger.warn({ stationId: conn.stationId, sound }, sound ? 'console can sound alarms again' : 'console cannot sound alarms: its station counts as absent');
-    this.metrics.consoleStationsOnline.set(this.onlineStations().length);
   }
 
   isOnline = (stationId: string): boolean => {
@@ -135,7 +110,7 @@ export class ConsoleHub implements Presence {
 
   stationsWithUser(who: (user: UserConfig) => boolean): string[] {
     const found: string[] = [];
-    for (const [station, set] of this.byStation) if ([...set].some((c) => this.receives(c) && c.user && who(c.user))) found.push(station);
+    for (const [station, set] of this.byStation) if ([...set].some((c) => !c.passive && c.user && who(c.user))) found.push(station);
     return found;
   }
 
@@ -146,7 +121,7 @@ export class ConsoleHub implements Presence {
   /** Distinct responders logged in at these stations (coverage). */
   respondersAt(stationIds: string[]): number {
     const people = new Set<string>();
-    for (const id of stationIds) for (const c of this.byStation.get(id) ?? []) if (this.receives(c) && c.user) people.add(c.user.username);
+    for (const id of stationIds) for (const c of this.byStation.get(id) ?? []) if (!c.passive && c.user) people.add(c.user.username);
     return people.size;
   }
 

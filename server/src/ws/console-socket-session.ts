@@ -151,10 +151,6 @@ export function serveConsoleSocket(socket: WebSocket, log: FastifyBaseLogger, de
       log.warn({ stationId: connection.stationId, alarmId: alarm.id }, 'panic button pressed on console');
       return send({ type: 'panic-ack', alarmId: alarm.id });
     }
-    if (message.type === 'receiving') {
-      hub.setReceiving(connection, message.sound);
-      return;
-    }
     if (message.type === 'safe') {
       // Evacuation roll call: answered by the evacuation feature (hub.handleFeatureMessages).
       if (!connection.user || !(await hub.fromConsole(connection, message))) throw new TryggError('TRYGG_SRV_NOT_FOUND', [`evacuation ${message.evacuationId}`]);
