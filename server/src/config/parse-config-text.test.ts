@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseWithYamlLibrary } from 'yaml';
 import { DEMO_CONFIG } from '../environment';
-import { ConfigTextError, MAX_CONFIG_EXPANDED_NODES, parseConfigText } from './parse-config-text';
+import { ConfigTextError, MAX_CONFIG_ALIAS_VALUES, parseConfigText } from './parse-config-text';
 
 const seed = (name: string) => readFileSync(new URL(`../../../fuzz/seeds/${name}`, import.meta.url), 'utf8');
 
@@ -37,7 +37,13 @@ describe('parseConfigText', () => {
     for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
     const err = catchError(() => parseConfigText(lines.join('\n')));
     expect(err).toBeInstanceOf(ConfigTextError);
-    expect(err.message).toContain(MAX_CONFIG_EXPANDED_NODES.toLocaleString('en'));
+    expect(err.message).toContain(MAX_CONFIG_ALIAS_VALUES.toLocaleString('en'));
+  });
+
+  it('reads a large office whatever its own size: 40,000 devices are far more values than the alias budget', () => {
+    const devices = Array.from({ length: 40_000 }, (_, i) => `  - { id: d-${i}, name: Knapp ${i}, type: panic-button, roomId: r-${i % 50}, gatewayId: gw-${i % 4} }`);
+    const data = parseConfigText(`devices:\n${devices.join('\n')}\n`) as { devices: unknown[] };
+    expect(data.devices).toHaveLength(40_000);
   });
 
   it('accepts anchors and aliases within the limit', () => {
